@@ -1,0 +1,186 @@
+/**
+ * The validation rules of a billing query, one implementation for the task pane, the relay and the
+ * emulator. Every failure is a {@link Violation} `{property, violation}` with the dotted JSON path
+ * (array items as `aggregateBy[1]`), in plain words, ready for Infobip's `ApiError.violations`.
+ *
+ * Date rules (UTC), with the choices made where Infobip is silent:
+ * - `sentSince` is inclusive, `sentUntil` exclusive, and `sentSince < sentUntil`.
+ * - At most 3 calendar months: `sentUntil` ≤ `sentSince` + 3 months (2026-03-01 → 2026-06-01 is allowed;
+ *   a day more is not; month ends clamp, so 2026-01-31 + 3 months = 2026-04-30).
+ * - Retention: `sentSince` ≥ the 1st of the month two months before the current one.
+ * - `sentUntil` may lie in the future but not beyond the 1st of next month (no data can exist there),
+ *   and `sentSince` must not lie beyond the current month.
+ */
+import { z } from "zod";
+import { addMonthsToDate, isIsoDate } from "./atoms";
+import type { Violation } from "./errors";
+import { retentionWindow } from "./periods";
+import {
+  BillingUsageQuerySchema,
+  QueryBillingUsageRequestSchema,
+  type BillingUsageQuery,
+  type QueryBillingUsageRequest,
+} from "./request";
+
+/** A query spans at most this many calendar months. */
+export const MAX_RANGE_MONTHS = 3;
+
+export type Validation<T> = { ok: true; value: T } | { ok: false; violations: Violation[] };
+
+type PathSegment = PropertyKey;
+
+/** `["request","aggregateBy",1]` → `request.aggregateBy[1]`. */
+export function propertyPath(segments: readonly PathSegment[]): string {
+  return segments.reduce<string>((path, segment) => {
+    if (typeof segment === "number") return `${path}[${segment}]`;
+    return path === "" ? String(segment) : `${path}.${String(segment)}`;
+  }, "");
+}
+
+function describeType(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "a list";
+  return typeof value === "object" ? "an object" : `a ${typeof value}`;
+}
+
+const EXPECTED_WORDS: Record<string, string> = {
+  string: "text",
+  number: "a number",
+  boolean: "true or false",
+  array: "a list",
+  object: "an object",
+};
+
+/** Plain-word messages for zod's own issues; rules with their own message keep it. */
+const errorMap: z.core.$ZodErrorMap = (issue) => {
+  switch (issue.code) {
+    case "invalid_type":
+      return issue.input === undefined
+        ? "is required"
+        : `must be ${EXPECTED_WORDS[issue.expected] ?? issue.expected}, not ${describeType(issue.input)}`;
+    case "invalid_value":
+      return `must be one of: ${issue.values.map(String).join(", ")}`;
+    case "too_small":
+      return issue.origin === "array" ? `must have at least ${String(issue.minimum)} item(s)` : "must not be empty";
+    default:
+      return undefined;
+  }
+};
+
+/** Turns zod's issues into violations under a path prefix; unknown keys become one violation each. */
+export function violationsFromZod(error: z.ZodError, prefix: readonly PathSegment[] = []): Violation[] {
+  return error.issues.flatMap((issue): Violation[] => {
+    const path = [...prefix, ...issue.path];
+    if (issue.code === "unrecognized_keys") {
+      return issue.keys.map((key) => ({
+        property: propertyPath([...path, key]),
+        violation: "is not a known property; check its spelling",
+      }));
+    }
+    return [{ property: propertyPath(path), violation: issue.message }];
+  });
+}
+
+function readPath(input: unknown, keys: readonly string[]): unknown {
+  return keys.reduce<unknown>(
+    (value, key) => (value !== null && typeof value === "object" ? (value as Record<string, unknown>)[key] : undefined),
+    input,
+  );
+}
+
+/**
+ * The rules that compare the two dates with each other and with the clock. They run whenever both dates
+ * are well-formed, even if other parts of the query are wrong, so the user sees every problem at once.
+ */
+export function dateIntervalViolations(
+  sentSince: unknown,
+  sentUntil: unknown,
+  now: Date,
+  prefix: readonly PathSegment[],
+): Violation[] {
+  if (typeof sentSince !== "string" || typeof sentUntil !== "string") return [];
+  if (!isIsoDate(sentSince) || !isIsoDate(sentUntil)) return [];
+  const since = propertyPath([...prefix, "sentSince"]);
+  const until = propertyPath([...prefix, "sentUntil"]);
+  const window = retentionWindow(now);
+  const violations: Violation[] = [];
+  if (sentSince < window.sentSince) {
+    violations.push({
+      property: since,
+      violation: `is before ${window.sentSince}: billing data is kept for the current month and the two months before it only`,
+    });
+  } else if (sentSince >= window.sentUntil) {
+    violations.push({
+      property: since,
+      violation: `is after the current month: no billing data exists from ${window.sentUntil} on yet`,
+    });
+  }
+  if (sentUntil <= sentSince) {
+    violations.push({
+      property: until,
+      violation: "must be after sentSince: sentUntil is exclusive, the day after the last day you want",
+    });
+  } else if (sentUntil > addMonthsToDate(sentSince, MAX_RANGE_MONTHS)) {
+    violations.push({
+      property: until,
+      violation: `is more than ${MAX_RANGE_MONTHS} months after sentSince: a query covers at most ${MAX_RANGE_MONTHS} months; split it into several queries`,
+    });
+  } else if (sentUntil > window.sentUntil) {
+    violations.push({
+      property: until,
+      violation: `is after ${window.sentUntil}, the first day of next month: use ${window.sentUntil} to include the whole current month`,
+    });
+  }
+  return violations;
+}
+
+function validate<T>(
+  schema: z.ZodType<T>,
+  input: unknown,
+  now: Date,
+  prefix: readonly PathSegment[],
+  dateIntervalPath: readonly string[],
+): Validation<T> {
+  const parsed = schema.safeParse(input, { error: errorMap });
+  const interval = readPath(input, dateIntervalPath);
+  const violations = [
+    ...(parsed.success ? [] : violationsFromZod(parsed.error, prefix)),
+    ...dateIntervalViolations(
+      readPath(interval, ["sentSince"]),
+      readPath(interval, ["sentUntil"]),
+      now,
+      [...prefix, ...dateIntervalPath],
+    ),
+  ];
+  if (violations.length > 0 || !parsed.success) {
+    return { ok: false, violations: dedupe(violations) };
+  }
+  return { ok: true, value: parsed.data };
+}
+
+function dedupe(violations: Violation[]): Violation[] {
+  const seen = new Set<string>();
+  return violations.filter((v) => {
+    const key = `${v.property}\u0000${v.violation}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+/**
+ * Validates the `request` part (filters, dimensions, options) — what the task pane composes and the relay
+ * receives. `prefix` is the path of the query in the surrounding body (default `request`).
+ */
+export function validateQuery(
+  input: unknown,
+  now: Date,
+  prefix: readonly PathSegment[] = ["request"],
+): Validation<BillingUsageQuery> {
+  return validate(BillingUsageQuerySchema, input, now, prefix, ["filterBy", "dateInterval"]);
+}
+
+/** Validates a whole `POST /billing/1/usage/query` body (with `callbackUrl`), as Infobip (the emulator) does. */
+export function validateQueryRequest(input: unknown, now: Date): Validation<QueryBillingUsageRequest> {
+  return validate(QueryBillingUsageRequestSchema, input, now, [], ["request", "filterBy", "dateInterval"]);
+}
