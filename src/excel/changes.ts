@@ -1,0 +1,444 @@
+/**
+ * What changed in a billing table since its previous refresh (pure: no Excel, no I/O).
+ *
+ * Provisional months move until they are finalized on the 5th of the following month; a finance user
+ * refreshing a cost sheet every week wants to see which rows and totals moved, and which months closed.
+ *
+ * Input: two {@link TableSnapshot}s of the same table — the header labels as written in the sheet, the
+ * data rows, and `metadata.billingPeriods` of the result each came from. A row is identified by its
+ * dimension key: every column except the amounts (Unit price, Quantity, Total) and Period status, so
+ * Currency and Unit belong to the key. Rows with the same key in one snapshot (Infobip should not send
+ * them) are added together.
+ *
+ * Months compared: those that were Provisional in the previous snapshot, and months that are new. A
+ * month that was already Final is only checked for the unexpected (rows that changed anyway) and
+ * reported apart; a Final month that left the table's period (a "last month" preset moved on) is named.
+ *
+ * Amounts are summed in millionths as integers, so a delta is exactly `after - before` and the deltas
+ * of the months add up to the change of the whole table.
+ */
+import { z } from "zod";
+import {
+  BillingPeriodSchema,
+  columnLabel,
+  finalizationDate,
+  isYearMonth,
+  monthStatus,
+  type BillingPeriod,
+  type IsoDate,
+  type PeriodStatus,
+  type YearMonth,
+} from "../billing";
+
+/** Header labels of the two period-status columns the writer puts after the data columns. */
+export const BILLING_MONTH_LABEL = "Billing month";
+export const PERIOD_STATUS_LABEL = "Period status";
+/** Header labels of the amount columns (friendly labels from the catalog). */
+export const TOTAL_LABEL = columnLabel("TOTAL_PER_UNIT");
+export const QUANTITY_LABEL = columnLabel("QUANTITY");
+export const UNIT_PRICE_LABEL = columnLabel("UNIT_PRICE");
+export const CURRENCY_LABEL = columnLabel("CURRENCY");
+
+/** A cell as written to or read back from the table: dates may be serials or `Date`s, empty cells `null` or "". */
+export const SnapshotCellSchema = z.union([z.string(), z.number(), z.boolean(), z.null(), z.date()]);
+export type SnapshotCell = z.infer<typeof SnapshotCellSchema>;
+
+/** One state of a billing table: what the previous refresh left and what the new one brings. */
+export const TableSnapshotSchema = z.object({
+  /** Header labels in sheet order; must include Total, Currency and Billing month. */
+  header: z.array(z.string()),
+  rows: z.array(z.array(SnapshotCellSchema)),
+  /** `metadata.billingPeriods` of the result these rows came from. */
+  billingPeriods: z.array(BillingPeriodSchema),
+});
+export type TableSnapshot = z.infer<typeof TableSnapshotSchema>;
+
+/** The amounts of one row (or of several rows with the same key, added together). */
+export interface RowAmounts {
+  total: number;
+  quantity: number;
+  unitPrice: number | null;
+}
+
+export interface RowChange {
+  /** The row's dimension key, one string (stable; for matching). */
+  key: string;
+  /** The key's cells by header label, for display. */
+  dimensions: Readonly<Record<string, string>>;
+  currency: string;
+  before?: RowAmounts;
+  after?: RowAmounts;
+}
+
+export interface CurrencyTotalChange {
+  currency: string;
+  before: number;
+  after: number;
+  /** `after - before`, computed in millionths so it is exact. */
+  delta: number;
+  added: number;
+  removed: number;
+  changed: number;
+}
+
+export interface MonthChanges {
+  /** `yyyy-MM`, or `yyyy-MM – yyyy-MM` for rows that span the period (no time dimension). */
+  billingMonth: string;
+  /** Status at the previous refresh; undefined when the month was not in the table. */
+  statusBefore: PeriodStatus | undefined;
+  /** Status now; undefined when the month is no longer in the table. */
+  statusAfter: PeriodStatus | undefined;
+  added: RowChange[];
+  removed: RowChange[];
+  changed: RowChange[];
+  /** One entry per currency of the month, in either snapshot, sorted by currency. */
+  totals: CurrencyTotalChange[];
+}
+
+export interface FinalizedMonth {
+  month: YearMonth;
+  /** The day the month's invoice closed (the 5th of the following month). */
+  finalizedOn: IsoDate;
+}
+
+export interface RefreshChanges {
+  /** Months that were Provisional before or are new, sorted; includes months with no change. */
+  provisionalMonths: MonthChanges[];
+  /** Months that became Final since the previous refresh, sorted. */
+  becameFinal: FinalizedMonth[];
+  /** Months that were already Final and whose rows changed anyway (should not happen; shown as a warning). */
+  changedFinalMonths: MonthChanges[];
+  /** Months that were Final and are no longer in the table's period. */
+  leftPeriod: string[];
+  /** True when any row, total or status moved. */
+  hasChanges: boolean;
+  /** Plain-words lines for the task pane. */
+  summary: string[];
+}
+
+const AMOUNT_LABELS: ReadonlySet<string> = new Set([TOTAL_LABEL, QUANTITY_LABEL, UNIT_PRICE_LABEL]);
+const NOT_IN_KEY: ReadonlySet<string> = new Set([...AMOUNT_LABELS, PERIOD_STATUS_LABEL]);
+/** Amounts are compared and summed in millionths of the currency unit. */
+const SCALE = 1_000_000;
+
+interface IndexedRow {
+  key: string;
+  billingMonth: string;
+  currency: string;
+  dimensions: Record<string, string>;
+  /** Scaled integer amounts. */
+  total: number;
+  quantity: number;
+  unitPrice: number | null;
+  status: PeriodStatus | undefined;
+}
+
+/** Compares two snapshots of the same table. Throws a `RangeError` naming the column when a needed one is missing. */
+export function compareSnapshots(previous: TableSnapshot, next: TableSnapshot): RefreshChanges {
+  const before = indexRows(previous, "previous");
+  const after = indexRows(next, "new");
+  const months = [...new Set([...before.keys(), ...after.keys()])].sort();
+
+  const provisionalMonths: MonthChanges[] = [];
+  const changedFinalMonths: MonthChanges[] = [];
+  const leftPeriod: string[] = [];
+  for (const month of months) {
+    const statusBefore = statusOf(month, previous.billingPeriods, before.get(month));
+    const statusAfter = statusOf(month, next.billingPeriods, after.get(month));
+    const change = compareMonth(month, statusBefore, statusAfter, before.get(month), after.get(month));
+    if (statusBefore === "Final") {
+      if (statusAfter === undefined) leftPeriod.push(month);
+      else if (rowCount(change) > 0) changedFinalMonths.push(change);
+    } else {
+      provisionalMonths.push(change);
+    }
+  }
+
+  const becameFinal = finalizedSince(previous, next, before, after);
+  const hasChanges =
+    becameFinal.length > 0 ||
+    changedFinalMonths.length > 0 ||
+    leftPeriod.length > 0 ||
+    provisionalMonths.some((m) => rowCount(m) > 0 || m.statusBefore === undefined || m.statusAfter === undefined);
+  const result = { provisionalMonths, becameFinal, changedFinalMonths, leftPeriod, hasChanges };
+  return { ...result, summary: summarize(result) };
+}
+
+function rowCount(change: MonthChanges): number {
+  return change.added.length + change.removed.length + change.changed.length;
+}
+
+/** Rows grouped by billing month, then by key. */
+function indexRows(snapshot: TableSnapshot, which: string): Map<string, Map<string, IndexedRow>> {
+  const column = (label: string, required: boolean): number => {
+    const index = snapshot.header.indexOf(label);
+    if (index < 0 && required) throw new RangeError(`the ${which} table has no "${label}" column`);
+    return index;
+  };
+  const totalAt = column(TOTAL_LABEL, true);
+  const currencyAt = column(CURRENCY_LABEL, true);
+  const monthAt = column(BILLING_MONTH_LABEL, true);
+  const quantityAt = column(QUANTITY_LABEL, false);
+  const unitPriceAt = column(UNIT_PRICE_LABEL, false);
+  const statusAt = column(PERIOD_STATUS_LABEL, false);
+  const keyColumns = snapshot.header.map((label, index) => ({ label, index })).filter((c) => !NOT_IN_KEY.has(c.label));
+
+  const byMonth = new Map<string, Map<string, IndexedRow>>();
+  for (const row of snapshot.rows) {
+    const dimensions: Record<string, string> = {};
+    for (const { label, index } of keyColumns) dimensions[label] = cellText(row[index]);
+    const key = JSON.stringify(keyColumns.map(({ index }) => cellText(row[index])));
+    const billingMonth = cellText(row[monthAt]);
+    const status = statusAt >= 0 ? asStatus(row[statusAt]) : undefined;
+    const rows = byMonth.get(billingMonth) ?? new Map<string, IndexedRow>();
+    byMonth.set(billingMonth, rows);
+    const existing = rows.get(key);
+    const total = scaled(row[totalAt]);
+    const quantity = quantityAt >= 0 ? scaled(row[quantityAt]) : 0;
+    const unitPrice = unitPriceAt >= 0 ? scaledOrNull(row[unitPriceAt]) : null;
+    if (existing) {
+      existing.total += total;
+      existing.quantity += quantity;
+      if (existing.unitPrice !== unitPrice) existing.unitPrice = null;
+    } else {
+      rows.set(key, {
+        key,
+        billingMonth,
+        currency: cellText(row[currencyAt]),
+        dimensions,
+        total,
+        quantity,
+        unitPrice,
+        status,
+      });
+    }
+  }
+  return byMonth;
+}
+
+/** A month's status: from `billingPeriods` (a span is Final only when all its months are), else from its rows. */
+function statusOf(
+  billingMonth: string,
+  billingPeriods: readonly BillingPeriod[],
+  rows: Map<string, IndexedRow> | undefined,
+): PeriodStatus | undefined {
+  if (!rows || rows.size === 0) return undefined;
+  const months = monthsOfLabel(billingMonth);
+  if (months.length > 0 && months.every((m) => billingPeriods.some((p) => p.month === m))) {
+    return months.every((m) => monthStatus(billingPeriods, m) === "Final") ? "Final" : "Provisional";
+  }
+  const statuses = [...rows.values()].map((r) => r.status);
+  return statuses.length > 0 && statuses.every((s) => s === "Final") ? "Final" : "Provisional";
+}
+
+/** The calendar months a Billing month label names: `2026-03`, or every month of `2026-01 – 2026-03`. */
+export function monthsOfLabel(label: string): YearMonth[] {
+  const parts = label.split(/\s*[–-]\s*(?=\d{4}-\d{2}$)/).map((p) => p.trim());
+  const first = parts[0];
+  const last = parts[parts.length - 1];
+  if (first === undefined || last === undefined || !isYearMonth(first) || !isYearMonth(last) || last < first) return [];
+  const months: YearMonth[] = [];
+  for (let year = Number(first.slice(0, 4)), month = Number(first.slice(5, 7)); ; month++) {
+    if (month > 12) {
+      year++;
+      month = 1;
+    }
+    const current = `${String(year).padStart(4, "0")}-${String(month).padStart(2, "0")}`;
+    months.push(current);
+    if (current >= last) return months;
+  }
+}
+
+function compareMonth(
+  billingMonth: string,
+  statusBefore: PeriodStatus | undefined,
+  statusAfter: PeriodStatus | undefined,
+  beforeRows: Map<string, IndexedRow> = new Map(),
+  afterRows: Map<string, IndexedRow> = new Map(),
+): MonthChanges {
+  const added: RowChange[] = [];
+  const removed: RowChange[] = [];
+  const changed: RowChange[] = [];
+  const totals = new Map<string, { before: number; after: number; added: number; removed: number; changed: number }>();
+  const totalFor = (currency: string) => {
+    const entry = totals.get(currency) ?? { before: 0, after: 0, added: 0, removed: 0, changed: 0 };
+    totals.set(currency, entry);
+    return entry;
+  };
+
+  for (const row of beforeRows.values()) {
+    const entry = totalFor(row.currency);
+    entry.before += row.total;
+    const now = afterRows.get(row.key);
+    if (!now) {
+      removed.push(rowChange(row, row, undefined));
+      entry.removed++;
+    } else if (now.total !== row.total || now.quantity !== row.quantity || now.unitPrice !== row.unitPrice) {
+      changed.push(rowChange(row, row, now));
+      entry.changed++;
+    }
+  }
+  for (const row of afterRows.values()) {
+    const entry = totalFor(row.currency);
+    entry.after += row.total;
+    if (!beforeRows.has(row.key)) {
+      added.push(rowChange(row, undefined, row));
+      entry.added++;
+    }
+  }
+
+  return {
+    billingMonth,
+    statusBefore,
+    statusAfter,
+    added,
+    removed,
+    changed,
+    totals: [...totals.entries()]
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([currency, t]) => ({
+        currency,
+        before: unscale(t.before),
+        after: unscale(t.after),
+        delta: unscale(t.after - t.before),
+        added: t.added,
+        removed: t.removed,
+        changed: t.changed,
+      })),
+  };
+}
+
+function rowChange(row: IndexedRow, before: IndexedRow | undefined, after: IndexedRow | undefined): RowChange {
+  const amounts = (r: IndexedRow): RowAmounts => ({
+    total: unscale(r.total),
+    quantity: unscale(r.quantity),
+    unitPrice: r.unitPrice === null ? null : unscale(r.unitPrice),
+  });
+  return {
+    key: row.key,
+    dimensions: row.dimensions,
+    currency: row.currency,
+    ...(before ? { before: amounts(before) } : {}),
+    ...(after ? { after: amounts(after) } : {}),
+  };
+}
+
+/**
+ * Months Final now that were not Final before: by `billingPeriods` where both snapshots list the month,
+ * otherwise by the rows' Period status.
+ */
+function finalizedSince(
+  previous: TableSnapshot,
+  next: TableSnapshot,
+  before: Map<string, Map<string, IndexedRow>>,
+  after: Map<string, Map<string, IndexedRow>>,
+): FinalizedMonth[] {
+  const finalNow = new Set(next.billingPeriods.filter((p) => p.volumeFinalized).map((p) => p.month));
+  for (const [label, rows] of after) {
+    const months = monthsOfLabel(label);
+    if (months.length === 1 && [...rows.values()].every((r) => r.status === "Final")) finalNow.add(label);
+  }
+  const wasProvisional = (month: YearMonth): boolean => {
+    const listed = previous.billingPeriods.find((p) => p.month === month);
+    if (listed) return !listed.volumeFinalized;
+    const rows = before.get(month);
+    return rows !== undefined && [...rows.values()].some((r) => r.status !== "Final");
+  };
+  return [...finalNow]
+    .filter(wasProvisional)
+    .sort()
+    .map((month) => ({ month, finalizedOn: finalizationDate(month) }));
+}
+
+function summarize(changes: Omit<RefreshChanges, "summary">): string[] {
+  const lines: string[] = [];
+  for (const { month, finalizedOn } of changes.becameFinal) {
+    lines.push(`${month} is now Final (invoice month closed on ${finalizedOn}).`);
+  }
+  for (const month of changes.provisionalMonths) {
+    if (month.statusBefore === undefined) {
+      const rows = month.added.length;
+      const totals = month.totals.map((t) => `${t.currency} ${formatAmount(t.after)}`).join(", ");
+      lines.push(`${month.billingMonth} is new since the previous refresh: ${plural(rows, "row")}, total ${totals}.`);
+      continue;
+    }
+    if (month.statusAfter === undefined) {
+      lines.push(`${month.billingMonth} is no longer in the table (it was provisional).`);
+      continue;
+    }
+    for (const total of month.totals) {
+      const counts = rowCounts(total);
+      if (total.delta === 0 && counts === "") continue;
+      const movement =
+        total.delta === 0
+          ? `${month.billingMonth} ${total.currency} total unchanged at ${formatAmount(total.after)}`
+          : `${month.billingMonth} ${total.currency} total moved from ${formatAmount(total.before)} to ${formatAmount(total.after)} (${formatSigned(total.delta)})`;
+      lines.push(counts === "" ? `${movement}.` : `${movement}, ${counts}.`);
+    }
+  }
+  for (const month of changes.changedFinalMonths) {
+    lines.push(
+      `${month.billingMonth} was already Final but ${plural(rowCount(month), "row")} ${rowCount(month) === 1 ? "differs" : "differ"} from the previous refresh; check with Infobip.`,
+    );
+  }
+  for (const month of changes.leftPeriod) lines.push(`${month} is no longer in the table's period.`);
+  if (lines.length === 0) lines.push("Nothing changed since the previous refresh.");
+  return lines;
+}
+
+function rowCounts(total: CurrencyTotalChange): string {
+  const parts: string[] = [];
+  if (total.added > 0) parts.push(`${plural(total.added, "row")} added`);
+  if (total.removed > 0) parts.push(`${plural(total.removed, "row")} removed`);
+  if (total.changed > 0) parts.push(`${plural(total.changed, "row")} changed`);
+  return parts.join(", ");
+}
+
+function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? "" : "s"}`;
+}
+
+/** `1,234.56`: thousands separated, at least two decimals, more (up to six) when the amount has them. */
+export function formatAmount(amount: number): string {
+  const negative = amount < 0;
+  const micros = Math.round(Math.abs(amount) * SCALE);
+  const whole = Math.floor(micros / SCALE);
+  const significant = String(micros % SCALE).padStart(6, "0").replace(/0+$/, "");
+  const decimals = significant.padEnd(2, "0");
+  const grouped = String(whole).replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+  return `${negative && micros > 0 ? "-" : ""}${grouped}.${decimals}`;
+}
+
+/** `+66.64` / `-3.10`. */
+export function formatSigned(amount: number): string {
+  return amount > 0 ? `+${formatAmount(amount)}` : formatAmount(amount);
+}
+
+function cellText(cell: SnapshotCell | undefined): string {
+  if (cell === null || cell === undefined) return "";
+  if (cell instanceof Date) return cell.toISOString();
+  return String(cell).trim();
+}
+
+function asStatus(cell: SnapshotCell | undefined): PeriodStatus | undefined {
+  return cell === "Final" || cell === "Provisional" ? cell : undefined;
+}
+
+function toNumber(cell: SnapshotCell | undefined): number | null {
+  if (typeof cell === "number") return Number.isFinite(cell) ? cell : null;
+  if (typeof cell === "string" && cell.trim() !== "" && Number.isFinite(Number(cell))) return Number(cell);
+  return null;
+}
+
+function scaled(cell: SnapshotCell | undefined): number {
+  return scaledOrNull(cell) ?? 0;
+}
+
+function scaledOrNull(cell: SnapshotCell | undefined): number | null {
+  const value = toNumber(cell);
+  return value === null ? null : Math.round(value * SCALE);
+}
+
+function unscale(micros: number): number {
+  return micros / SCALE;
+}
