@@ -1,0 +1,109 @@
+import path from "node:path";
+import { relayAllowedOrigins, stackConfig, StackConfigError } from "../../scripts/stack/config";
+import { chooseTransport, reasonForPlainHttp } from "../../scripts/stack/transport";
+
+const cwd = "/repo";
+
+describe("stackConfig", () => {
+  it("uses the documented defaults with an empty environment", () => {
+    const config = stackConfig({}, cwd);
+    expect(config.emulator).toEqual({ port: 4010, url: "http://localhost:4010" });
+    expect(config.relay).toMatchObject({
+      port: 3001,
+      url: "http://localhost:3001",
+      publicUrl: "http://localhost:3001",
+      dataDir: path.resolve(cwd, ".relay-data"),
+    });
+    expect(config.devServer.port).toBe(3000);
+    expect(config.infobipBaseUrl).toBe("http://localhost:4010");
+    expect(config.pidFile).toBe(path.resolve(cwd, ".relay-data", "stack.pid"));
+  });
+
+  it("takes every port and the data directory from the environment", () => {
+    const config = stackConfig(
+      { EMULATOR_PORT: "5010", RELAY_PORT: "5001", DEV_SERVER_PORT: "5000", RELAY_DATA_DIR: "/tmp/x" },
+      cwd,
+    );
+    expect(config.emulator?.url).toBe("http://localhost:5010");
+    expect(config.infobipBaseUrl).toBe("http://localhost:5010");
+    expect(config.relay.url).toBe("http://localhost:5001");
+    expect(config.devServer.port).toBe(5000);
+    expect(config.relay.dataDir).toBe("/tmp/x");
+  });
+
+  it.each([
+    [{ RELAY_PORT: "abc" }, /RELAY_PORT="abc"/],
+    [{ EMULATOR_PORT: "70000" }, /EMULATOR_PORT="70000" must be between 1 and 65535/],
+    [{ DEV_SERVER_PORT: "3001" }, /DEV_SERVER_PORT and RELAY_PORT are both 3001/],
+    [{ INFOBIP_BASE_URL: "api.infobip.com" }, /INFOBIP_BASE_URL="api.infobip.com" must be an absolute http or https URL/],
+  ])("refuses %j, naming the variable", (env, message) => {
+    expect(() => stackConfig(env, cwd)).toThrow(StackConfigError);
+    expect(() => stackConfig(env, cwd)).toThrow(message);
+  });
+
+  it("does not start the emulator when INFOBIP_BASE_URL names an Infobip account", () => {
+    const config = stackConfig({ INFOBIP_BASE_URL: "https://xyz.api.infobip.com/", RELAY_PUBLIC_URL: "https://relay.example.com" }, cwd);
+    expect(config.emulator).toBeUndefined();
+    expect(config.infobipBaseUrl).toBe("https://xyz.api.infobip.com");
+    expect(config.relay.publicUrl).toBe("https://relay.example.com");
+  });
+
+  it("lets the relay accept the dev server's origin plus the user's, once each", () => {
+    const config = stackConfig({ DEV_SERVER_PORT: "3100", RELAY_ALLOWED_ORIGINS: " https://a.example , http://localhost:3100" }, cwd);
+    expect(relayAllowedOrigins(config, "http")).toBe("http://localhost:3100,https://a.example");
+    expect(relayAllowedOrigins(config, "https")).toBe("https://localhost:3100,https://a.example,http://localhost:3100");
+  });
+});
+
+describe("dev server transport", () => {
+  const host = (env: NodeJS.ProcessEnv, platform: NodeJS.Platform, sudo: boolean) => ({
+    env,
+    platform,
+    hasCommand: (name: string) => name === "sudo" && sudo,
+  });
+
+  it.each([
+    [{ DEV_SERVER_HTTP: "1" }, "linux", true, /DEV_SERVER_HTTP=1/],
+    [{ CI: "true" }, "win32", true, /CI is set/],
+    [{}, "linux", false, /sudo is not available/],
+  ] as const)("chooses plain http for %j on %s (sudo %s)", (env, platform, sudo, reason) => {
+    expect(reasonForPlainHttp(host(env, platform, sudo))).toMatch(reason);
+  });
+
+  it.each([
+    [{}, "linux", true],
+    [{ CI: "false" }, "darwin", false],
+    [{}, "win32", false],
+  ] as const)("tries the certificates for %j on %s (sudo %s)", (env, platform, sudo) => {
+    expect(reasonForPlainHttp(host(env, platform, sudo))).toBeUndefined();
+  });
+
+  it("uses https once the certificates install, and falls back with the reason when they do not", async () => {
+    let installs = 0;
+    await expect(
+      chooseTransport({ ...host({}, "linux", true), installCertificates: async () => void installs++ }),
+    ).resolves.toEqual({ protocol: "https" });
+    expect(installs).toBe(1);
+    await expect(
+      chooseTransport({
+        ...host({}, "linux", true),
+        installCertificates: async () => {
+          throw new Error("Unable to install the CA certificate. sudo: a password is required\nmore");
+        },
+      }),
+    ).resolves.toEqual({
+      protocol: "http",
+      reason: "the Office development certificate could not be installed (Unable to install the CA certificate. sudo: a password is required)",
+    });
+  });
+
+  it("never tries to install when plain http is decided up front", async () => {
+    const transport = await chooseTransport({
+      ...host({ CI: "1" }, "linux", true),
+      installCertificates: async () => {
+        throw new Error("must not be called");
+      },
+    });
+    expect(transport).toEqual({ protocol: "http", reason: expect.stringMatching(/CI is set/) });
+  });
+});
