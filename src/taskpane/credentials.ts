@@ -1,0 +1,76 @@
+/**
+ * The Infobip API key, in one place. It lives in memory for the session; it is written to the add-in's
+ * storage (localStorage, which Office keeps per add-in) only while "Remember on this computer" is ticked,
+ * and removed from it as soon as that is unticked. It is never passed to workbook code, never logged and
+ * never put in a URL.
+ */
+
+const STORAGE_KEY = "billingUsage.apiKey";
+
+/** The part of `Storage` this module uses, so tests can hand in their own. */
+export type KeyStorage = Pick<Storage, "getItem" | "setItem" | "removeItem">;
+
+let sessionKey: string | undefined;
+let storageOverride: KeyStorage | undefined;
+
+function storage(): KeyStorage | undefined {
+  if (storageOverride) return storageOverride;
+  try {
+    return typeof localStorage === "undefined" ? undefined : localStorage;
+  } catch {
+    // Storage can be blocked (privacy settings); the key then lasts for the session only.
+    return undefined;
+  }
+}
+
+/** For tests, and for hosts whose storage is elsewhere. */
+export function useKeyStorage(replacement: KeyStorage | undefined): void {
+  storageOverride = replacement;
+  sessionKey = undefined;
+}
+
+/** The key for this session: the one typed in, or the remembered one. */
+export function currentApiKey(): string | undefined {
+  if (sessionKey) return sessionKey;
+  const remembered = storage()?.getItem(STORAGE_KEY) ?? undefined;
+  if (remembered) sessionKey = remembered;
+  return sessionKey;
+}
+
+/** Whether a key is kept on this computer (what the checkbox shows when Settings opens). */
+export function isRemembered(): boolean {
+  return Boolean(storage()?.getItem(STORAGE_KEY));
+}
+
+/**
+ * Sets the key for the session and stores or forgets it on this computer according to `remember`
+ * (the checkbox's `checked` state). An empty key clears everything.
+ */
+export function saveApiKey(key: string, remember: boolean): void {
+  const trimmed = key.trim();
+  if (!trimmed) {
+    clearApiKey();
+    return;
+  }
+  sessionKey = trimmed;
+  const store = storage();
+  if (remember) store?.setItem(STORAGE_KEY, trimmed);
+  else store?.removeItem(STORAGE_KEY);
+}
+
+/** Forgets the key on this computer; keeps it for the session only when `keepForSession`. */
+export function forgetStoredKey(keepForSession = true): void {
+  storage()?.removeItem(STORAGE_KEY);
+  if (!keepForSession) sessionKey = undefined;
+}
+
+/** Forgets the key everywhere. */
+export function clearApiKey(): void {
+  sessionKey = undefined;
+  storage()?.removeItem(STORAGE_KEY);
+}
+
+/** `abcd…wxyz` for showing which key is in use without showing it. */
+export function maskKey(key: string): string {
+  return key.length <= 8 ? "\u2022".repeat(key.length) : `${key.slice(0, 4)}\u2026${key.slice(-4)}`;
+}

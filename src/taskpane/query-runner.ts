@@ -1,0 +1,364 @@
+/**
+ * Following one query from submission to the written table:
+ * submitting → waiting for Infobip (long-poll on the relay) → receiving rows (pages) → writing rows → done.
+ *
+ * Pure orchestration: the relay client, the clock, the pending-query store and the place the rows go
+ * (an Excel table, or the browser preview) are handed in, so the same code runs in Excel, in the
+ * browser and in tests with fakes. Nothing is written until every row is in, so a failure never leaves
+ * a half-written table.
+ */
+import {
+  predictColumns,
+  type BillingUsageMetadata,
+  type BillingUsageQuery,
+  type ColumnInfo,
+  type DateTimeInterval,
+  type QueryDefinition,
+  type RawRow,
+} from "../billing";
+import type { Destination } from "./composer-state";
+import { RelayError, isAbort, type QueryState, type RelayApi } from "./relay-client";
+
+/** A query submitted but not yet written: saved with the workbook (or the browser) to survive a closed pane. */
+export interface PendingQuery {
+  queryId: string;
+  requestId?: string;
+  label?: string;
+  definition: QueryDefinition;
+  destination: Destination;
+  /** ISO instant. */
+  submittedAt: string;
+}
+
+export interface PendingStore {
+  add(pending: PendingQuery): Promise<void>;
+  remove(queryId: string): Promise<void>;
+  list(): Promise<PendingQuery[]>;
+}
+
+/** Every row of a succeeded query, with what is needed to shape and label it. */
+export interface FetchedResult {
+  queryId: string;
+  requestId?: string;
+  label?: string;
+  definition: QueryDefinition;
+  columns: ColumnInfo[];
+  rows: RawRow[];
+  metadata?: BillingUsageMetadata;
+  /** The period Infobip used, when the relay passes it on (otherwise the metadata's requested period applies). */
+  requestedPeriod?: DateTimeInterval;
+  /** When the pane finished reading the result. */
+  retrievedAt: Date;
+}
+
+export interface WriteReport {
+  /** Plain words for the done line: "Written to table Billing_2026_03 on sheet …". */
+  message: string;
+  tableName?: string;
+  sheetName?: string;
+  rowsWritten: number;
+}
+
+/** Where the rows go once they are all in: an Excel table, or the browser preview. */
+export interface ResultSink {
+  write(
+    result: FetchedResult,
+    destination: Destination,
+    onProgress: (written: number, total: number) => void,
+  ): Promise<WriteReport>;
+}
+
+export type RunStep =
+  | { step: "submitting" }
+  | { step: "waiting"; queryId: string; attempt: number }
+  | { step: "receiving"; queryId: string; received: number; total: number }
+  | { step: "writing"; queryId: string; written: number; total: number };
+
+export type RunProgress = RunStep & { startedAt: Date; label?: string };
+
+export type RunOutcome =
+  | { kind: "done"; queryId: string; result: FetchedResult; report: WriteReport; elapsedMs: number }
+  /** Infobip (or the relay) answered with an error, or the query failed: nothing was written. */
+  | { kind: "failed"; queryId?: string; error: RelayError; elapsedMs: number; pendingKept: boolean }
+  /** Still pending long after submission: Infobip may never deliver; offer to run it again. */
+  | { kind: "overdue"; queryId: string; elapsedMs: number }
+  | { kind: "cancelled"; queryId?: string; elapsedMs: number };
+
+export interface RunnerDeps {
+  client: RelayApi;
+  pending: PendingStore;
+  sink: ResultSink;
+  now: () => Date;
+  /** Waits, or rejects when the signal aborts (injected so tests need no real time). */
+  sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
+  /** Long-poll length per call to the relay, seconds (≤ 30). */
+  waitSeconds?: number;
+  /** Rows per page (5,000–10,000). */
+  pageSize?: number;
+  /** Consecutive transient failures (relay unreachable, 5xx, 429) tolerated while waiting or reading. */
+  maxRetries?: number;
+}
+
+export const DEFAULT_WAIT_SECONDS = 25;
+export const DEFAULT_PAGE_SIZE = 10_000;
+const DEFAULT_MAX_RETRIES = 4;
+
+export interface RunRequest {
+  definition: QueryDefinition;
+  query: BillingUsageQuery;
+  destination: Destination;
+}
+
+/** A sleep that ends early (rejecting) when the signal aborts. */
+export function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) {
+      reject(new RelayError("aborted", "Stopped.", "Nothing more will be fetched."));
+      return;
+    }
+    const timer = setTimeout(() => {
+      signal?.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(new RelayError("aborted", "Stopped.", "Nothing more will be fetched."));
+    };
+    signal?.addEventListener("abort", onAbort, { once: true });
+  });
+}
+
+function asRelayError(error: unknown): RelayError {
+  if (error instanceof RelayError) return error;
+  if (isAbort(error)) return new RelayError("aborted", "Stopped.", "Nothing more will be fetched.");
+  const text = error instanceof Error ? error.message : String(error);
+  return new RelayError("invalid-answer", `Something went wrong: ${text}`, "Try again; if it keeps happening, report it.");
+}
+
+class Run {
+  private readonly startedAt: Date;
+  private readonly waitSeconds: number;
+  private readonly pageSize: number;
+  private readonly maxRetries: number;
+
+  constructor(
+    private readonly deps: RunnerDeps,
+    private readonly onProgress: (progress: RunProgress) => void,
+    private readonly signal: AbortSignal | undefined,
+    private readonly label: string | undefined,
+  ) {
+    this.startedAt = deps.now();
+    this.waitSeconds = Math.min(30, Math.max(1, deps.waitSeconds ?? DEFAULT_WAIT_SECONDS));
+    this.pageSize = Math.min(10_000, Math.max(1, deps.pageSize ?? DEFAULT_PAGE_SIZE));
+    this.maxRetries = deps.maxRetries ?? DEFAULT_MAX_RETRIES;
+  }
+
+  elapsed(): number {
+    return Math.max(0, this.deps.now().getTime() - this.startedAt.getTime());
+  }
+
+  report(step: RunStep): void {
+    this.onProgress({ ...step, startedAt: this.startedAt, ...(this.label ? { label: this.label } : {}) });
+  }
+
+  private checkAborted(): void {
+    if (this.signal?.aborted) throw new RelayError("aborted", "Stopped.", "Nothing more will be fetched.");
+  }
+
+  /** Calls the relay, retrying transient failures with growing pauses (honouring Retry-After). */
+  async withRetries<T>(call: () => Promise<T>): Promise<T> {
+    for (let attempt = 0; ; attempt++) {
+      this.checkAborted();
+      try {
+        return await call();
+      } catch (error) {
+        const relayError = asRelayError(error);
+        if (relayError.kind === "aborted" || !relayError.retryable || attempt >= this.maxRetries) throw relayError;
+        const pauseMs = (relayError.details.retryAfterSeconds ?? Math.min(30, 2 ** attempt)) * 1000;
+        await this.deps.sleep(pauseMs, this.signal);
+      }
+    }
+  }
+
+  /** Long-polls until the query leaves `pending` (or is reported overdue). */
+  async waitForResult(queryId: string): Promise<QueryState> {
+    for (let attempt = 1; ; attempt++) {
+      this.report({ step: "waiting", queryId, attempt });
+      const state = await this.withRetries(() =>
+        this.deps.client.get(queryId, { waitSeconds: this.waitSeconds, ...(this.signal ? { signal: this.signal } : {}) }),
+      );
+      if (state.status !== "pending" || state.overdue) return state;
+    }
+  }
+
+  /** Reads every row, page by page. */
+  async readRows(state: QueryState, definition: QueryDefinition): Promise<Omit<FetchedResult, "retrievedAt">> {
+    const queryId = state.id;
+    const rows: RawRow[] = [];
+    let total = state.totalRows ?? undefined;
+    let columns = state.columns ?? undefined;
+    let requestedPeriod = state.requestedPeriod ?? undefined;
+    this.report({ step: "receiving", queryId, received: 0, total: total ?? 0 });
+    while (total === undefined || rows.length < total) {
+      const offset = rows.length;
+      const page = await this.withRetries(() =>
+        this.deps.client.rows(queryId, { offset, limit: this.pageSize }, this.signal),
+      );
+      total = page.totalRows;
+      columns ??= page.columns;
+      requestedPeriod ??= page.requestedPeriod ?? undefined;
+      if (page.rows.length === 0 && rows.length < total) {
+        throw new RelayError(
+          "invalid-answer",
+          `The relay stopped returning rows at ${rows.length} of ${total}.`,
+          "Run the query again.",
+        );
+      }
+      for (const row of page.rows) rows.push(row);
+      this.report({ step: "receiving", queryId, received: Math.min(rows.length, total), total });
+    }
+    return {
+      queryId,
+      ...(state.requestId ? { requestId: state.requestId } : {}),
+      ...(this.label ? { label: this.label } : {}),
+      definition,
+      columns: columns ?? predictColumns(definition.aggregateBy),
+      rows: rows.slice(0, total),
+      ...(state.metadata ? { metadata: state.metadata } : {}),
+      ...(requestedPeriod ? { requestedPeriod } : {}),
+    };
+  }
+
+  /** From a known query id to the written table. */
+  async follow(pending: PendingQuery): Promise<RunOutcome> {
+    const { queryId } = pending;
+    try {
+      const state = await this.waitForResult(queryId);
+      if (state.status === "pending") return { kind: "overdue", queryId, elapsedMs: this.elapsed() };
+      if (state.status === "failed" || state.status === "unreadable") {
+        await this.deps.pending.remove(queryId);
+        const why = state.failureMessage ? `: ${state.failureMessage.replace(/\.$/, "")}` : "";
+        const error =
+          state.status === "failed"
+            ? new RelayError("unavailable", `Infobip could not produce the result${why}.`, "Check the query and run it again.")
+            : new RelayError(
+                "invalid-answer",
+                `Infobip's result arrived but could not be read${why}.`,
+                "Run the query again; if it happens again, the relay keeps the raw answer for support.",
+              );
+        return { kind: "failed", queryId, error, elapsedMs: this.elapsed(), pendingKept: false };
+      }
+      const fetched = await this.readRows(state, pending.definition);
+      this.checkAborted();
+      const result: FetchedResult = { ...fetched, retrievedAt: this.deps.now() };
+      const total = result.rows.length;
+      this.report({ step: "writing", queryId, written: 0, total });
+      const report = await this.deps.sink.write(result, pending.destination, (written, of) =>
+        this.report({ step: "writing", queryId, written, total: of }),
+      );
+      await this.deps.pending.remove(queryId);
+      return { kind: "done", queryId, result, report, elapsedMs: this.elapsed() };
+    } catch (error) {
+      const relayError = asRelayError(error);
+      if (relayError.kind === "aborted") {
+        // The user chose to stop: forget the query here (the relay lets it expire on its own).
+        await this.deps.pending.remove(queryId).catch(() => undefined);
+        return { kind: "cancelled", queryId, elapsedMs: this.elapsed() };
+      }
+      // A gone query will never come back; anything else may succeed when the pane opens again.
+      const keep = relayError.kind !== "not-found";
+      if (!keep) await this.deps.pending.remove(queryId).catch(() => undefined);
+      return { kind: "failed", queryId, error: relayError, elapsedMs: this.elapsed(), pendingKept: keep };
+    }
+  }
+
+  async submitAndFollow(request: RunRequest): Promise<RunOutcome> {
+    this.report({ step: "submitting" });
+    let pending: PendingQuery;
+    try {
+      this.checkAborted();
+      const label = request.definition.label;
+      const submitted = await this.withRetries(() =>
+        this.deps.client.submit({ request: request.query, ...(label ? { label } : {}) }, this.signal),
+      );
+      pending = {
+        queryId: submitted.id,
+        ...(submitted.requestId ? { requestId: submitted.requestId } : {}),
+        ...(label ? { label } : {}),
+        definition: request.definition,
+        destination: request.destination,
+        submittedAt: this.deps.now().toISOString(),
+      };
+      // Saved before waiting: if the pane closes now, the next one picks the query up.
+      await this.deps.pending.add(pending);
+    } catch (error) {
+      const relayError = asRelayError(error);
+      if (relayError.kind === "aborted") return { kind: "cancelled", elapsedMs: this.elapsed() };
+      return { kind: "failed", error: relayError, elapsedMs: this.elapsed(), pendingKept: false };
+    }
+    return this.follow(pending);
+  }
+}
+
+/** Submits a query through the relay and follows it to the written table. */
+export function runQuery(
+  request: RunRequest,
+  deps: RunnerDeps,
+  onProgress: (progress: RunProgress) => void = () => undefined,
+  signal?: AbortSignal,
+): Promise<RunOutcome> {
+  return new Run(deps, onProgress, signal, request.definition.label).submitAndFollow(request);
+}
+
+/** Picks up a query submitted earlier (by this pane or one that was closed) and follows it to the end. */
+export function followPendingQuery(
+  pending: PendingQuery,
+  deps: RunnerDeps,
+  onProgress: (progress: RunProgress) => void = () => undefined,
+  signal?: AbortSignal,
+): Promise<RunOutcome> {
+  return new Run(deps, onProgress, signal, pending.label ?? pending.definition.label).follow(pending);
+}
+
+/** Runs `work` over `items` with at most `limit` at a time, keeping each outcome in input order. */
+export async function mapWithConcurrency<T, R>(
+  items: readonly T[],
+  limit: number,
+  work: (item: T, index: number) => Promise<R>,
+): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const workers = Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await work(items[index] as T, index);
+    }
+  });
+  await Promise.all(workers);
+  return results;
+}
+
+/** "1 min 05 s" / "12 s". */
+export function formatElapsed(ms: number): string {
+  const seconds = Math.floor(ms / 1000);
+  if (seconds < 60) return `${seconds} s`;
+  const minutes = Math.floor(seconds / 60);
+  return `${minutes} min ${String(seconds % 60).padStart(2, "0")} s`;
+}
+
+/** One status line for a step, in plain words. */
+export function describeStep(step: RunStep): string {
+  const n = (value: number) => value.toLocaleString("en-US");
+  switch (step.step) {
+    case "submitting":
+      return "Sending the query to Infobip\u2026";
+    case "waiting":
+      return "Waiting for Infobip to prepare the result\u2026";
+    case "receiving":
+      return step.total > 0
+        ? `Receiving rows: ${n(step.received)} of ${n(step.total)}`
+        : "Receiving rows\u2026";
+    case "writing":
+      return `Writing rows: ${n(step.written)} of ${n(step.total)}`;
+  }
+}

@@ -1,0 +1,389 @@
+/**
+ * The relay's `/v1` API as the task pane calls it: every answer checked with zod, every failure turned
+ * into a {@link RelayError} that says in plain words what went wrong and what to do next.
+ *
+ * The API key goes in the `Authorization: App <key>` header only (never in a URL); it is read from the
+ * credentials module at each call, so a key changed in Settings applies at once.
+ */
+import { z } from "zod";
+import {
+  ApiErrorSchema,
+  BillingUsageMetadataSchema,
+  ColumnInfoSchema,
+  DateTimeIntervalSchema,
+  RawCellSchema,
+  type ApiError,
+  type BillingUsageQuery,
+  type Violation,
+} from "../billing";
+
+export const QUERY_STATUSES = ["pending", "succeeded", "failed", "unreadable"] as const;
+export type QueryStatus = (typeof QUERY_STATUSES)[number];
+
+/** `202` of `POST /v1/queries`. */
+export const SubmittedQuerySchema = z.object({
+  id: z.string().min(1),
+  requestId: z.string().nullish(),
+  status: z.enum(QUERY_STATUSES),
+  createdAt: z.string(),
+});
+export type SubmittedQuery = z.infer<typeof SubmittedQuerySchema>;
+
+/** `GET /v1/queries/:id`: where a query stands, and the result's shape once it has succeeded. */
+export const QueryStateSchema = z.object({
+  id: z.string().min(1),
+  requestId: z.string().nullish(),
+  label: z.string().nullish(),
+  status: z.enum(QUERY_STATUSES),
+  createdAt: z.string(),
+  completedAt: z.string().nullish(),
+  totalRows: z.number().int().nonnegative().nullish(),
+  columns: z.array(ColumnInfoSchema).nullish(),
+  metadata: BillingUsageMetadataSchema.nullish(),
+  /** The period Infobip actually used (aligned or trimmed), when the relay passes it on. */
+  requestedPeriod: DateTimeIntervalSchema.nullish(),
+  failureMessage: z.string().nullish(),
+  /** Still pending long after submission: Infobip may never call back (it delivers once, without retry). */
+  overdue: z.boolean().optional(),
+});
+export type QueryState = z.infer<typeof QueryStateSchema>;
+
+/** `GET /v1/queries`: the caller's recent queries (a bare list or wrapped in `{queries}`). */
+export const QueryListSchema = z.union([
+  z.array(QueryStateSchema),
+  z.object({ queries: z.array(QueryStateSchema) }).transform((body) => body.queries),
+]);
+
+/** `GET /v1/queries/:id/rows`: one page of raw rows. */
+export const RowsPageSchema = z.object({
+  rows: z.array(z.array(RawCellSchema)),
+  totalRows: z.number().int().nonnegative(),
+  offset: z.number().int().nonnegative().optional(),
+  columns: z.array(ColumnInfoSchema).optional(),
+  requestedPeriod: DateTimeIntervalSchema.nullish(),
+});
+export type RowsPage = z.infer<typeof RowsPageSchema>;
+
+/** What went wrong, by cause: the UI chooses its words and next step from this. */
+export type RelayErrorKind =
+  | "bad-request"
+  | "unauthorized"
+  | "forbidden"
+  | "not-found"
+  | "rate-limited"
+  | "unavailable"
+  | "unreachable"
+  | "invalid-answer"
+  | "no-key"
+  | "aborted";
+
+export class RelayError extends Error {
+  override readonly name = "RelayError";
+  constructor(
+    readonly kind: RelayErrorKind,
+    /** One plain sentence: what happened. */
+    readonly summary: string,
+    /** One plain sentence: what to do next. */
+    readonly advice: string,
+    readonly details: {
+      status?: number;
+      apiError?: ApiError;
+      violations?: Violation[];
+      retryAfterSeconds?: number;
+    } = {},
+  ) {
+    super(`${summary} ${advice}`);
+  }
+
+  get violations(): Violation[] {
+    return this.details.violations ?? [];
+  }
+
+  /** Worth trying again unchanged, after a pause. */
+  get retryable(): boolean {
+    return this.kind === "rate-limited" || this.kind === "unavailable" || this.kind === "unreachable";
+  }
+}
+
+export function isAbort(error: unknown): boolean {
+  return (
+    (error instanceof RelayError && error.kind === "aborted") ||
+    (error instanceof Error && error.name === "AbortError") ||
+    (typeof DOMException !== "undefined" && error instanceof DOMException && error.name === "AbortError")
+  );
+}
+
+function violationsOf(apiError: ApiError | undefined): Violation[] {
+  return (apiError?.violations ?? [])
+    .filter((v) => v.property !== undefined || v.violation !== undefined)
+    .map((v) => ({ property: v.property ?? "", violation: v.violation ?? "is not valid" }));
+}
+
+/** Reads `Retry-After` (seconds or an HTTP date) as whole seconds, if present. */
+export function retryAfterSeconds(header: string | null, now: Date = new Date()): number | undefined {
+  if (!header) return undefined;
+  const seconds = Number(header);
+  if (Number.isFinite(seconds) && seconds >= 0) return Math.ceil(seconds);
+  const date = Date.parse(header);
+  return Number.isNaN(date) ? undefined : Math.max(0, Math.ceil((date - now.getTime()) / 1000));
+}
+
+/** An error answer of the relay (or of Infobip, passed through), in plain words chosen by status. */
+export function errorForStatus(status: number, apiError: ApiError | undefined, retryAfter?: number): RelayError {
+  const details = { status, ...(apiError ? { apiError } : {}), violations: violationsOf(apiError) };
+  const said = apiError?.description ? ` (${apiError.description.replace(/\.$/, "")})` : "";
+  if (status === 400) {
+    return new RelayError(
+      "bad-request",
+      `The query was refused${said}.`,
+      "Correct the fields marked below and run it again.",
+      details,
+    );
+  }
+  if (status === 401) {
+    return new RelayError(
+      "unauthorized",
+      "Infobip did not accept the API key.",
+      "Check the key in Settings, and that it has the billing:usage:view scope.",
+      details,
+    );
+  }
+  if (status === 403) {
+    return new RelayError(
+      "forbidden",
+      "The API key is not allowed to read billing usage.",
+      "Ask your Infobip account administrator to give the key the billing:usage:view scope, or use a key that has it.",
+      details,
+    );
+  }
+  if (status === 404) {
+    return new RelayError(
+      "not-found",
+      "The relay does not know this query (it has expired, or it was submitted with another API key).",
+      "Run the query again.",
+      details,
+    );
+  }
+  if (status === 429) {
+    const wait = retryAfter !== undefined ? `about ${retryAfter} second${retryAfter === 1 ? "" : "s"}` : "a minute";
+    return new RelayError("rate-limited", "Too many requests in a short time.", `Wait ${wait} and try again.`, {
+      ...details,
+      ...(retryAfter !== undefined ? { retryAfterSeconds: retryAfter } : {}),
+    });
+  }
+  if (status === 502 || status === 503 || status === 504) {
+    return new RelayError(
+      "unavailable",
+      `Infobip could not be reached through the relay${said}.`,
+      "Try again in a few minutes; if it keeps failing, ask whoever runs the relay to check its connection to Infobip.",
+      details,
+    );
+  }
+  if (status >= 500) {
+    return new RelayError(
+      "unavailable",
+      `Infobip or the relay had a problem${said}.`,
+      "Try again in a few minutes; if it keeps failing, contact Infobip support or whoever runs the relay.",
+      details,
+    );
+  }
+  return new RelayError(
+    "invalid-answer",
+    `The relay answered with an unexpected status ${status}${said}.`,
+    "Check the Relay URL in Settings.",
+    details,
+  );
+}
+
+export interface RelayClientOptions {
+  /** The relay's base URL (`https://relay.example.com`); the pane's own origin by default. */
+  baseUrl: string;
+  /** The API key at the time of the call; undefined when none is set. */
+  apiKey: () => string | undefined;
+  fetch?: typeof fetch;
+  now?: () => Date;
+}
+
+export interface SubmitBody {
+  request: BillingUsageQuery;
+  label?: string;
+}
+
+export interface RowsRequest {
+  offset: number;
+  limit: number;
+}
+
+/** What the pane needs of the relay: the fake in tests and the real client both implement it. */
+export interface RelayApi {
+  submit(body: SubmitBody, signal?: AbortSignal): Promise<SubmittedQuery>;
+  get(id: string, options?: { waitSeconds?: number; signal?: AbortSignal }): Promise<QueryState>;
+  list(signal?: AbortSignal): Promise<QueryState[]>;
+  rows(id: string, page: RowsRequest, signal?: AbortSignal): Promise<RowsPage>;
+  remove(id: string, signal?: AbortSignal): Promise<void>;
+  checkConnection(signal?: AbortSignal): Promise<ConnectionCheck>;
+}
+
+export interface ConnectionCheck {
+  /** Which call proved it: the relay's own check (which also asks Infobip), or listing queries (relay and key only). */
+  via: "connection-check" | "list";
+  /** Plain words for the user. */
+  message: string;
+}
+
+export const MAX_WAIT_SECONDS = 30;
+export const MAX_PAGE_ROWS = 10_000;
+
+/** The relay's base URL, normalised (no trailing slash); refuses what is not an http(s) URL. */
+export function normaliseBaseUrl(text: string): string {
+  let url: URL;
+  try {
+    url = new URL(text.trim());
+  } catch {
+    throw new RelayError(
+      "unreachable",
+      `\u201c${text.trim()}\u201d is not a web address.`,
+      "Enter the Relay URL in Settings, such as https://relay.example.com.",
+    );
+  }
+  if (url.protocol !== "https:" && url.protocol !== "http:") {
+    throw new RelayError("unreachable", "The Relay URL must start with https:// or http://.", "Correct it in Settings.");
+  }
+  return `${url.origin}${url.pathname.replace(/\/+$/, "")}`;
+}
+
+export class RelayClient implements RelayApi {
+  private readonly baseUrl: string;
+  private readonly fetchImpl: typeof fetch;
+  private readonly now: () => Date;
+
+  constructor(private readonly options: RelayClientOptions) {
+    this.baseUrl = normaliseBaseUrl(options.baseUrl);
+    // Bound to globalThis: calling an unbound `fetch` through a property fails in browsers ("Illegal invocation").
+    this.fetchImpl = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
+    this.now = options.now ?? (() => new Date());
+  }
+
+  async submit(body: SubmitBody, signal?: AbortSignal): Promise<SubmittedQuery> {
+    return this.call("POST", "/v1/queries", SubmittedQuerySchema, { body, signal });
+  }
+
+  async get(id: string, options: { waitSeconds?: number; signal?: AbortSignal } = {}): Promise<QueryState> {
+    const wait = options.waitSeconds ? Math.min(MAX_WAIT_SECONDS, Math.max(0, Math.round(options.waitSeconds))) : 0;
+    const query = wait > 0 ? `?wait=${wait}` : "";
+    return this.call("GET", `/v1/queries/${encodeURIComponent(id)}${query}`, QueryStateSchema, { signal: options.signal });
+  }
+
+  async list(signal?: AbortSignal): Promise<QueryState[]> {
+    return this.call("GET", "/v1/queries", QueryListSchema, { signal });
+  }
+
+  async rows(id: string, page: RowsRequest, signal?: AbortSignal): Promise<RowsPage> {
+    const limit = Math.min(MAX_PAGE_ROWS, Math.max(1, Math.floor(page.limit)));
+    const offset = Math.max(0, Math.floor(page.offset));
+    return this.call("GET", `/v1/queries/${encodeURIComponent(id)}/rows?offset=${offset}&limit=${limit}`, RowsPageSchema, {
+      signal,
+    });
+  }
+
+  async remove(id: string, signal?: AbortSignal): Promise<void> {
+    await this.call("DELETE", `/v1/queries/${encodeURIComponent(id)}`, z.unknown(), { signal });
+  }
+
+  /**
+   * Asks the relay to check the key with Infobip (`POST /v1/connection-check`); a relay without that
+   * endpoint (404/405) is checked by listing queries instead, which proves the relay is reachable and the
+   * key is accepted by the relay, but not yet that Infobip accepts it.
+   */
+  async checkConnection(signal?: AbortSignal): Promise<ConnectionCheck> {
+    try {
+      await this.call("POST", "/v1/connection-check", z.unknown(), { body: {}, signal });
+      return { via: "connection-check", message: "Connected: the relay answered and Infobip accepted the API key." };
+    } catch (error) {
+      const status = error instanceof RelayError ? error.details.status : undefined;
+      if (status !== 404 && status !== 405) throw error;
+    }
+    await this.list(signal);
+    return {
+      via: "list",
+      message:
+        "Connected to the relay. (This relay cannot check the key with Infobip in advance: a wrong key or scope shows when you run a query.)",
+    };
+  }
+
+  private async call<T>(
+    method: "GET" | "POST" | "DELETE",
+    path: string,
+    schema: z.ZodType<T>,
+    init: { body?: unknown; signal?: AbortSignal | undefined },
+  ): Promise<T> {
+    const key = this.options.apiKey();
+    if (!key) {
+      throw new RelayError("no-key", "No Infobip API key is set.", "Enter your API key in Settings.");
+    }
+    const headers: Record<string, string> = { Accept: "application/json", Authorization: `App ${key}` };
+    if (init.body !== undefined) headers["Content-Type"] = "application/json";
+    let response: Response;
+    try {
+      response = await this.fetchImpl(`${this.baseUrl}${path}`, {
+        method,
+        headers,
+        ...(init.body !== undefined ? { body: JSON.stringify(init.body) } : {}),
+        ...(init.signal ? { signal: init.signal } : {}),
+        // The key is in a header, not a cookie: no credentials to send, and none to leak to another origin.
+        credentials: "omit",
+      });
+    } catch (error) {
+      if (isAbort(error) || init.signal?.aborted) {
+        throw new RelayError("aborted", "Stopped.", "Nothing more will be fetched.");
+      }
+      throw new RelayError(
+        "unreachable",
+        `The relay at ${this.baseUrl} could not be reached.`,
+        "Check the Relay URL in Settings and your network connection, then try again.",
+      );
+    }
+    const text = await readText(response, init.signal);
+    if (!response.ok) {
+      throw errorForStatus(response.status, parseApiError(text), retryAfterSeconds(response.headers.get("Retry-After"), this.now()));
+    }
+    let json: unknown;
+    try {
+      json = text.trim() === "" ? undefined : JSON.parse(text);
+    } catch {
+      throw invalidAnswer(this.baseUrl, "it is not JSON");
+    }
+    const parsed = schema.safeParse(json);
+    if (!parsed.success) {
+      const first = parsed.error.issues[0];
+      throw invalidAnswer(this.baseUrl, first ? `${first.path.join(".") || "the body"} ${first.message}` : "its shape is wrong");
+    }
+    return parsed.data;
+  }
+}
+
+async function readText(response: Response, signal: AbortSignal | undefined): Promise<string> {
+  try {
+    return await response.text();
+  } catch (error) {
+    if (isAbort(error) || signal?.aborted) throw new RelayError("aborted", "Stopped.", "Nothing more will be fetched.");
+    throw new RelayError("unreachable", "The connection to the relay broke off.", "Try again.");
+  }
+}
+
+function parseApiError(text: string): ApiError | undefined {
+  try {
+    const parsed = ApiErrorSchema.safeParse(JSON.parse(text));
+    return parsed.success ? parsed.data : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function invalidAnswer(baseUrl: string, why: string): RelayError {
+  return new RelayError(
+    "invalid-answer",
+    `The server at ${baseUrl} did not answer as the Billing Usage relay does (${why}).`,
+    "Check the Relay URL in Settings: it must point at the relay, not at Infobip or another site.",
+  );
+}
