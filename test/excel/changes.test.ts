@@ -169,7 +169,8 @@ describe("compareSnapshots properties", () => {
     { month: "2026-10", volumeFinalized: oct },
     { month: "2026-11", volumeFinalized: false },
   ]);
-  const toSnapshot = (rows: fc.infer<typeof rowsArb>, billingPeriods: TableSnapshot["billingPeriods"]): TableSnapshot =>
+  type Rows = typeof rowsArb extends fc.Arbitrary<infer T> ? T : never;
+  const toSnapshot = (rows: Rows, billingPeriods: TableSnapshot["billingPeriods"]): TableSnapshot =>
     snapshot(
       rows.map((r) => {
         const final = billingPeriods.find((p) => p.month === r.month)?.volumeFinalized ?? false;

@@ -1,0 +1,506 @@
+/**
+ * The reconciliation sheet, planned without Excel: which rows (billing month × currency × account), which
+ * live formulas over the billing table, which formats, and how an existing sheet is updated in place.
+ *
+ * Choices made here (the issue leaves them open):
+ * - **Account**: rows are split by account when the billing table has an Account column, else by Account
+ *   key when it has that one; Account wins when both are present (invoices name accounts).
+ * - **Finalizes on**: the date a month finalizes (5th of the following month) for every row, Final ones
+ *   included (then it is the day the invoice closed); a span `2026-01 – 2026-03` takes its last month.
+ * - **Tolerance**: a named cell above the table (default 0.01, in the row's currency); a Difference whose
+ *   absolute value is larger (rounded to 9 decimals, so 100.01 − 100.00 is not "larger than 0.01") is
+ *   filled light red by a conditional format over the used rows.
+ * - **Update**: rows keep their place; new keys are appended; our columns are rewritten; the Invoice
+ *   amount and any column the user added are never written. A row whose key is no longer in the billing
+ *   table is kept, with Period status "Not in billing table", when the user typed anything in it, and
+ *   deleted when all its user cells are blank (nothing of the user's is lost).
+ * - **Matching like Excel**: SUMIFS compares text without case, so keys are grouped without case too
+ *   (the first spelling seen is shown); criteria get `"="&` when a key is blank or starts with `=`, `<`
+ *   or `>`, and `~ * ?` are escaped with SUBSTITUTE when a key contains them. SUMIFS also reads
+ *   number-like text as numbers (an account "0123" matches "123"); such accounts are not told apart.
+ */
+import {
+  finalizationDate,
+  isoDateToUtc,
+  monthStatus,
+  toExcelSerial,
+  type BillingPeriod,
+  type PeriodStatus,
+} from "../billing";
+import {
+  BILLING_MONTH_LABEL,
+  CURRENCY_LABEL,
+  monthsOfLabel,
+  PERIOD_STATUS_LABEL,
+  TOTAL_LABEL,
+  type SnapshotCell,
+} from "./changes";
+
+export const ACCOUNT_LABEL = "Account";
+export const ACCOUNT_KEY_LABEL = "Account key";
+
+/** The reconciliation table's own columns, in order (Account only when the billing table has accounts). */
+export const RECONCILIATION_COLUMNS = {
+  billingMonth: "Billing month",
+  currency: "Currency",
+  account: "Account",
+  periodStatus: "Period status",
+  finalizesOn: "Finalizes on",
+  billingTotal: "Billing total",
+  invoiceAmount: "Invoice amount",
+  difference: "Difference",
+} as const;
+
+/** Period status of a kept row whose key left the billing table. */
+export const NOT_IN_TABLE_STATUS = "Not in billing table";
+export type ReconciliationStatus = PeriodStatus | typeof NOT_IN_TABLE_STATUS;
+
+export const DEFAULT_TOLERANCE = 0.01;
+export const DIFFERENCE_FILL = "#FFC7CE";
+export const DIFFERENCE_FONT = "#9C0006";
+export const AMOUNT_FORMAT = "#,##0.00";
+export const DATE_FORMAT = "yyyy-mm-dd";
+export const TEXT_FORMAT = "@";
+
+/** Where the sheet's parts go on a new reconciliation sheet (0-based rows and columns). */
+export const LAYOUT = {
+  titleCell: "A1",
+  toleranceLabelCell: "A2",
+  toleranceCell: "B2",
+  toleranceNoteCell: "C2",
+  headerRow: 3,
+  firstColumn: 0,
+} as const;
+
+export interface ReconciliationKey {
+  billingMonth: string;
+  currency: string;
+  /** Present when the billing table has an account column. */
+  account?: string;
+}
+
+export interface ReconciliationRow extends ReconciliationKey {
+  periodStatus: ReconciliationStatus;
+  /** `yyyy-MM-dd`, or "" when the billing month is not a month or span of months. */
+  finalizesOn: string;
+}
+
+export interface ReconciliationTotal extends ReconciliationRow {
+  /** The sum of Total over the billing table's rows with this key, as SUMIFS computes it. */
+  billingTotal: number;
+}
+
+/** The columns a billing table must have for a reconciliation, and the account column it uses. */
+export interface BillingColumns {
+  total: number;
+  currency: number;
+  billingMonth: number;
+  periodStatus: number | undefined;
+  account: { label: string; index: number } | undefined;
+}
+
+export function billingColumns(header: readonly string[], tableName = "The billing table"): BillingColumns {
+  const required = (label: string): number => {
+    const index = header.indexOf(label);
+    if (index < 0) {
+      throw new RangeError(
+        `${tableName} has no "${label}" column; a reconciliation needs ${BILLING_MONTH_LABEL}, ${CURRENCY_LABEL} and ${TOTAL_LABEL}.`,
+      );
+    }
+    return index;
+  };
+  const accountLabel = [ACCOUNT_LABEL, ACCOUNT_KEY_LABEL].find((label) => header.includes(label));
+  const statusIndex = header.indexOf(PERIOD_STATUS_LABEL);
+  return {
+    total: required(TOTAL_LABEL),
+    currency: required(CURRENCY_LABEL),
+    billingMonth: required(BILLING_MONTH_LABEL),
+    periodStatus: statusIndex >= 0 ? statusIndex : undefined,
+    account: accountLabel === undefined ? undefined : { label: accountLabel, index: header.indexOf(accountLabel) },
+  };
+}
+
+/** The input of {@link computeReconciliationTotals} and {@link reconciliationRows}: a billing table's cells. */
+export interface BillingTableCells {
+  header: readonly string[];
+  rows: readonly (readonly SnapshotCell[])[];
+  /** `metadata.billingPeriods` from the table's record; without it, statuses come from the Period status column. */
+  billingPeriods?: readonly BillingPeriod[];
+}
+
+interface Group {
+  key: ReconciliationKey;
+  statuses: Set<string>;
+  /** Millionths, summed as integers. */
+  micros: number;
+}
+
+const SCALE = 1_000_000;
+
+function groupRows(table: BillingTableCells, tableName?: string): Group[] {
+  const columns = billingColumns(table.header, tableName);
+  const groups = new Map<string, Group>();
+  for (const row of table.rows) {
+    const key: ReconciliationKey = {
+      billingMonth: text(row[columns.billingMonth]),
+      currency: text(row[columns.currency]),
+      ...(columns.account ? { account: text(row[columns.account.index]) } : {}),
+    };
+    const id = keyId(key);
+    const group = groups.get(id) ?? { key, statuses: new Set<string>(), micros: 0 };
+    groups.set(id, group);
+    if (columns.periodStatus !== undefined) group.statuses.add(text(row[columns.periodStatus]));
+    const total = row[columns.total];
+    if (typeof total === "number" && Number.isFinite(total)) group.micros += Math.round(total * SCALE);
+  }
+  return [...groups.values()].sort((a, b) => compareKeys(a.key, b.key));
+}
+
+/** A key as Excel's SUMIFS tells keys apart: without case. */
+export function keyId(key: ReconciliationKey): string {
+  return JSON.stringify([key.billingMonth, key.currency, key.account ?? null]).toLowerCase();
+}
+
+function compareKeys(a: ReconciliationKey, b: ReconciliationKey): number {
+  const order = (x: string, y: string) => (x < y ? -1 : x > y ? 1 : 0);
+  return (
+    order(a.billingMonth, b.billingMonth) ||
+    order(a.currency, b.currency) ||
+    order((a.account ?? "").toLowerCase(), (b.account ?? "").toLowerCase())
+  );
+}
+
+function statusFor(group: Pick<Group, "key" | "statuses">, billingPeriods?: readonly BillingPeriod[]): PeriodStatus {
+  const months = monthsOfLabel(group.key.billingMonth);
+  if (billingPeriods && months.length > 0 && months.every((m) => billingPeriods.some((p) => p.month === m))) {
+    return months.every((m) => monthStatus(billingPeriods, m) === "Final") ? "Final" : "Provisional";
+  }
+  return group.statuses.size > 0 && [...group.statuses].every((s) => s === "Final") ? "Final" : "Provisional";
+}
+
+/** The finalization date of a Billing month label (its last month for a span), or "". */
+export function finalizesOn(billingMonth: string): string {
+  const months = monthsOfLabel(billingMonth);
+  const last = months[months.length - 1];
+  return last === undefined ? "" : finalizationDate(last);
+}
+
+/** The reconciliation rows a billing table calls for, sorted by month, currency and account. */
+export function reconciliationRows(table: BillingTableCells, tableName?: string): ReconciliationRow[] {
+  return groupRows(table, tableName).map((group) => ({
+    ...group.key,
+    periodStatus: statusFor(group, table.billingPeriods),
+    finalizesOn: finalizesOn(group.key.billingMonth),
+  }));
+}
+
+/**
+ * The same sums the sheet's SUMIFS formulas compute, evaluated in JavaScript (for the preview outside
+ * Excel): one entry per billing month × currency (× account), sorted.
+ */
+export function computeReconciliationTotals(table: BillingTableCells): ReconciliationTotal[] {
+  return groupRows(table).map((group) => ({
+    ...group.key,
+    periodStatus: statusFor(group, table.billingPeriods),
+    finalizesOn: finalizesOn(group.key.billingMonth),
+    billingTotal: group.micros / SCALE,
+  }));
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Formulas
+
+/** How a SUMIFS criterion is written for a column's keys. */
+export type CriterionMode = "plain" | "exact" | "escaped";
+
+export function criterionMode(values: readonly string[]): CriterionMode {
+  if (values.some((v) => /[~*?]/.test(v))) return "escaped";
+  if (values.some((v) => v === "" || /^[=<>]/.test(v))) return "exact";
+  return "plain";
+}
+
+/** A column of a table, `Table[Column]`, with `[ ] # '` escaped as structured references require. */
+export function tableColumnRef(tableName: string, column: string): string {
+  return `${tableName}[${escapeColumn(column)}]`;
+}
+
+/** The same row of the table the formula is in: `[@Currency]`, `[@[Billing month]]`. */
+export function thisRowRef(column: string): string {
+  return /^[A-Za-z_][A-Za-z0-9_]*$/.test(column) ? `[@${column}]` : `[@[${escapeColumn(column)}]]`;
+}
+
+function escapeColumn(column: string): string {
+  return column.replace(/['#[\]]/g, (c) => `'${c}`);
+}
+
+function criterion(column: string, mode: CriterionMode): string {
+  const ref = thisRowRef(column);
+  switch (mode) {
+    case "plain":
+      return ref;
+    case "exact":
+      return `"="&${ref}`;
+    case "escaped":
+      return `"="&SUBSTITUTE(SUBSTITUTE(SUBSTITUTE(${ref},"~","~~"),"*","~*"),"?","~?")`;
+  }
+}
+
+export interface FormulaModes {
+  currency: CriterionMode;
+  account: CriterionMode;
+}
+
+/** The modes the keys of a sheet need (the same for every row, so the column stays one calculated column). */
+export function formulaModes(keys: readonly ReconciliationKey[]): FormulaModes {
+  return {
+    currency: criterionMode(keys.map((k) => k.currency)),
+    account: criterionMode(keys.map((k) => k.account ?? "")),
+  };
+}
+
+/**
+ * `=SUMIFS(Billing[Total],Billing[Billing month],[@[Billing month]],Billing[Currency],[@Currency]…)`:
+ * the live billing total of a row, over the billing table by structured references.
+ */
+export function billingTotalFormula(
+  billingTableName: string,
+  accountLabel: string | undefined,
+  modes: FormulaModes = { currency: "plain", account: "plain" },
+): string {
+  const c = RECONCILIATION_COLUMNS;
+  const pairs = [
+    `${tableColumnRef(billingTableName, BILLING_MONTH_LABEL)},${thisRowRef(c.billingMonth)}`,
+    `${tableColumnRef(billingTableName, CURRENCY_LABEL)},${criterion(c.currency, modes.currency)}`,
+  ];
+  if (accountLabel !== undefined) {
+    pairs.push(`${tableColumnRef(billingTableName, accountLabel)},${criterion(c.account, modes.account)}`);
+  }
+  return `=SUMIFS(${tableColumnRef(billingTableName, TOTAL_LABEL)},${pairs.join(",")})`;
+}
+
+/** `=IF([@[Invoice amount]]="","",[@[Invoice amount]]-[@[Billing total]])`. */
+export function differenceFormula(): string {
+  const invoice = thisRowRef(RECONCILIATION_COLUMNS.invoiceAmount);
+  const total = thisRowRef(RECONCILIATION_COLUMNS.billingTotal);
+  return `=IF(${invoice}="","",${invoice}-${total})`;
+}
+
+/** The defined name of a reconciliation sheet's tolerance cell. */
+export function toleranceName(reconciliationTableName: string): string {
+  return `${reconciliationTableName}_Tolerance`;
+}
+
+/**
+ * The conditional format's rule, written for the first cell of the Difference column (Excel shifts it
+ * for the other rows): a number whose size exceeds the tolerance.
+ */
+export function differenceRuleFormula(firstDifferenceCell: { row: number; column: number }, tolerance: string): string {
+  const cell = `$${columnLetters(firstDifferenceCell.column)}${firstDifferenceCell.row + 1}`;
+  return `=AND(ISNUMBER(${cell}),ROUND(ABS(${cell}),9)>${tolerance})`;
+}
+
+/** `0` → `A`, `25` → `Z`, `26` → `AA`. */
+export function columnLetters(index: number): string {
+  let letters = "";
+  for (let n = index + 1; n > 0; n = Math.floor((n - 1) / 26)) letters = String.fromCharCode(65 + ((n - 1) % 26)) + letters;
+  return letters;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Names
+
+/** The reconciliation table of a billing table: its name plus `_Recon` (still a valid table name). */
+export function reconciliationTableName(billingTableName: string): string {
+  return `${billingTableName.slice(0, 240)}_Recon`;
+}
+
+const SHEET_NAME_MAX = 31;
+
+/** A valid worksheet name from `base`, not among `taken` (compared without case): `Recon Costs (2)`. */
+export function uniqueSheetName(base: string, taken: readonly string[]): string {
+  const cleaned = base.replace(/[\\/?*[\]:]/g, " ").replace(/^'+|'+$/g, "").trim() || "Sheet";
+  const used = new Set(taken.map((n) => n.toLowerCase()));
+  for (let n = 1; ; n++) {
+    const suffix = n === 1 ? "" : ` (${n})`;
+    const candidate = `${cleaned.slice(0, SHEET_NAME_MAX - suffix.length).trimEnd()}${suffix}`;
+    if (!used.has(candidate.toLowerCase())) return candidate;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------
+// The plan
+
+/** An existing reconciliation table as read back: its header and its rows' cells (formulas or values). */
+export interface ExistingReconciliation {
+  header: readonly string[];
+  rows: readonly (readonly SnapshotCell[])[];
+}
+
+export interface ReconciliationPlan {
+  /** The reconciliation table's header (ours, then any columns the user added, in their order). */
+  header: string[];
+  /** Every row after the update, in sheet order: kept rows first (their order), then appended ones. */
+  rows: ReconciliationRow[];
+  /** Indexes of existing rows to delete (no longer in the billing table and nothing typed in them), descending. */
+  deleteRows: number[];
+  /** How many rows to add at the end. */
+  appendRows: number;
+  /** Index of our columns in {@link header}. */
+  columnIndex: Readonly<Record<keyof typeof RECONCILIATION_COLUMNS, number | undefined>>;
+  /** Cells of our value columns, one array per row of {@link rows}: Billing month … Finalizes on. */
+  values: Record<"billingMonth" | "currency" | "account" | "periodStatus" | "finalizesOn", (string | number)[][] | undefined>;
+  billingTotalFormula: string;
+  differenceFormula: string;
+  /** Number formats per column of ours. */
+  numberFormats: Readonly<Record<string, string>>;
+  accountLabel: string | undefined;
+  /** Plain-words notes for the pane (rows added, flagged, removed). */
+  notes: string[];
+}
+
+export interface PlanInput {
+  billingTableName: string;
+  /** The billing table's header and rows (only the key, status and total columns are read). */
+  billing: BillingTableCells;
+  /** The reconciliation table as it is now, for an update; absent when building it the first time. */
+  existing?: ExistingReconciliation;
+}
+
+/** Plans a new reconciliation table, or the in-place update of an existing one. */
+export function planReconciliation(input: PlanInput): ReconciliationPlan {
+  const columns = billingColumns(input.billing.header, `Table ${input.billingTableName}`);
+  const wanted = reconciliationRows(input.billing, `Table ${input.billingTableName}`);
+  const accountLabel = columns.account?.label;
+  const ours = ourColumns(accountLabel !== undefined);
+  const existing = input.existing;
+
+  const header = [...ours];
+  const kept: ReconciliationRow[] = [];
+  const deleteRows: number[] = [];
+  const notes: string[] = [];
+  if (existing) {
+    const missing = ours.find((label) => !existing.header.includes(label));
+    const hadAccounts = existing.header.includes(RECONCILIATION_COLUMNS.account);
+    if (missing !== undefined || hadAccounts !== (accountLabel !== undefined)) {
+      throw new RangeError(
+        missing !== undefined
+          ? `The reconciliation table has no "${missing}" column any more; rename it back, or delete the reconciliation sheet to build it again.`
+          : `Table ${input.billingTableName} ${hadAccounts ? "no longer has" : "now has"} an account column, so its reconciliation rows no longer match; delete the reconciliation sheet to build it again.`,
+      );
+    }
+    for (const label of existing.header) if (!header.includes(label)) header.push(label);
+    const wantedById = new Map(wanted.map((row) => [keyId(row), row]));
+    const at = (label: string) => existing.header.indexOf(label);
+    const userColumns = existing.header
+      .map((label, index) => ({ label, index }))
+      .filter(({ label }) => label === RECONCILIATION_COLUMNS.invoiceAmount || !(ours as readonly string[]).includes(label));
+    const seen = new Set<string>();
+    let flagged = 0;
+    existing.rows.forEach((cells, index) => {
+      const key: ReconciliationKey = {
+        billingMonth: text(cells[at(RECONCILIATION_COLUMNS.billingMonth)]),
+        currency: text(cells[at(RECONCILIATION_COLUMNS.currency)]),
+        ...(accountLabel !== undefined ? { account: text(cells[at(RECONCILIATION_COLUMNS.account)]) } : {}),
+      };
+      const id = keyId(key);
+      const current = seen.has(id) ? undefined : wantedById.get(id);
+      seen.add(id);
+      if (current) {
+        kept.push({ ...current, ...key });
+        return;
+      }
+      const typedIn = userColumns.some(({ index: column }) => text(cells[column]) !== "");
+      if (!typedIn) {
+        deleteRows.push(index);
+        return;
+      }
+      flagged++;
+      kept.push({ ...key, periodStatus: NOT_IN_TABLE_STATUS, finalizesOn: finalizesOn(key.billingMonth) });
+    });
+    const appended = wanted.filter((row) => !seen.has(keyId(row)));
+    deleteRows.reverse();
+    if (appended.length > 0) notes.push(`${appended.length} new ${appended.length === 1 ? "row" : "rows"} added at the end.`);
+    if (flagged > 0) {
+      notes.push(
+        `${flagged} ${flagged === 1 ? "row is" : "rows are"} no longer in table ${input.billingTableName} and kept because ${flagged === 1 ? "it has" : "they have"} an invoice amount or notes (Period status "${NOT_IN_TABLE_STATUS}").`,
+      );
+    }
+    if (deleteRows.length > 0) {
+      notes.push(`${deleteRows.length} empty ${deleteRows.length === 1 ? "row" : "rows"} no longer in the billing table removed.`);
+    }
+    return finish(input, header, [...kept, ...appended], deleteRows, appended.length, accountLabel, notes);
+  }
+  return finish(input, header, wanted, deleteRows, wanted.length, accountLabel, notes);
+}
+
+function ourColumns(withAccount: boolean): string[] {
+  const c = RECONCILIATION_COLUMNS;
+  return [
+    c.billingMonth,
+    c.currency,
+    ...(withAccount ? [c.account] : []),
+    c.periodStatus,
+    c.finalizesOn,
+    c.billingTotal,
+    c.invoiceAmount,
+    c.difference,
+  ];
+}
+
+function finish(
+  input: PlanInput,
+  header: string[],
+  rows: ReconciliationRow[],
+  deleteRows: number[],
+  appendRows: number,
+  accountLabel: string | undefined,
+  notes: string[],
+): ReconciliationPlan {
+  const c = RECONCILIATION_COLUMNS;
+  const index = (label: string) => (header.includes(label) ? header.indexOf(label) : undefined);
+  const column = (pick: (row: ReconciliationRow) => string | number) => rows.map((row) => [pick(row)]);
+  const withAccount = accountLabel !== undefined;
+  return {
+    header,
+    rows,
+    deleteRows,
+    appendRows,
+    columnIndex: {
+      billingMonth: index(c.billingMonth),
+      currency: index(c.currency),
+      account: withAccount ? index(c.account) : undefined,
+      periodStatus: index(c.periodStatus),
+      finalizesOn: index(c.finalizesOn),
+      billingTotal: index(c.billingTotal),
+      invoiceAmount: index(c.invoiceAmount),
+      difference: index(c.difference),
+    },
+    values: {
+      billingMonth: column((row) => row.billingMonth),
+      currency: column((row) => row.currency),
+      account: withAccount ? column((row) => row.account ?? "") : undefined,
+      periodStatus: column((row) => row.periodStatus),
+      finalizesOn: column((row) => (row.finalizesOn === "" ? "" : toExcelSerial(isoDateToUtc(row.finalizesOn)))),
+    },
+    billingTotalFormula: billingTotalFormula(input.billingTableName, accountLabel, formulaModes(rows)),
+    differenceFormula: differenceFormula(),
+    numberFormats: {
+      [c.billingMonth]: TEXT_FORMAT,
+      [c.currency]: TEXT_FORMAT,
+      ...(withAccount ? { [c.account]: TEXT_FORMAT } : {}),
+      [c.periodStatus]: TEXT_FORMAT,
+      [c.finalizesOn]: DATE_FORMAT,
+      [c.billingTotal]: AMOUNT_FORMAT,
+      [c.invoiceAmount]: AMOUNT_FORMAT,
+      [c.difference]: AMOUNT_FORMAT,
+    },
+    accountLabel,
+    notes,
+  };
+}
+
+function text(cell: SnapshotCell | undefined): string {
+  if (cell === null || cell === undefined) return "";
+  if (cell instanceof Date) return cell.toISOString();
+  return String(cell);
+}
