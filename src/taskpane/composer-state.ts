@@ -402,7 +402,7 @@ function itemText(definition: QueryDefinition, field: ComposerField, index: numb
 /** One violation in plain words, for the field it is shown beside. */
 export function describeViolation(violation: Violation, field: ComposerField, item: string | undefined): string {
   let text = plainDateWords(violation.violation);
-  if (field === "dimensions" && /at least 1 item/.test(text)) {
+  if (field === "dimensions" && /at least (1|one)\b/.test(text)) {
     return "Choose a granularity (Day or Month) or at least one column, so the result has something to group by.";
   }
   if (field === "platforms" && /applicationId/.test(violation.property)) {

@@ -1,0 +1,400 @@
+import { predictColumns, type BillingUsageMetadata, type ColumnInfo, type QueryDefinition, type RawRow } from "../../src/billing";
+import { validateComposer, initialComposerState } from "../../src/taskpane/composer-state";
+import { MemoryPendingStore } from "../../src/taskpane/pending-store";
+import {
+  describeStep,
+  followPendingQuery,
+  formatElapsed,
+  mapWithConcurrency,
+  runQuery,
+  type FetchedResult,
+  type ResultSink,
+  type RunProgress,
+  type RunnerDeps,
+  type RunRequest,
+} from "../../src/taskpane/query-runner";
+import {
+  RelayError,
+  errorForStatus,
+  type QueryState,
+  type RelayApi,
+  type RowsPage,
+  type SubmittedQuery,
+} from "../../src/taskpane/relay-client";
+
+const START = new Date("2026-03-15T10:00:00Z");
+
+/** A clock that only moves when the fake relay or the fake sleep says so. */
+class Clock {
+  time = START.getTime();
+  now = (): Date => new Date(this.time);
+  advance(ms: number): void {
+    this.time += ms;
+  }
+}
+
+interface FakeQuery {
+  state: QueryState;
+  rows: RawRow[];
+  /** Long-poll answers still "pending" before the result lands. */
+  pendingPolls: number;
+  final: Partial<QueryState>;
+}
+
+/** An in-memory relay with scripted behaviour, recording every call. */
+class FakeRelay implements RelayApi {
+  readonly calls: string[] = [];
+  readonly queries = new Map<string, FakeQuery>();
+  /** Errors thrown by the next calls, in order, whatever the call. */
+  failures: RelayError[] = [];
+  private nextId = 1;
+  rowsFor: (n: number) => RawRow[] = (n) => makeRows(n);
+  script = { pendingPolls: 2, totalRows: 25, final: {} as Partial<QueryState> };
+
+  constructor(private readonly clock: Clock) {}
+
+  private maybeFail(): void {
+    const failure = this.failures.shift();
+    if (failure) throw failure;
+  }
+
+  async submit(): Promise<SubmittedQuery> {
+    this.calls.push("submit");
+    this.maybeFail();
+    const id = `q${this.nextId++}`;
+    const state: QueryState = { id, requestId: `r-${id}`, status: "pending", createdAt: this.clock.now().toISOString() };
+    this.queries.set(id, {
+      state,
+      rows: this.rowsFor(this.script.totalRows),
+      pendingPolls: this.script.pendingPolls,
+      final: this.script.final,
+    });
+    return { id, requestId: state.requestId, status: "pending", createdAt: state.createdAt };
+  }
+
+  async get(id: string, options: { waitSeconds?: number; signal?: AbortSignal } = {}): Promise<QueryState> {
+    this.calls.push(`get ${id} wait=${options.waitSeconds ?? 0}`);
+    this.maybeFail();
+    const query = this.queries.get(id);
+    if (!query) throw errorForStatus(404, undefined);
+    if (options.signal?.aborted) throw new RelayError("aborted", "Stopped.", "");
+    if (query.pendingPolls > 0) {
+      query.pendingPolls--;
+      this.clock.advance((options.waitSeconds ?? 0) * 1000);
+      return query.state;
+    }
+    return {
+      ...query.state,
+      status: "succeeded",
+      totalRows: query.rows.length,
+      columns: COLUMNS,
+      metadata: METADATA,
+      ...query.final,
+    };
+  }
+
+  async list(): Promise<QueryState[]> {
+    return [...this.queries.values()].map((q) => q.state);
+  }
+
+  async rows(id: string, page: { offset: number; limit: number }): Promise<RowsPage> {
+    this.calls.push(`rows ${id} ${page.offset}+${page.limit}`);
+    this.maybeFail();
+    const query = this.queries.get(id);
+    if (!query) throw errorForStatus(404, undefined);
+    this.clock.advance(100);
+    return { rows: query.rows.slice(page.offset, page.offset + page.limit), totalRows: query.rows.length, offset: page.offset };
+  }
+
+  async remove(id: string): Promise<void> {
+    this.queries.delete(id);
+  }
+
+  async checkConnection() {
+    return { via: "list" as const, message: "ok" };
+  }
+}
+
+const COLUMNS: ColumnInfo[] = predictColumns(["MONTH", "COUNTRY_NAME"]);
+const METADATA: BillingUsageMetadata = {
+  clientRequestedPeriod: { sentSince: "2026-02-01T00:00:00.000+0000", sentUntil: "2026-03-01T00:00:00.000+0000" },
+  billingPeriods: [{ month: "2026-02", volumeFinalized: true }],
+};
+
+function makeRows(n: number): RawRow[] {
+  return Array.from({ length: n }, (_, i) => [
+    "Acme",
+    "SMS",
+    "2026-02-01T00:00:00.000+0000",
+    `Country ${i}`,
+    "message",
+    0.0075,
+    i + 1,
+    0.0075 * (i + 1),
+    "EUR",
+  ]);
+}
+
+/** Keeps what it was given; can be told to fail. */
+class RecordingSink implements ResultSink {
+  written: FetchedResult[] = [];
+  progress: [number, number][] = [];
+  failWith?: Error;
+  async write(result: FetchedResult, _destination: unknown, onProgress: (written: number, total: number) => void) {
+    if (this.failWith) throw this.failWith;
+    const total = result.rows.length;
+    for (let done = 0; done < total; done = Math.min(total, done + 10)) {
+      onProgress(done, total);
+      this.progress.push([done, total]);
+    }
+    onProgress(total, total);
+    this.written.push(result);
+    return { message: `Written ${total} rows`, rowsWritten: total, tableName: "Billing_1" };
+  }
+}
+
+function request(): RunRequest {
+  const composed = validateComposer({ ...initialComposerState(), label: "Feb by country", dimensions: ["COUNTRY_NAME"] }, START);
+  if (!composed.ok) throw new Error("test form is invalid");
+  return { definition: composed.definition, query: composed.query, destination: composed.destination };
+}
+
+function setup(overrides: Partial<RunnerDeps> = {}) {
+  const clock = new Clock();
+  const relay = new FakeRelay(clock);
+  const pending = new MemoryPendingStore();
+  const sink = new RecordingSink();
+  const sleeps: number[] = [];
+  const deps: RunnerDeps = {
+    client: relay,
+    pending,
+    sink,
+    now: clock.now,
+    sleep: async (ms, signal) => {
+      if (signal?.aborted) throw new RelayError("aborted", "Stopped.", "");
+      sleeps.push(ms);
+      clock.advance(ms);
+    },
+    pageSize: 10,
+    ...overrides,
+  };
+  const steps: RunProgress[] = [];
+  return { clock, relay, pending, sink, deps, steps, sleeps, onProgress: (p: RunProgress) => steps.push(p) };
+}
+
+describe("runQuery", () => {
+  it("goes submitted → waiting (long-poll 25 s) → receiving in pages → writing → done, with elapsed time", async () => {
+    const t = setup();
+    const outcome = await runQuery(request(), t.deps, t.onProgress);
+
+    expect(outcome.kind).toBe("done");
+    if (outcome.kind !== "done") return;
+    expect(t.relay.calls).toEqual([
+      "submit",
+      "get q1 wait=25",
+      "get q1 wait=25",
+      "get q1 wait=25",
+      "rows q1 0+10",
+      "rows q1 10+10",
+      "rows q1 20+10",
+    ]);
+    expect(outcome.result.rows).toHaveLength(25);
+    expect(outcome.result.rows).toEqual(makeRows(25));
+    expect(outcome.result.columns).toEqual(COLUMNS);
+    expect(outcome.result.metadata).toEqual(METADATA);
+    expect(outcome.result.label).toBe("Feb by country");
+    // Two 25-second long-polls and three pages of 100 ms on the fake clock.
+    expect(outcome.elapsedMs).toBe(50_300);
+
+    const kinds = t.steps.map((s) => s.step);
+    expect(kinds[0]).toBe("submitting");
+    expect(kinds.indexOf("waiting")).toBeLessThan(kinds.indexOf("receiving"));
+    expect(kinds.lastIndexOf("receiving")).toBeLessThan(kinds.indexOf("writing"));
+    const receiving = t.steps.filter((s) => s.step === "receiving").map((s) => (s.step === "receiving" ? s.received : -1));
+    expect(receiving).toEqual([0, 10, 20, 25]);
+    const lastWrite = t.steps[t.steps.length - 1];
+    expect(lastWrite).toMatchObject({ step: "writing", written: 25, total: 25 });
+    expect(t.steps.every((s) => s.startedAt.getTime() === START.getTime())).toBe(true);
+  });
+
+  it("saves the pending query before waiting and removes it once written", async () => {
+    const t = setup();
+    const seenWhileWaiting: string[][] = [];
+    const originalGet = t.relay.get.bind(t.relay);
+    t.relay.get = async (id, options) => {
+      seenWhileWaiting.push((await t.pending.list()).map((p) => p.queryId));
+      return originalGet(id, options);
+    };
+    const outcome = await runQuery(request(), t.deps, t.onProgress);
+    expect(outcome.kind).toBe("done");
+    expect(seenWhileWaiting[0]).toEqual(["q1"]);
+    expect(await t.pending.list()).toEqual([]);
+  });
+
+  it("writes nothing and keeps the pending query when the rows cannot all be read", async () => {
+    const t = setup({ maxRetries: 1 });
+    const originalRows = t.relay.rows.bind(t.relay);
+    let pages = 0;
+    t.relay.rows = async (id, page) => {
+      if (++pages >= 2) throw errorForStatus(503, undefined);
+      return originalRows(id, page);
+    };
+    const outcome = await runQuery(request(), t.deps, t.onProgress);
+    expect(outcome).toMatchObject({ kind: "failed", pendingKept: true });
+    expect(t.sink.written).toEqual([]);
+    expect((await t.pending.list()).map((p) => p.queryId)).toEqual(["q1"]);
+  });
+
+  it("retries transient relay failures with growing pauses and Retry-After", async () => {
+    const t = setup();
+    t.relay.failures = [
+      new RelayError("unreachable", "x", "y"),
+      errorForStatus(429, undefined, 7),
+      errorForStatus(502, undefined),
+    ];
+    const outcome = await runQuery(request(), t.deps, t.onProgress);
+    expect(outcome.kind).toBe("done");
+    expect(t.sleeps).toEqual([1000, 7000, 4000]);
+  });
+
+  it("does not retry what will not change: a 401 fails at once with advice about the key and scope", async () => {
+    const t = setup();
+    t.relay.failures = [errorForStatus(401, undefined)];
+    const outcome = await runQuery(request(), t.deps, t.onProgress);
+    expect(outcome.kind).toBe("failed");
+    if (outcome.kind !== "failed") return;
+    expect(outcome.error.kind).toBe("unauthorized");
+    expect(outcome.error.advice).toMatch(/billing:usage:view/);
+    expect(t.relay.calls).toEqual(["submit"]);
+    expect(t.sleeps).toEqual([]);
+    expect(await t.pending.list()).toEqual([]);
+  });
+
+  it("reports an overdue query so the pane can offer to run it again", async () => {
+    const t = setup();
+    t.relay.script.pendingPolls = 1;
+    t.relay.script.final = { status: "pending", overdue: true };
+    const outcome = await runQuery(request(), t.deps, t.onProgress);
+    expect(outcome).toMatchObject({ kind: "overdue", queryId: "q1" });
+    expect(t.sink.written).toEqual([]);
+  });
+
+  it("passes Infobip's failure message on, and forgets the query", async () => {
+    const t = setup();
+    t.relay.script.final = { status: "failed", failureMessage: "Query exceeded limits." };
+    const outcome = await runQuery(request(), t.deps, t.onProgress);
+    expect(outcome.kind).toBe("failed");
+    if (outcome.kind !== "failed") return;
+    expect(outcome.error.summary).toBe("Infobip could not produce the result: Query exceeded limits.");
+    expect(outcome.pendingKept).toBe(false);
+    expect(await t.pending.list()).toEqual([]);
+  });
+
+  it("Cancel stops waiting: no more calls, nothing written", async () => {
+    const t = setup();
+    t.relay.script.pendingPolls = 1000;
+    const controller = new AbortController();
+    const originalGet = t.relay.get.bind(t.relay);
+    let polls = 0;
+    t.relay.get = async (id, options) => {
+      if (++polls === 3) controller.abort();
+      return originalGet(id, options);
+    };
+    const outcome = await runQuery(request(), t.deps, t.onProgress, controller.signal);
+    expect(outcome.kind).toBe("cancelled");
+    expect(polls).toBe(3);
+    expect(t.sink.written).toEqual([]);
+    expect(await t.pending.list()).toEqual([]);
+  });
+
+  it("a query the relay no longer knows is forgotten", async () => {
+    const t = setup();
+    const outcome = await followPendingQuery(
+      {
+        queryId: "gone",
+        definition: request().definition as QueryDefinition,
+        destination: { kind: "new-sheet" },
+        submittedAt: START.toISOString(),
+      },
+      t.deps,
+      t.onProgress,
+    );
+    expect(outcome).toMatchObject({ kind: "failed", pendingKept: false });
+    if (outcome.kind === "failed") expect(outcome.error.kind).toBe("not-found");
+  });
+
+  it("picks up a pending query and writes it where it was meant to go", async () => {
+    const t = setup();
+    const submitted = await t.relay.submit();
+    const destination = { kind: "replace" as const, tableName: "Billing_Feb" };
+    let wroteTo: unknown;
+    t.deps.sink = {
+      write: async (result, dest) => {
+        wroteTo = dest;
+        return { message: "ok", rowsWritten: result.rows.length };
+      },
+    };
+    await t.pending.add({ queryId: submitted.id, definition: request().definition, destination, submittedAt: START.toISOString() });
+    const outcome = await followPendingQuery((await t.pending.list())[0]!, t.deps, t.onProgress);
+    expect(outcome.kind).toBe("done");
+    expect(wroteTo).toEqual(destination);
+    expect(await t.pending.list()).toEqual([]);
+  });
+
+  it("an empty result is written (the header) without asking for pages forever", async () => {
+    const t = setup();
+    t.relay.script.totalRows = 0;
+    const outcome = await runQuery(request(), t.deps, t.onProgress);
+    expect(outcome.kind).toBe("done");
+    expect(t.relay.calls.filter((c) => c.startsWith("rows"))).toEqual([]);
+    expect(t.sink.written[0]?.rows).toEqual([]);
+  });
+
+  it("stops with a clear error when the relay returns fewer rows than it announced", async () => {
+    const t = setup();
+    const originalRows = t.relay.rows.bind(t.relay);
+    t.relay.rows = async (id, page) => {
+      const answer = await originalRows(id, page);
+      return page.offset >= 20 ? { ...answer, rows: [] } : answer;
+    };
+    const outcome = await runQuery(request(), t.deps, t.onProgress);
+    expect(outcome.kind).toBe("failed");
+    if (outcome.kind === "failed") expect(outcome.error.summary).toBe("The relay stopped returning rows at 20 of 25.");
+  });
+});
+
+describe("mapWithConcurrency", () => {
+  it("never runs more than the limit at once and keeps results in order", async () => {
+    let running = 0;
+    let peak = 0;
+    const releases: (() => void)[] = [];
+    const work = (n: number) =>
+      new Promise<number>((resolve) => {
+        running++;
+        peak = Math.max(peak, running);
+        releases.push(() => {
+          running--;
+          resolve(n * 2);
+        });
+      });
+    const all = mapWithConcurrency([1, 2, 3, 4, 5, 6, 7], 3, work);
+    // Release one task at a time until everything has finished.
+    while (releases.length > 0 || running > 0) {
+      await new Promise((r) => setImmediate(r));
+      releases.shift()?.();
+    }
+    expect(await all).toEqual([2, 4, 6, 8, 10, 12, 14]);
+    expect(peak).toBe(3);
+  });
+});
+
+describe("status words", () => {
+  it("say where the query is, with counts", () => {
+    expect(describeStep({ step: "receiving", queryId: "q", received: 10000, total: 123456 })).toBe(
+      "Receiving rows: 10,000 of 123,456",
+    );
+    expect(describeStep({ step: "writing", queryId: "q", written: 5, total: 9 })).toBe("Writing rows: 5 of 9");
+    expect(formatElapsed(65_000)).toBe("1 min 05 s");
+    expect(formatElapsed(9_999)).toBe("9 s");
+  });
+});

@@ -1,0 +1,202 @@
+/**
+ * The relay client over real HTTP on loopback, against a small scripted server (the relay's own tests cover
+ * the relay; here what matters is how the pane reads each answer and words each failure).
+ */
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { API_ERRORS, badRequest } from "../../src/billing";
+import { RelayClient, RelayError, normaliseBaseUrl } from "../../src/taskpane/relay-client";
+
+interface Seen {
+  method: string;
+  url: string;
+  authorization?: string;
+  body: string;
+}
+
+type Handler = (req: Seen) => { status: number; body?: unknown; raw?: string; headers?: Record<string, string> };
+
+let server: http.Server;
+let baseUrl: string;
+let handler: Handler;
+const seen: Seen[] = [];
+
+beforeAll(async () => {
+  server = http.createServer((req, res) => {
+    let body = "";
+    req.on("data", (chunk: Buffer) => (body += chunk.toString()));
+    req.on("end", () => {
+      const request: Seen = {
+        method: req.method ?? "",
+        url: req.url ?? "",
+        ...(req.headers.authorization ? { authorization: req.headers.authorization } : {}),
+        body,
+      };
+      seen.push(request);
+      const answer = handler(request);
+      res.writeHead(answer.status, { "content-type": "application/json", ...answer.headers });
+      res.end(answer.raw ?? (answer.body === undefined ? "" : JSON.stringify(answer.body)));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+
+afterAll(async () => {
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+});
+
+beforeEach(() => {
+  seen.length = 0;
+});
+
+const KEY = "secret-key-123";
+const client = () => new RelayClient({ baseUrl: `${baseUrl}/`, apiKey: () => KEY });
+
+async function failure(promise: Promise<unknown>): Promise<RelayError> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof RelayError) return error;
+    throw error;
+  }
+  throw new Error("expected a RelayError");
+}
+
+const QUERY = {
+  filterBy: { dateInterval: { sentSince: "2026-02-01", sentUntil: "2026-03-01" } },
+  aggregateBy: ["MONTH" as const],
+};
+
+describe("RelayClient", () => {
+  it("submits with the key in the Authorization header only, and reads the 202", async () => {
+    handler = () => ({ status: 202, body: { id: "abc", requestId: "r1", status: "pending", createdAt: "2026-03-15T10:00:00Z" } });
+    const submitted = await client().submit({ request: QUERY, label: "Feb" });
+    expect(submitted).toEqual({ id: "abc", requestId: "r1", status: "pending", createdAt: "2026-03-15T10:00:00Z" });
+    expect(seen[0]).toMatchObject({ method: "POST", url: "/v1/queries", authorization: `App ${KEY}` });
+    expect(JSON.parse(seen[0]!.body)).toEqual({ request: QUERY, label: "Feb" });
+    expect(seen[0]!.url).not.toContain(KEY);
+  });
+
+  it("long-polls with wait (capped at 30) and reads a succeeded query", async () => {
+    handler = () => ({
+      status: 200,
+      body: {
+        id: "abc",
+        requestId: "r1",
+        label: null,
+        status: "succeeded",
+        createdAt: "2026-03-15T10:00:00Z",
+        completedAt: "2026-03-15T10:00:05Z",
+        totalRows: 2,
+        columns: [{ columnName: "MONTH", columnDataType: "DATE_TIME" }],
+        metadata: {
+          clientRequestedPeriod: { sentSince: "2026-02-01T00:00:00.000+0000", sentUntil: "2026-03-01T00:00:00.000+0000" },
+          billingPeriods: [{ month: "2026-02", volumeFinalized: true }],
+        },
+        failureMessage: null,
+      },
+    });
+    const state = await client().get("abc", { waitSeconds: 99 });
+    expect(seen[0]!.url).toBe("/v1/queries/abc?wait=30");
+    expect(state.status).toBe("succeeded");
+    expect(state.totalRows).toBe(2);
+  });
+
+  it("reads pages of rows with offset and limit (at most 10,000)", async () => {
+    handler = () => ({ status: 200, body: { rows: [["a", 1, "N/A"]], totalRows: 3, offset: 2 } });
+    const page = await client().rows("abc", { offset: 2, limit: 50_000 });
+    expect(seen[0]!.url).toBe("/v1/queries/abc/rows?offset=2&limit=10000");
+    expect(page.rows).toEqual([["a", 1, "N/A"]]);
+  });
+
+  it("puts a 400's violations on the error, for the form to place beside fields", async () => {
+    const body = badRequest([{ property: "request.filterBy.countryCodes[0]", violation: "must be two capital letters" }]);
+    handler = () => ({ status: 400, body });
+    const error = await failure(client().submit({ request: QUERY }));
+    expect(error.kind).toBe("bad-request");
+    expect(error.violations).toEqual([{ property: "request.filterBy.countryCodes[0]", violation: "must be two capital letters" }]);
+  });
+
+  it.each([
+    [401, "unauthorized", /check the key in Settings, and that it has the billing:usage:view scope/i],
+    [403, "forbidden", /billing:usage:view scope/],
+    [404, "not-found", /Run the query again/],
+    [500, "unavailable", /Try again in a few minutes/],
+    [502, "unavailable", /connection to Infobip/],
+  ] as const)("status %i → %s, with a next step", async (status, kind, advice) => {
+    handler = () => ({ status, body: API_ERRORS.internal });
+    const error = await failure(client().list());
+    expect(error.kind).toBe(kind);
+    expect(error.advice).toMatch(advice);
+    expect(error.message).not.toContain(KEY);
+  });
+
+  it("429 says how long to wait, from Retry-After", async () => {
+    handler = () => ({ status: 429, body: API_ERRORS.tooManyRequests, headers: { "Retry-After": "12" } });
+    const error = await failure(client().list());
+    expect(error.kind).toBe("rate-limited");
+    expect(error.details.retryAfterSeconds).toBe(12);
+    expect(error.advice).toBe("Wait about 12 seconds and try again.");
+    expect(error.retryable).toBe(true);
+  });
+
+  it("a relay that cannot be reached says to check the Relay URL", async () => {
+    const closed = http.createServer();
+    await new Promise<void>((resolve) => closed.listen(0, "127.0.0.1", resolve));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    const error = await failure(new RelayClient({ baseUrl: `http://127.0.0.1:${port}`, apiKey: () => KEY }).list());
+    expect(error.kind).toBe("unreachable");
+    expect(error.advice).toMatch(/Check the Relay URL in Settings/);
+  });
+
+  it("an answer that is not the relay's shape is refused with the field that is wrong", async () => {
+    handler = () => ({ status: 200, body: { id: "abc", status: "done", createdAt: "x" } });
+    const error = await failure(client().get("abc"));
+    expect(error.kind).toBe("invalid-answer");
+    expect(error.summary).toMatch(/status/);
+    handler = () => ({ status: 200, raw: "<html>not json</html>" });
+    expect((await failure(client().get("abc"))).summary).toMatch(/not JSON/);
+  });
+
+  it("refuses to call without a key", async () => {
+    const error = await failure(new RelayClient({ baseUrl, apiKey: () => undefined }).list());
+    expect(error.kind).toBe("no-key");
+    expect(seen).toEqual([]);
+  });
+
+  it("checks the connection with POST /v1/connection-check when the relay has it", async () => {
+    handler = () => ({ status: 200, body: { ok: true } });
+    expect((await client().checkConnection()).via).toBe("connection-check");
+    expect(seen.map((s) => `${s.method} ${s.url}`)).toEqual(["POST /v1/connection-check"]);
+  });
+
+  it("falls back to listing queries when the relay has no connection check", async () => {
+    handler = (req) => (req.url === "/v1/connection-check" ? { status: 404, body: API_ERRORS.internal } : { status: 200, body: [] });
+    expect((await client().checkConnection()).via).toBe("list");
+    expect(seen.map((s) => `${s.method} ${s.url}`)).toEqual(["POST /v1/connection-check", "GET /v1/queries"]);
+  });
+
+  it("reports a wrong key from the connection check as such", async () => {
+    handler = () => ({ status: 401, body: API_ERRORS.unauthorized });
+    expect((await failure(client().checkConnection())).kind).toBe("unauthorized");
+  });
+
+  it("stops at once when aborted", async () => {
+    handler = () => ({ status: 200, body: [] });
+    const controller = new AbortController();
+    controller.abort();
+    expect((await failure(client().list(controller.signal))).kind).toBe("aborted");
+  });
+});
+
+describe("normaliseBaseUrl", () => {
+  it("keeps origin and path, without a trailing slash", () => {
+    expect(normaliseBaseUrl(" https://relay.example.com/billing/ ")).toBe("https://relay.example.com/billing");
+  });
+  it("refuses what is not a web address", () => {
+    expect(() => normaliseBaseUrl("relay.example.com")).toThrow(RelayError);
+    expect(() => normaliseBaseUrl("ftp://relay.example.com")).toThrow(/must start with https/);
+  });
+});
