@@ -16,7 +16,15 @@ const GREEN: Rgb = [0x10, 0x7c, 0x41]; // Excel-like green
 const WHITE: Rgb = [0xff, 0xff, 0xff];
 
 /** Is the point inside a rectangle with rounded corners? All values in unit coordinates. */
-function inRoundedRect(x: number, y: number, left: number, top: number, right: number, bottom: number, r: number): boolean {
+function inRoundedRect(
+  x: number,
+  y: number,
+  left: number,
+  top: number,
+  right: number,
+  bottom: number,
+  r: number
+): boolean {
   if (x < left || x > right || y < top || y > bottom) return false;
   const cx = Math.min(Math.max(x, left + r), right - r);
   const cy = Math.min(Math.max(y, top + r), bottom - r);

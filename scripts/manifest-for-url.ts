@@ -9,7 +9,13 @@
  */
 import fs from "node:fs";
 import path from "node:path";
-import { countDevOriginUrls, DEV_ORIGIN, parsePublicUrl, PublicUrlError, rewriteManifestUrls } from "./manifest/public-url";
+import {
+  countDevOriginUrls,
+  DEV_ORIGIN,
+  parsePublicUrl,
+  PublicUrlError,
+  rewriteManifestUrls,
+} from "./manifest/public-url";
 
 const repoRoot = path.resolve(__dirname, "..");
 const usage =

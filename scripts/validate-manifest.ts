@@ -10,7 +10,14 @@
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
-import { formatIssue, hasSchemas, SCHEMA_DIR_ENV, SCHEMA_ENTRY, schemaDirFor, validateManifestFile } from "./manifest/validate";
+import {
+  formatIssue,
+  hasSchemas,
+  SCHEMA_DIR_ENV,
+  SCHEMA_ENTRY,
+  schemaDirFor,
+  validateManifestFile,
+} from "./manifest/validate";
 
 const repoRoot = path.resolve(__dirname, "..");
 

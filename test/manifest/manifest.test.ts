@@ -64,7 +64,9 @@ describe("offline validation (scripts/validate-manifest.ts)", () => {
     const { status, stderr } = runScript("validate-manifest.ts", [file]);
     expect(status).toBe(1);
     expect(stderr).toContain("not expected");
-    expect(stderr).toContain(`out-of-order.xml:${line}: Element '{http://schemas.microsoft.com/office/appforoffice/1.1}Permissions'`);
+    expect(stderr).toContain(
+      `out-of-order.xml:${line}: Element '{http://schemas.microsoft.com/office/appforoffice/1.1}Permissions'`
+    );
   });
 
   it("reports XML that is not well formed with its line", () => {
@@ -152,7 +154,8 @@ describe("public URL rewrite (scripts/manifest/public-url.ts)", () => {
   });
 
   it("rewrites the dev origin and nothing that merely starts like it", () => {
-    const xml = '<a v="https://localhost:3000/x.html"/><b v="https://localhost:3000"/><c v="https://localhost:30001/y"/>';
+    const xml =
+      '<a v="https://localhost:3000/x.html"/><b v="https://localhost:3000"/><c v="https://localhost:30001/y"/>';
     expect(rewriteManifestUrls(xml, "https://b.example.com/p")).toBe(
       '<a v="https://b.example.com/p/x.html"/><b v="https://b.example.com/p"/><c v="https://localhost:30001/y"/>'
     );
