@@ -1,0 +1,132 @@
+/** The double's own contract: the strictness other tests rely on. */
+import { createExcelDouble } from "./excel-double";
+
+describe("Excel double", () => {
+  it("throws PropertyNotLoaded for a property read before load and sync", async () => {
+    const excel = createExcelDouble();
+    const range = excel.context.workbook.worksheets.getItem("Sheet1").getRange("A1:B2");
+    expect(() => range.values).toThrow(expect.objectContaining({ code: "PropertyNotLoaded" }));
+    range.load("values");
+    expect(() => range.values).toThrow(expect.objectContaining({ code: "PropertyNotLoaded" }));
+    await excel.context.sync();
+    expect(range.values).toEqual([["", ""], ["", ""]]);
+    expect(() => range.address).toThrow(expect.objectContaining({ code: "PropertyNotLoaded" }));
+  });
+
+  it("resolves isNullObject only after a sync", async () => {
+    const excel = createExcelDouble();
+    const missing = excel.context.workbook.tables.getItemOrNullObject("Nope");
+    expect(() => missing.isNullObject).toThrow(expect.objectContaining({ code: "PropertyNotLoaded" }));
+    await excel.context.sync();
+    expect(missing.isNullObject).toBe(true);
+  });
+
+  it("rejects a write whose shape differs from the range, and broadcasts a 1×1 array", async () => {
+    const excel = createExcelDouble();
+    const sheet = excel.context.workbook.worksheets.getItem("Sheet1");
+    sheet.getRange("A1:B2").values = [[1, 2, 3]];
+    await expect(excel.context.sync()).rejects.toMatchObject({ code: "InvalidArgument" });
+    sheet.getRange("A1:B2").numberFormat = [["0.00"]];
+    await excel.context.sync();
+    expect(excel.inspect.numberFormats("Sheet1", "A1:B2")).toEqual([["0.00", "0.00"], ["0.00", "0.00"]]);
+  });
+
+  it("rejects a request over the payload limit whole, applying nothing", async () => {
+    const excel = createExcelDouble({ payloadLimitBytes: 1000 });
+    const sheet = excel.context.workbook.worksheets.getItem("Sheet1");
+    sheet.getRange("A1").values = [["first"]];
+    sheet.getRange("A2:A101").values = Array.from({ length: 100 }, () => ["xxxxxxxxxx"]);
+    await expect(excel.context.sync()).rejects.toMatchObject({ code: "RequestPayloadSizeLimitExceeded" });
+    expect(excel.inspect.values("Sheet1", "A1")).toEqual([[""]]);
+    expect(excel.syncs[0]).toMatchObject({ error: "RequestPayloadSizeLimitExceeded" });
+    expect(excel.syncs[0]?.payloadBytes).toBeGreaterThan(1000);
+  });
+
+  it("converts typed input like Excel unless the cell is text-formatted", async () => {
+    const excel = createExcelDouble();
+    const sheet = excel.context.workbook.worksheets.getItem("Sheet1");
+    sheet.getRange("A1:D1").values = [["0044", "754564654689", "2026-03-01", "=1+1"]];
+    sheet.getRange("A2:D2").numberFormat = [["@"]];
+    sheet.getRange("A2:D2").values = [["0044", "754564654689", "2026-03-01", "=1+1"]];
+    await excel.context.sync();
+    expect(excel.inspect.values("Sheet1", "A1:C1")).toEqual([[44, 754564654689, 46082]]);
+    expect(excel.inspect.formulas("Sheet1", "D1")).toEqual([["=1+1"]]);
+    expect(excel.inspect.values("Sheet1", "A2:D2")).toEqual([["0044", "754564654689", "2026-03-01", "=1+1"]]);
+  });
+
+  it("leaves a cell unchanged for null and empties it for an empty string", async () => {
+    const excel = createExcelDouble();
+    excel.inspect.seedValues("Sheet1", "A1:B1", [["keep", "drop"]]);
+    excel.context.workbook.worksheets.getItem("Sheet1").getRange("A1:B1").values = [[null, ""]];
+    await excel.context.sync();
+    expect(excel.inspect.values("Sheet1", "A1:B1")).toEqual([["keep", ""]]);
+  });
+
+  it.each(["A1", "R1C1", "r", "1abc", "has space", "XFD1048576", "a-b", ""])("refuses the table name %p", async (name) => {
+    const excel = createExcelDouble();
+    const table = excel.context.workbook.worksheets.getItem("Sheet1").tables.add("A1:B3", true);
+    table.name = name;
+    await expect(excel.context.sync()).rejects.toMatchObject({ code: "InvalidArgument" });
+  });
+
+  it("keeps table names unique and rewrites references on rename, #REF! on delete", async () => {
+    const excel = createExcelDouble();
+    const sheet = excel.context.workbook.worksheets.getItem("Sheet1");
+    excel.inspect.seedValues("Sheet1", "A1:B3", [["Item", "Total"], ["a", 1], ["b", 2]]);
+    const first = sheet.tables.add("A1:B3", true);
+    first.name = "Costs";
+    sheet.getRange("E1").formulas = [["=SUM(Costs[Total])"]];
+    const second = sheet.tables.add("G1:H3", true);
+    second.name = "costs";
+    await expect(excel.context.sync()).rejects.toMatchObject({ code: "ItemAlreadyExists" });
+    const ctx = excel.newContext();
+    ctx.workbook.tables.getItem("Costs").name = "Billing_1";
+    await ctx.sync();
+    expect(excel.inspect.formulas("Sheet1", "E1")).toEqual([["=SUM(Billing_1[Total])"]]);
+    ctx.workbook.tables.getItem("Billing_1").delete();
+    await ctx.sync();
+    expect(excel.inspect.brokenFormulas()).toEqual({ "Sheet1!E1": "=SUM(#REF!)" });
+  });
+
+  it("resizes a table in place and fills calculated columns into new rows", async () => {
+    const excel = createExcelDouble();
+    excel.inspect.seedValues("Sheet1", "A1:C3", [["Item", "Total", "Double"], ["a", 1, "=[@Total]*2"], ["b", 2, "=[@Total]*2"]]);
+    const table = excel.context.workbook.worksheets.getItem("Sheet1").tables.add("A1:C3", true);
+    table.name = "T";
+    await excel.context.sync();
+    excel.context.workbook.tables.getItem("T").resize("A1:C5");
+    await excel.context.sync();
+    expect(excel.inspect.table("T")).toMatchObject({ address: "Sheet1!A1:C5", dataRowCount: 4, calculatedColumns: { Double: "=[@Total]*2" } });
+    expect(excel.inspect.formulas("Sheet1", "C5")).toEqual([["=[@Total]*2"]]);
+  });
+
+  it("stores custom XML parts by namespace and returns their XML after a sync", async () => {
+    const excel = createExcelDouble();
+    const ctx = excel.context;
+    ctx.workbook.customXmlParts.add('<state xmlns="urn:test:v1"><![CDATA[{"a":1}]]></state>');
+    await ctx.sync();
+    const scoped = ctx.workbook.customXmlParts.getByNamespace("urn:test:v1");
+    const part = scoped.getOnlyItemOrNullObject();
+    const count = scoped.getCount();
+    await ctx.sync();
+    const xml = part.getXml();
+    expect(() => xml.value).toThrow(expect.objectContaining({ code: "ValueNotLoaded" }));
+    await ctx.sync();
+    expect(count.value).toBe(1);
+    expect(xml.value).toContain('{"a":1}');
+    ctx.workbook.customXmlParts.add("not xml");
+    await expect(ctx.sync()).rejects.toMatchObject({ code: "InvalidArgument" });
+  });
+
+  it("records each sync's operations, bytes and suspended calculation", async () => {
+    const excel = createExcelDouble();
+    await excel.run(async (ctx) => {
+      ctx.application.suspendApiCalculationUntilNextSync();
+      ctx.workbook.worksheets.getItem("Sheet1").getRange("A1:B1").values = [["x", 1]];
+    });
+    expect(excel.syncs).toHaveLength(1);
+    expect(excel.syncs[0]).toMatchObject({ calculationSuspended: true });
+    expect(excel.syncs[0]?.operations.map((op) => op.kind)).toEqual(["suspendCalculation", "values"]);
+    expect(excel.syncs[0]?.operations[1]).toMatchObject({ address: "Sheet1!A1:B1", rows: 1, columns: 2 });
+  });
+});
