@@ -13,6 +13,7 @@ import {
   type CellValue,
   type ConditionalFormatState,
   type CustomXmlPartState,
+  type NamedItemState,
   type PivotTableState,
   type SheetState,
   type StyleKey,
@@ -354,8 +355,10 @@ export class WorkbookDouble {
   readonly tables: TableCollectionDouble;
   readonly customXmlParts: CustomXmlPartCollectionDouble;
   readonly pivotTables: PivotTableCollectionDouble;
+  readonly names: NamedItemCollectionDouble;
 
   constructor(private readonly context: RequestContextDouble) {
+    this.names = new NamedItemCollectionDouble(context, "names", () => context.state.names);
     this.worksheets = new WorksheetCollectionDouble(context, "worksheets", () => context.state.sheets);
     this.tables = new TableCollectionDouble(context, "tables", () => context.state.tables, undefined);
     this.customXmlParts = new CustomXmlPartCollectionDouble(context, "customXmlParts", () => context.state.customXmlParts, undefined);
@@ -1340,6 +1343,12 @@ export class TableRowDouble extends ClientObjectDouble<{ table: TableState; inde
       return { sheet: this.context.state.requireSheet(target.table.sheetId), rect: this.rect(target) };
     });
   }
+
+  delete(): void {
+    this.command("table.rows.delete", undefined, ({ table, index }) => {
+      this.context.state.deleteTableRow(table, index);
+    });
+  }
 }
 
 interface ColumnTarget {
@@ -1685,7 +1694,63 @@ export class PivotTableCollectionDouble extends CollectionDouble<PivotTableState
 type HierarchyKind = "rowHierarchies" | "columnHierarchies" | "filterHierarchies" | "dataHierarchies";
 
 export class PivotHierarchyDouble {
-  constructor(readonly name: string) {}
+  constructor(
+    readonly name: string,
+    private readonly pivot?: PivotTableDouble,
+  ) {}
+
+  /** `hierarchy.fields.getItem(name)`: a hierarchy has exactly one field, of the same name. */
+  get fields(): { getItem: (name: string) => PivotFieldDouble } {
+    const pivot = this.pivot;
+    if (!pivot) throw invalidArgument("This PivotHierarchy was not reached through a PivotTable.");
+    return {
+      getItem: (name: string) => {
+        if (name.toLowerCase() !== this.name.toLowerCase()) throw invalidArgument(`The hierarchy ${this.name} has no field ${name}.`);
+        return new PivotFieldDouble(pivot, this.name);
+      },
+    };
+  }
+}
+
+/** A PivotField: its items (the distinct values of the source column) and `applyFilter` with a manual filter. */
+export class PivotFieldDouble {
+  constructor(
+    private readonly pivot: PivotTableDouble,
+    readonly name: string,
+  ) {}
+
+  get items(): PivotItemCollectionDouble {
+    return new PivotItemCollectionDouble(this.pivot.context, `${this.pivot.path}.hierarchies.getItem(${JSON.stringify(this.name)}).fields.getItem(${JSON.stringify(this.name)}).items`, () =>
+      this.pivot.fieldItems(this.pivot.resolve(), this.name),
+    );
+  }
+
+  /** Only `manualFilter` is modelled; its items must exist and the field must be on an axis (as in Excel). */
+  applyFilter(filter: { manualFilter?: { selectedItems?: unknown[] } }): void {
+    this.pivot.applyManualFilter(this.name, filter);
+  }
+}
+
+export class PivotItemCollectionDouble extends CollectionDouble<string, PivotItemDouble> {
+  protected readonly entity = "PivotItemCollection";
+
+  protected wrap(name: string): PivotItemDouble {
+    return new PivotItemDouble(this.context, `${this.path}.getItem(${JSON.stringify(name)})`, () => name);
+  }
+}
+
+export class PivotItemDouble extends ClientObjectDouble<string> {
+  protected readonly entity = "PivotItem";
+  protected readonly scalarProperties = ["name"];
+
+  get name(): string {
+    return this.get("name");
+  }
+
+  protected read(name: string, item: string): unknown {
+    if (name === "name") return item;
+    return this.unknownProperty(name);
+  }
 }
 
 export class DataPivotHierarchyDouble {
@@ -1703,6 +1768,12 @@ export class DataPivotHierarchyDouble {
   set name(value: string) {
     this.pivot.editData(this.hierarchyName, (data) => {
       data.name = value;
+    });
+  }
+
+  set numberFormat(value: string) {
+    this.pivot.editData(this.hierarchyName, (data) => {
+      data.numberFormat = value;
     });
   }
 }
@@ -1737,7 +1808,7 @@ export class PivotTableDouble extends ClientObjectDouble<PivotTableState> {
   }
 
   getDataSourceType(): ClientResultDouble<string> {
-    return this.result("pivotTable.getDataSourceType", (pivot) => (pivot.source.kind === "table" ? "Table" : "Range"));
+    return this.result("pivotTable.getDataSourceType", (pivot) => (pivot.source.kind === "table" ? "LocalTable" : "LocalRange"));
   }
 
   getDataSourceString(): ClientResultDouble<string> {
@@ -1755,7 +1826,66 @@ export class PivotTableDouble extends ClientObjectDouble<PivotTableState> {
 
   /** The source's field names (the table's headers). */
   get hierarchies(): { getItem: (name: string) => PivotHierarchyDouble } {
-    return { getItem: (name: string) => new PivotHierarchyDouble(name) };
+    return { getItem: (name: string) => new PivotHierarchyDouble(name, this) };
+  }
+
+  /** `pivotTable.layout`: the grand-total switches. */
+  get layout(): { showColumnGrandTotals: boolean; showRowGrandTotals: boolean } {
+    const command = this.command.bind(this);
+    return {
+      set showColumnGrandTotals(value: boolean) {
+        command("pivotLayout.showColumnGrandTotals", value, (pivot) => {
+          pivot.showColumnGrandTotals = value;
+        });
+      },
+      get showColumnGrandTotals(): boolean {
+        throw propertyNotLoaded("showColumnGrandTotals", "PivotLayout");
+      },
+      set showRowGrandTotals(value: boolean) {
+        command("pivotLayout.showRowGrandTotals", value, (pivot) => {
+          pivot.showRowGrandTotals = value;
+        });
+      },
+      get showRowGrandTotals(): boolean {
+        throw propertyNotLoaded("showRowGrandTotals", "PivotLayout");
+      },
+    };
+  }
+
+  /** The distinct values of a source column, as PivotItem names, in order of first appearance. */
+  fieldItems(pivot: PivotTableState, field: string): string[] {
+    const state = this.context.state;
+    const offset = this.fieldNames(pivot).findIndex((f) => f.toLowerCase() === field.toLowerCase());
+    if (offset < 0) throw invalidArgument(`The PivotTable source has no field named "${field}".`);
+    let sheet: SheetState | undefined;
+    let body: Rect | undefined;
+    if (pivot.source.kind === "table") {
+      const table = state.tableById(pivot.source.tableId);
+      sheet = table ? state.sheetById(table.sheetId) : undefined;
+      body = table ? { row: table.rect.row + 1, col: table.rect.col + offset, rows: table.rect.rows - 1, cols: 1 } : undefined;
+    } else {
+      sheet = state.sheetById(pivot.source.sheetId);
+      const r = pivot.source.rect;
+      body = { row: r.row + 1, col: r.col + offset, rows: r.rows - 1, cols: 1 };
+    }
+    if (!sheet || !body) return [];
+    const owner = sheet;
+    const names = state.readGrid(owner, body, (r, c) => state.readValue(owner, r, c)).map((row) => String(row[0] ?? ""));
+    return [...new Set(names.filter((n) => n !== ""))];
+  }
+
+  applyManualFilter(field: string, filter: { manualFilter?: { selectedItems?: unknown[] } }): void {
+    this.command("pivotField.applyFilter", filter, (pivot) => {
+      const onAxis = [...pivot.rowHierarchies, ...pivot.columnHierarchies, ...pivot.filterHierarchies, ...pivot.dataHierarchies.map((d) => d.name)];
+      if (!onAxis.some((h) => h.toLowerCase() === field.toLowerCase())) {
+        throw invalidArgument(`PivotFilters can only be applied to a field whose hierarchy is on an axis (${field} is not).`);
+      }
+      const selected = (filter.manualFilter?.selectedItems ?? []).map(String);
+      const items = this.fieldItems(pivot, field);
+      const unknown = selected.find((item) => !items.includes(item));
+      if (unknown !== undefined) throw invalidArgument(`"${unknown}" is not an item of the field ${field}.`);
+      pivot.manualFilters = { ...(pivot.manualFilters ?? {}), [field]: selected };
+    });
   }
 
   private hierarchyCollection(kind: HierarchyKind): { add: (hierarchy: PivotHierarchyDouble) => DataPivotHierarchyDouble } {
@@ -1787,7 +1917,7 @@ export class PivotTableDouble extends ClientObjectDouble<PivotTableState> {
     return this.hierarchyCollection("dataHierarchies");
   }
 
-  editData(hierarchyName: string, change: (data: { name: string; summarizeBy: string }) => void): void {
+  editData(hierarchyName: string, change: (data: { name: string; summarizeBy: string; numberFormat?: string }) => void): void {
     this.command("pivotTable.dataHierarchy.edit", hierarchyName, (pivot) => {
       const data = pivot.dataHierarchies.find((d) => d.name === hierarchyName);
       if (!data) throw officeError("ItemNotFound", `No data hierarchy ${hierarchyName}.`);
@@ -1804,5 +1934,90 @@ export class PivotTableDouble extends ClientObjectDouble<PivotTableState> {
     const sheet = state.sheetById(pivot.source.sheetId);
     if (!sheet) return [];
     return state.readGrid(sheet, { ...pivot.source.rect, rows: 1 }, (r, c) => state.readValue(sheet, r, c)).flat().map(String);
+  }
+}
+
+// ------------------------------------------------------------------ defined names (workbook.names)
+
+export class NamedItemCollectionDouble extends CollectionDouble<NamedItemState, NamedItemDouble> {
+  protected readonly entity = "NamedItemCollection";
+
+  protected wrap(item: NamedItemState): NamedItemDouble {
+    return new NamedItemDouble(this.context, `${this.path}.getItem(${JSON.stringify(item.name)})`, () => item);
+  }
+
+  /** `names.add(name, reference, comment)`: a reference that is a Range (or a sheet-qualified address). */
+  add(name: string, reference: RangeDouble | string, comment = ""): NamedItemDouble {
+    let created: NamedItemState | undefined;
+    const label = typeof reference === "string" ? reference : reference.path;
+    this.context.enqueue("names.add", `${this.path}.add(${JSON.stringify(name)})`, { name, reference: label, comment }, (record) => {
+      const state = this.context.state;
+      if (!/^[A-Za-z_\\][A-Za-z0-9_.]*$/.test(name) || /^[A-Za-z]{1,3}[0-9]+$/.test(name) || /^[rRcC]$/.test(name)) {
+        throw invalidArgument(`"${name}" is not a valid name (letters, digits, underscores and periods; not a cell reference).`);
+      }
+      if (state.names.some((n) => n.name.toLowerCase() === name.toLowerCase()) || state.tableByName(name)) {
+        throw officeError("ItemAlreadyExists", `The name "${name}" already exists.`);
+      }
+      let target: RangeTarget;
+      if (typeof reference === "string") {
+        const parsed = parseA1(reference.replace(/^=/, ""));
+        const sheet = parsed.sheet !== undefined ? state.sheetByName(parsed.sheet) : undefined;
+        if (!sheet) throw invalidArgument(`The reference ${reference} needs a worksheet name.`);
+        target = { sheet, rect: parsed.rect };
+      } else {
+        target = reference.resolve();
+      }
+      record.address = formatAddress(target.sheet.name, target.rect);
+      created = { name, sheetId: target.sheet.id, rect: target.rect, comment };
+      state.names.push(created);
+    });
+    return new NamedItemDouble(this.context, `${this.path}.add(${JSON.stringify(name)})`, () => created);
+  }
+
+  private find(name: string): NamedItemState | undefined {
+    return this.resolve().find((n) => n.name.toLowerCase() === name.toLowerCase());
+  }
+
+  getItem(name: string): NamedItemDouble {
+    return new NamedItemDouble(this.context, `${this.path}.getItem(${JSON.stringify(name)})`, () => this.find(name));
+  }
+
+  getItemOrNullObject(name: string): NamedItemDouble {
+    return new NamedItemDouble(this.context, `${this.path}.getItemOrNullObject(${JSON.stringify(name)})`, () => this.find(name), true);
+  }
+}
+
+export class NamedItemDouble extends ClientObjectDouble<NamedItemState> {
+  protected readonly entity = "NamedItem";
+  protected readonly scalarProperties = ["name", "formula", "comment"];
+
+  get name(): string {
+    return this.get("name");
+  }
+  get formula(): string {
+    return this.get("formula");
+  }
+
+  protected read(name: string, item: NamedItemState): unknown {
+    if (name === "name") return item.name;
+    if (name === "comment") return item.comment;
+    if (name === "formula") {
+      const sheet = this.context.state.sheetById(item.sheetId);
+      return sheet ? `=${formatAddress(sheet.name, item.rect)}` : "=#REF!";
+    }
+    return this.unknownProperty(name);
+  }
+
+  getRange(): RangeDouble {
+    return new RangeDouble(this.context, `${this.path}.getRange()`, () => {
+      const item = this.resolve();
+      return { sheet: this.context.state.requireSheet(item.sheetId), rect: item.rect };
+    });
+  }
+
+  delete(): void {
+    this.command("names.delete", undefined, (item) => {
+      this.context.state.names = this.context.state.names.filter((n) => n !== item);
+    });
   }
 }

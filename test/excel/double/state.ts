@@ -102,9 +102,22 @@ export interface PivotTableState {
   source: PivotSource;
   rowHierarchies: string[];
   columnHierarchies: string[];
-  dataHierarchies: { name: string; summarizeBy: string }[];
+  dataHierarchies: { name: string; summarizeBy: string; numberFormat?: string }[];
   filterHierarchies: string[];
   refreshCount: number;
+  /** `layout.showColumnGrandTotals` / `showRowGrandTotals` when set (Excel's default is true). */
+  showColumnGrandTotals?: boolean;
+  showRowGrandTotals?: boolean;
+  /** Field name → the items a PivotManualFilter keeps. */
+  manualFilters?: Record<string, string[]>;
+}
+
+/** A workbook-scoped defined name (`workbook.names`) that refers to a range. */
+export interface NamedItemState {
+  name: string;
+  sheetId: string;
+  rect: Rect;
+  comment: string;
 }
 
 /** Computes a formula cell's value; the double does not calculate by default (see ExcelDoubleOptions). */
@@ -115,6 +128,7 @@ export class WorkbookState {
   tables: TableState[] = [];
   customXmlParts: CustomXmlPartState[] = [];
   pivotTables: PivotTableState[] = [];
+  names: NamedItemState[] = [];
   activeSheetId = "";
   selection: { sheetId: string; rect: Rect } | undefined;
   private counter = 0;
@@ -522,6 +536,31 @@ export class WorkbookState {
       for (let r = 0; r < count; r++) this.setCell(sheet, insertRow + r, table.rect.col + offset, { value: 0, formula });
     }
     return insertRow;
+  }
+
+  /**
+   * `TableRow.delete()`: the row's cells go and the rows below move up within the table's columns. The only
+   * data row of a table is emptied instead (a table keeps one data row).
+   */
+  deleteTableRow(table: TableState, index: number): void {
+    const sheet = this.requireSheet(table.sheetId);
+    const dataRows = table.rect.rows - 1;
+    if (index < 0 || index >= dataRows) throw officeError("ItemNotFound", `The table has no row ${index}.`);
+    const row = table.rect.row + 1 + index;
+    if (dataRows === 1) {
+      this.clearContents(sheet, { row, col: table.rect.col, rows: 1, cols: table.rect.cols });
+      return;
+    }
+    const below = [...sheet.rows.keys()].filter((r) => r > row).sort((a, b) => a - b);
+    this.clearContents(sheet, { row, col: table.rect.col, rows: 1, cols: table.rect.cols });
+    for (const r of below) {
+      const cells = sheet.rows.get(r) ?? [];
+      for (let c = table.rect.col; c < table.rect.col + table.rect.cols; c++) {
+        this.setCell(sheet, r - 1, c, cells[c]);
+        cells[c] = undefined;
+      }
+    }
+    table.rect = { ...table.rect, rows: table.rect.rows - 1 };
   }
 
   /** Adds a column at `index` (default: the right end), shifting cells right within the table's rows. */
