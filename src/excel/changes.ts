@@ -220,7 +220,7 @@ function indexRows(snapshot: TableSnapshot, which: string): Map<string, Map<stri
 function statusOf(
   billingMonth: string,
   billingPeriods: readonly BillingPeriod[],
-  rows: Map<string, IndexedRow> | undefined,
+  rows: Map<string, IndexedRow> | undefined
 ): PeriodStatus | undefined {
   if (!rows || rows.size === 0) return undefined;
   const months = monthsOfLabel(billingMonth);
@@ -254,7 +254,7 @@ function compareMonth(
   statusBefore: PeriodStatus | undefined,
   statusAfter: PeriodStatus | undefined,
   beforeRows: Map<string, IndexedRow> = new Map(),
-  afterRows: Map<string, IndexedRow> = new Map(),
+  afterRows: Map<string, IndexedRow> = new Map()
 ): MonthChanges {
   const added: RowChange[] = [];
   const removed: RowChange[] = [];
@@ -331,7 +331,7 @@ function finalizedSince(
   previous: TableSnapshot,
   next: TableSnapshot,
   before: Map<string, Map<string, IndexedRow>>,
-  after: Map<string, Map<string, IndexedRow>>,
+  after: Map<string, Map<string, IndexedRow>>
 ): FinalizedMonth[] {
   const finalNow = new Set(next.billingPeriods.filter((p) => p.volumeFinalized).map((p) => p.month));
   for (const [label, rows] of after) {
@@ -378,7 +378,7 @@ function summarize(changes: Omit<RefreshChanges, "summary">): string[] {
   }
   for (const month of changes.changedFinalMonths) {
     lines.push(
-      `${month.billingMonth} was already Final but ${plural(rowCount(month), "row")} ${rowCount(month) === 1 ? "differs" : "differ"} from the previous refresh; check with Infobip.`,
+      `${month.billingMonth} was already Final but ${plural(rowCount(month), "row")} ${rowCount(month) === 1 ? "differs" : "differ"} from the previous refresh; check with Infobip.`
     );
   }
   for (const month of changes.leftPeriod) lines.push(`${month} is no longer in the table's period.`);
@@ -403,7 +403,9 @@ export function formatAmount(amount: number): string {
   const negative = amount < 0;
   const micros = Math.round(Math.abs(amount) * SCALE);
   const whole = Math.floor(micros / SCALE);
-  const significant = String(micros % SCALE).padStart(6, "0").replace(/0+$/, "");
+  const significant = String(micros % SCALE)
+    .padStart(6, "0")
+    .replace(/0+$/, "");
   const decimals = significant.padEnd(2, "0");
   const grouped = String(whole).replace(/\B(?=(\d{3})+(?!\d))/g, ",");
   return `${negative && micros > 0 ? "-" : ""}${grouped}.${decimals}`;

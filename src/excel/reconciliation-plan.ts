@@ -104,7 +104,7 @@ export function billingColumns(header: readonly string[], tableName = "The billi
     const index = header.indexOf(label);
     if (index < 0) {
       throw new RangeError(
-        `${tableName} has no "${label}" column; a reconciliation needs ${BILLING_MONTH_LABEL}, ${CURRENCY_LABEL} and ${TOTAL_LABEL}.`,
+        `${tableName} has no "${label}" column; a reconciliation needs ${BILLING_MONTH_LABEL}, ${CURRENCY_LABEL} and ${TOTAL_LABEL}.`
       );
     }
     return index;
@@ -265,7 +265,7 @@ export function formulaModes(keys: readonly ReconciliationKey[]): FormulaModes {
 export function billingTotalFormula(
   billingTableName: string,
   accountLabel: string | undefined,
-  modes: FormulaModes = { currency: "plain", account: "plain" },
+  modes: FormulaModes = { currency: "plain", account: "plain" }
 ): string {
   const c = RECONCILIATION_COLUMNS;
   const pairs = [
@@ -302,7 +302,8 @@ export function differenceRuleFormula(firstDifferenceCell: { row: number; column
 /** `0` → `A`, `25` → `Z`, `26` → `AA`. */
 export function columnLetters(index: number): string {
   let letters = "";
-  for (let n = index + 1; n > 0; n = Math.floor((n - 1) / 26)) letters = String.fromCharCode(65 + ((n - 1) % 26)) + letters;
+  for (let n = index + 1; n > 0; n = Math.floor((n - 1) / 26))
+    letters = String.fromCharCode(65 + ((n - 1) % 26)) + letters;
   return letters;
 }
 
@@ -318,7 +319,11 @@ const SHEET_NAME_MAX = 31;
 
 /** A valid worksheet name from `base`, not among `taken` (compared without case): `Recon Costs (2)`. */
 export function uniqueSheetName(base: string, taken: readonly string[]): string {
-  const cleaned = base.replace(/[\\/?*[\]:]/g, " ").replace(/^'+|'+$/g, "").trim() || "Sheet";
+  const cleaned =
+    base
+      .replace(/[\\/?*[\]:]/g, " ")
+      .replace(/^'+|'+$/g, "")
+      .trim() || "Sheet";
   const used = new Set(taken.map((n) => n.toLowerCase()));
   for (let n = 1; ; n++) {
     const suffix = n === 1 ? "" : ` (${n})`;
@@ -348,7 +353,10 @@ export interface ReconciliationPlan {
   /** Index of our columns in {@link header}. */
   columnIndex: Readonly<Record<keyof typeof RECONCILIATION_COLUMNS, number | undefined>>;
   /** Cells of our value columns, one array per row of {@link rows}: Billing month … Finalizes on. */
-  values: Record<"billingMonth" | "currency" | "account" | "periodStatus" | "finalizesOn", (string | number)[][] | undefined>;
+  values: Record<
+    "billingMonth" | "currency" | "account" | "periodStatus" | "finalizesOn",
+    (string | number)[][] | undefined
+  >;
   billingTotalFormula: string;
   differenceFormula: string;
   /** Number formats per column of ours. */
@@ -385,7 +393,7 @@ export function planReconciliation(input: PlanInput): ReconciliationPlan {
       throw new RangeError(
         missing !== undefined
           ? `The reconciliation table has no "${missing}" column any more; rename it back, or delete the reconciliation sheet to build it again.`
-          : `Table ${input.billingTableName} ${hadAccounts ? "no longer has" : "now has"} an account column, so its reconciliation rows no longer match; delete the reconciliation sheet to build it again.`,
+          : `Table ${input.billingTableName} ${hadAccounts ? "no longer has" : "now has"} an account column, so its reconciliation rows no longer match; delete the reconciliation sheet to build it again.`
       );
     }
     for (const label of existing.header) if (!header.includes(label)) header.push(label);
@@ -393,7 +401,9 @@ export function planReconciliation(input: PlanInput): ReconciliationPlan {
     const at = (label: string) => existing.header.indexOf(label);
     const userColumns = existing.header
       .map((label, index) => ({ label, index }))
-      .filter(({ label }) => label === RECONCILIATION_COLUMNS.invoiceAmount || !(ours as readonly string[]).includes(label));
+      .filter(
+        ({ label }) => label === RECONCILIATION_COLUMNS.invoiceAmount || !(ours as readonly string[]).includes(label)
+      );
     const seen = new Set<string>();
     let flagged = 0;
     existing.rows.forEach((cells, index) => {
@@ -419,14 +429,17 @@ export function planReconciliation(input: PlanInput): ReconciliationPlan {
     });
     const appended = wanted.filter((row) => !seen.has(keyId(row)));
     deleteRows.reverse();
-    if (appended.length > 0) notes.push(`${appended.length} new ${appended.length === 1 ? "row" : "rows"} added at the end.`);
+    if (appended.length > 0)
+      notes.push(`${appended.length} new ${appended.length === 1 ? "row" : "rows"} added at the end.`);
     if (flagged > 0) {
       notes.push(
-        `${flagged} ${flagged === 1 ? "row is" : "rows are"} no longer in table ${input.billingTableName} and kept because ${flagged === 1 ? "it has" : "they have"} an invoice amount or notes (Period status "${NOT_IN_TABLE_STATUS}").`,
+        `${flagged} ${flagged === 1 ? "row is" : "rows are"} no longer in table ${input.billingTableName} and kept because ${flagged === 1 ? "it has" : "they have"} an invoice amount or notes (Period status "${NOT_IN_TABLE_STATUS}").`
       );
     }
     if (deleteRows.length > 0) {
-      notes.push(`${deleteRows.length} empty ${deleteRows.length === 1 ? "row" : "rows"} no longer in the billing table removed.`);
+      notes.push(
+        `${deleteRows.length} empty ${deleteRows.length === 1 ? "row" : "rows"} no longer in the billing table removed.`
+      );
     }
     return finish(input, header, [...kept, ...appended], deleteRows, appended.length, accountLabel, notes);
   }
@@ -454,7 +467,7 @@ function finish(
   deleteRows: number[],
   appendRows: number,
   accountLabel: string | undefined,
-  notes: string[],
+  notes: string[]
 ): ReconciliationPlan {
   const c = RECONCILIATION_COLUMNS;
   const index = (label: string) => (header.includes(label) ? header.indexOf(label) : undefined);

@@ -8,11 +8,41 @@ import {
   type TableSnapshot,
 } from "../../src/excel/changes";
 
-const HEADER = ["Account", "Category code", "Country", "Unit", "Unit price", "Quantity", "Total", "Currency", "Billing month", "Period status"];
+const HEADER = [
+  "Account",
+  "Category code",
+  "Country",
+  "Unit",
+  "Unit price",
+  "Quantity",
+  "Total",
+  "Currency",
+  "Billing month",
+  "Period status",
+];
 
 type Status = "Final" | "Provisional";
-function row(account: string, country: string, quantity: number, total: number, currency: string, month: string, status: Status): SnapshotCell[] {
-  return [account, "SMS", country, "message", quantity === 0 ? null : total / quantity, quantity, total, currency, month, status];
+function row(
+  account: string,
+  country: string,
+  quantity: number,
+  total: number,
+  currency: string,
+  month: string,
+  status: Status
+): SnapshotCell[] {
+  return [
+    account,
+    "SMS",
+    country,
+    "message",
+    quantity === 0 ? null : total / quantity,
+    quantity,
+    total,
+    currency,
+    month,
+    status,
+  ];
 }
 
 const OCTOBER_OPEN = [
@@ -77,7 +107,7 @@ describe("compareSnapshots", () => {
   it("names the months that became Final, with the day their invoice closed", () => {
     const next = snapshot(
       previous.rows.map((r) => (r[8] === "2026-10" ? [...r.slice(0, 9), "Final"] : r)),
-      OCTOBER_CLOSED,
+      OCTOBER_CLOSED
     );
     const changes = compareSnapshots(previous, next);
     expect(changes.becameFinal).toEqual([{ month: "2026-10", finalizedOn: "2026-11-05" }]);
@@ -96,10 +126,7 @@ describe("compareSnapshots", () => {
   });
 
   it("warns when a Final month changed anyway, and names Final months that left the period", () => {
-    const next = snapshot([
-      row("Acme", "DE", 100, 11, "EUR", "2026-09", "Final"),
-      ...previous.rows.slice(1),
-    ]);
+    const next = snapshot([row("Acme", "DE", 100, 11, "EUR", "2026-09", "Final"), ...previous.rows.slice(1)]);
     const changes = compareSnapshots(previous, next);
     expect(changes.changedFinalMonths.map((m) => m.billingMonth)).toEqual(["2026-09"]);
     expect(changes.summary[0]).toMatch(/^2026-09 was already Final but 1 row differs from the previous refresh/);
@@ -116,7 +143,10 @@ describe("compareSnapshots", () => {
   });
 
   it("adds up rows that share a key and keys rows by every dimension column", () => {
-    const doubled = snapshot([row("Acme", "DE", 1, 1, "EUR", "2026-10", "Provisional"), row("Acme", "DE", 2, 2, "EUR", "2026-10", "Provisional")]);
+    const doubled = snapshot([
+      row("Acme", "DE", 1, 1, "EUR", "2026-10", "Provisional"),
+      row("Acme", "DE", 2, 2, "EUR", "2026-10", "Provisional"),
+    ]);
     const single = snapshot([row("Acme", "DE", 3, 3, "EUR", "2026-10", "Provisional")]);
     const changes = compareSnapshots(doubled, single);
     expect(changes.provisionalMonths[0]?.changed).toEqual([]);
@@ -174,9 +204,17 @@ describe("compareSnapshots properties", () => {
     snapshot(
       rows.map((r) => {
         const final = billingPeriods.find((p) => p.month === r.month)?.volumeFinalized ?? false;
-        return row(r.account, r.country, r.quantity, r.cents / 100, r.currency, r.month, final ? "Final" : "Provisional");
+        return row(
+          r.account,
+          r.country,
+          r.quantity,
+          r.cents / 100,
+          r.currency,
+          r.month,
+          final ? "Final" : "Provisional"
+        );
       }),
-      billingPeriods,
+      billingPeriods
     );
 
   it("finds no change between a table and itself", () => {
@@ -190,7 +228,7 @@ describe("compareSnapshots properties", () => {
           expect([month.added, month.removed, month.changed]).toEqual([[], [], []]);
           for (const total of month.totals) expect(total.delta).toBe(0);
         }
-      }),
+      })
     );
   });
 
@@ -212,7 +250,7 @@ describe("compareSnapshots properties", () => {
             expect(Math.round(total.delta * 100)).toBe(Math.round(total.after * 100) - Math.round(total.before * 100));
           }
         }
-      }),
+      })
     );
   });
 });

@@ -16,10 +16,29 @@ import {
   type BillingTableCells,
 } from "../../src/excel/reconciliation-plan";
 
-const WITH_ACCOUNT = ["Account", "Category code", "Day", "Unit", "Unit price", "Quantity", "Total", "Currency", "Billing month", "Period status"];
-const NO_ACCOUNT = ["Account key", "Country", "Total", "Currency", "Billing month", "Period status"].filter((c) => c !== "Account key");
+const WITH_ACCOUNT = [
+  "Account",
+  "Category code",
+  "Day",
+  "Unit",
+  "Unit price",
+  "Quantity",
+  "Total",
+  "Currency",
+  "Billing month",
+  "Period status",
+];
+const NO_ACCOUNT = ["Account key", "Country", "Total", "Currency", "Billing month", "Period status"].filter(
+  (c) => c !== "Account key"
+);
 
-function billingRow(account: string, total: number, currency: string, month: string, status = "Provisional"): SnapshotCell[] {
+function billingRow(
+  account: string,
+  total: number,
+  currency: string,
+  month: string,
+  status = "Provisional"
+): SnapshotCell[] {
   return [account, "SMS", 46300, "message", 0.01, total * 100, total, currency, month, status];
 }
 
@@ -41,10 +60,10 @@ const BILLING: BillingTableCells = {
 describe("formula text", () => {
   it("sums the billing table's Total by structured references, per month, currency and account", () => {
     expect(billingTotalFormula("Costs_2026", "Account")).toBe(
-      "=SUMIFS(Costs_2026[Total],Costs_2026[Billing month],[@[Billing month]],Costs_2026[Currency],[@Currency],Costs_2026[Account],[@Account])",
+      "=SUMIFS(Costs_2026[Total],Costs_2026[Billing month],[@[Billing month]],Costs_2026[Currency],[@Currency],Costs_2026[Account],[@Account])"
     );
     expect(billingTotalFormula("Costs_2026", undefined)).toBe(
-      "=SUMIFS(Costs_2026[Total],Costs_2026[Billing month],[@[Billing month]],Costs_2026[Currency],[@Currency])",
+      "=SUMIFS(Costs_2026[Total],Costs_2026[Billing month],[@[Billing month]],Costs_2026[Currency],[@Currency])"
     );
     expect(billingTotalFormula("T", "Account key")).toContain("T[Account key],[@Account]");
   });
@@ -58,9 +77,11 @@ describe("formula text", () => {
     expect(criterionMode(["Acme", ""])).toBe("exact");
     expect(criterionMode(["<internal>"])).toBe("exact");
     expect(criterionMode(["Acme*", ""])).toBe("escaped");
-    expect(billingTotalFormula("T", "Account", { currency: "plain", account: "exact" })).toContain('T[Account],"="&[@Account])');
+    expect(billingTotalFormula("T", "Account", { currency: "plain", account: "exact" })).toContain(
+      'T[Account],"="&[@Account])'
+    );
     expect(billingTotalFormula("T", "Account", { currency: "plain", account: "escaped" })).toContain(
-      'T[Account],"="&SUBSTITUTE(SUBSTITUTE(SUBSTITUTE([@Account],"~","~~"),"*","~*"),"?","~?"))',
+      'T[Account],"="&SUBSTITUTE(SUBSTITUTE(SUBSTITUTE([@Account],"~","~~"),"*","~*"),"?","~?"))'
     );
   });
 
@@ -73,7 +94,7 @@ describe("formula text", () => {
 
   it("marks differences beyond the tolerance from the first Difference cell", () => {
     expect(differenceRuleFormula({ row: 4, column: 7 }, "Costs_Recon_Tolerance")).toBe(
-      "=AND(ISNUMBER($H5),ROUND(ABS($H5),9)>Costs_Recon_Tolerance)",
+      "=AND(ISNUMBER($H5),ROUND(ABS($H5),9)>Costs_Recon_Tolerance)"
     );
     expect([columnLetters(0), columnLetters(25), columnLetters(26), columnLetters(701), columnLetters(702)]).toEqual([
       "A",
@@ -119,7 +140,7 @@ describe("planReconciliation: a new sheet", () => {
     expect(plan.deleteRows).toEqual([]);
     expect(plan.values.finalizesOn?.[0]).toEqual([toExcelSerial(isoDateToUtc("2026-10-05"))]);
     expect(plan.billingTotalFormula).toBe(
-      "=SUMIFS(Costs[Total],Costs[Billing month],[@[Billing month]],Costs[Currency],[@Currency],Costs[Account],[@Account])",
+      "=SUMIFS(Costs[Total],Costs[Billing month],[@[Billing month]],Costs[Currency],[@Currency],Costs[Account],[@Account])"
     );
     expect(plan.numberFormats["Billing month"]).toBe("@");
     expect(plan.numberFormats["Billing total"]).toBe("#,##0.00");
@@ -133,17 +154,28 @@ describe("planReconciliation: a new sheet", () => {
     expect(noAccount.header).not.toContain("Account");
     expect(noAccount.columnIndex.account).toBeUndefined();
     expect(noAccount.values.account).toBeUndefined();
-    expect(noAccount.rows).toEqual([{ billingMonth: "2026-10", currency: "EUR", periodStatus: "Provisional", finalizesOn: "2026-11-05" }]);
+    expect(noAccount.rows).toEqual([
+      { billingMonth: "2026-10", currency: "EUR", periodStatus: "Provisional", finalizesOn: "2026-11-05" },
+    ]);
     expect(noAccount.billingTotalFormula).not.toContain("Account");
   });
 
   it("takes the status from billingPeriods, or from the Period status column without them", () => {
     const closed = planReconciliation({
       billingTableName: "Costs",
-      billing: { ...BILLING, billingPeriods: [{ month: "2026-09", volumeFinalized: true }, { month: "2026-10", volumeFinalized: true }] },
+      billing: {
+        ...BILLING,
+        billingPeriods: [
+          { month: "2026-09", volumeFinalized: true },
+          { month: "2026-10", volumeFinalized: true },
+        ],
+      },
     });
     expect(closed.rows.map((r) => r.periodStatus)).toEqual(["Final", "Final", "Final"]);
-    const fromRows = planReconciliation({ billingTableName: "Costs", billing: { header: BILLING.header, rows: BILLING.rows } });
+    const fromRows = planReconciliation({
+      billingTableName: "Costs",
+      billing: { header: BILLING.header, rows: BILLING.rows },
+    });
     expect(fromRows.rows.map((r) => r.periodStatus)).toEqual(["Final", "Provisional", "Provisional"]);
   });
 
@@ -156,14 +188,24 @@ describe("planReconciliation: a new sheet", () => {
   });
 
   it("names the missing column when the table is not a billing table", () => {
-    expect(() => planReconciliation({ billingTableName: "Sales", billing: { header: ["Total", "Currency"], rows: [] } })).toThrow(
-      'Table Sales has no "Billing month" column',
-    );
+    expect(() =>
+      planReconciliation({ billingTableName: "Sales", billing: { header: ["Total", "Currency"], rows: [] } })
+    ).toThrow('Table Sales has no "Billing month" column');
   });
 });
 
 describe("planReconciliation: updating in place", () => {
-  const header = ["Billing month", "Currency", "Account", "Period status", "Finalizes on", "Billing total", "Invoice amount", "Difference", "Notes"];
+  const header = [
+    "Billing month",
+    "Currency",
+    "Account",
+    "Period status",
+    "Finalizes on",
+    "Billing total",
+    "Invoice amount",
+    "Difference",
+    "Notes",
+  ];
   const formula = "=SUMIFS(...)";
   const existing = {
     header,
@@ -205,14 +247,16 @@ describe("planReconciliation: updating in place", () => {
 
   it("refuses to match rows when the billing table gained or lost its account column", () => {
     expect(() =>
-      planReconciliation({ billingTableName: "Costs", billing: { header: NO_ACCOUNT, rows: [] }, existing }),
+      planReconciliation({ billingTableName: "Costs", billing: { header: NO_ACCOUNT, rows: [] }, existing })
     ).toThrow("Table Costs no longer has an account column");
   });
 });
 
 describe("computeReconciliationTotals", () => {
   it("adds up Total per key as the SUMIFS formulas do", () => {
-    expect(computeReconciliationTotals(BILLING).map((t) => [t.billingMonth, t.currency, t.account, t.billingTotal])).toEqual([
+    expect(
+      computeReconciliationTotals(BILLING).map((t) => [t.billingMonth, t.currency, t.account, t.billingTotal])
+    ).toEqual([
       ["2026-09", "EUR", "Acme", 10.3],
       ["2026-10", "EUR", "Beta", 5],
       ["2026-10", "USD", "Acme", 2.25],
@@ -228,6 +272,14 @@ describe("computeReconciliationTotals", () => {
         ["DE", 1.5, "EUR", "2026-10", "Provisional"],
       ],
     });
-    expect(totals).toEqual([{ billingMonth: "2026-10", currency: "EUR", periodStatus: "Provisional", finalizesOn: "2026-11-05", billingTotal: 1.5 }]);
+    expect(totals).toEqual([
+      {
+        billingMonth: "2026-10",
+        currency: "EUR",
+        periodStatus: "Provisional",
+        finalizesOn: "2026-11-05",
+        billingTotal: 1.5,
+      },
+    ]);
   });
 });

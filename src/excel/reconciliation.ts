@@ -1,0 +1,309 @@
+/**
+ * The reconciliation sheet in the workbook: a thin shell over the pure planner in `reconciliation-plan.ts`.
+ *
+ * `buildReconciliation` creates the sheet for a billing table (or updates it when it exists);
+ * `updateReconciliation` updates it in place after the billing table was refreshed, and does nothing when
+ * the table has none. Both read what they need (the billing table's key columns in row blocks that stay
+ * well under Excel on the web's 5 MB limit, the reconciliation table's cells), plan, then write in one
+ * batch with calculation suspended: rows deleted and appended, our columns rewritten, the Invoice amount
+ * and the user's own columns left alone.
+ *
+ * The sheet: a title (A1), the tolerance as a named cell (A2:C2), the table from A4. Requires ExcelApi 1.7
+ * (`getRangeByIndexes`); conditional formats are ExcelApi 1.6 and named items 1.4.
+ */
+import type { BillingPeriod } from "../billing";
+import { CURRENCY_LABEL, BILLING_MONTH_LABEL, PERIOD_STATUS_LABEL, TOTAL_LABEL, type SnapshotCell } from "./changes";
+import {
+  DEFAULT_TOLERANCE,
+  DIFFERENCE_FILL,
+  DIFFERENCE_FONT,
+  LAYOUT,
+  RECONCILIATION_COLUMNS,
+  TEXT_FORMAT,
+  billingColumns,
+  differenceRuleFormula,
+  planReconciliation,
+  reconciliationTableName,
+  toleranceName,
+  uniqueSheetName,
+  type ExistingReconciliation,
+  type ReconciliationPlan,
+} from "./reconciliation-plan";
+
+/** Rows of the billing table read per request: ~50 bytes of key cells per row keeps a block near 1 MB. */
+export const KEY_READ_BLOCK_ROWS = 20_000;
+
+export interface ReconciliationOptions {
+  /** `metadata.billingPeriods` from the table's record; without it, statuses come from the Period status column. */
+  billingPeriods?: readonly BillingPeriod[];
+  /** The tolerance written into a new sheet's tolerance cell (default 0.01). */
+  tolerance?: number;
+}
+
+export interface ReconciliationResult {
+  sheetName: string;
+  tableName: string;
+  /** True when the sheet was created now, false when an existing one was updated. */
+  created: boolean;
+  rowCount: number;
+  /** The defined name of the tolerance cell (`<table>_Tolerance`). */
+  toleranceName: string;
+  /** Plain-words lines for the pane (rows added, kept, removed). */
+  notes: string[];
+}
+
+/** Builds the reconciliation sheet of a billing table, or updates it in place when it exists. */
+export async function buildReconciliation(
+  context: Excel.RequestContext,
+  billingTableName: string,
+  options: ReconciliationOptions = {}
+): Promise<ReconciliationResult> {
+  const result = await reconcile(context, billingTableName, options, true);
+  if (!result) throw new Error(`Could not build the reconciliation of table ${billingTableName}.`);
+  return result;
+}
+
+/** Updates a billing table's reconciliation sheet in place; `null` when the table has none. */
+export async function updateReconciliation(
+  context: Excel.RequestContext,
+  billingTableName: string,
+  options: ReconciliationOptions = {}
+): Promise<ReconciliationResult | null> {
+  return reconcile(context, billingTableName, options, false);
+}
+
+async function reconcile(
+  context: Excel.RequestContext,
+  billingTableName: string,
+  options: ReconciliationOptions,
+  createWhenAbsent: boolean
+): Promise<ReconciliationResult | null> {
+  const workbook = context.workbook;
+  const reconName = reconciliationTableName(billingTableName);
+  const billing = workbook.tables.getItemOrNullObject(billingTableName).load("name");
+  const recon = workbook.tables.getItemOrNullObject(reconName).load("name");
+  const tolerance = workbook.names.getItemOrNullObject(toleranceName(reconName)).load("name");
+  const sheets = workbook.worksheets.load("items/name");
+  await context.sync();
+
+  if (billing.isNullObject) throw new Error(`There is no table named ${billingTableName} in this workbook.`);
+  if (recon.isNullObject && !createWhenAbsent) return null;
+  const billingHeader = billing.getHeaderRowRange().load("values");
+  const billingBody = billing.getDataBodyRange().load("rowIndex,columnIndex,rowCount");
+  const existingParts = recon.isNullObject
+    ? undefined
+    : {
+        range: recon.getRange().load("rowIndex,columnIndex"),
+        header: recon.getHeaderRowRange().load("values"),
+        body: recon.getDataBodyRange().load("formulas"),
+        sheet: recon.worksheet.load("name"),
+      };
+  await context.sync();
+
+  const header = (billingHeader.values[0] ?? []).map((cell) => String(cell));
+  const columns = billingColumns(header, `Table ${billingTableName}`);
+  const keyLabels = [BILLING_MONTH_LABEL, CURRENCY_LABEL];
+  if (columns.account) keyLabels.push(columns.account.label);
+  if (columns.periodStatus !== undefined) keyLabels.push(PERIOD_STATUS_LABEL);
+  const keyCells = await readColumns(context, billing.worksheet, billingBody, header, keyLabels);
+  // The planner reads Total only to check that the column exists; the sums are Excel's.
+  const billingCells = {
+    header: [...keyLabels, TOTAL_LABEL],
+    rows: keyCells.map((row) => [...row, null]),
+    ...(options.billingPeriods ? { billingPeriods: options.billingPeriods } : {}),
+  };
+
+  if (!existingParts) {
+    const plan = planReconciliation({ billingTableName, billing: billingCells });
+    const sheetName = uniqueSheetName(
+      `Recon ${billingTableName}`,
+      sheets.items.map((s) => s.name)
+    );
+    writeNewSheet(context, plan, reconName, sheetName, billingTableName, options.tolerance ?? DEFAULT_TOLERANCE);
+    await context.sync();
+    return result(plan, reconName, sheetName, true, plan.notes);
+  }
+
+  const existing: ExistingReconciliation = {
+    header: (existingParts.header.values[0] ?? []).map((cell) => String(cell)),
+    rows: existingParts.body.formulas.map((row) => row.map((cell) => toCell(cell))),
+  };
+  const plan = planReconciliation({ billingTableName, billing: billingCells, existing });
+  const notes = [...plan.notes];
+  const toleranceRef = tolerance.isNullObject ? String(DEFAULT_TOLERANCE) : toleranceName(reconName);
+  if (tolerance.isNullObject) {
+    notes.push(
+      `The tolerance cell ${toleranceName(reconName)} was deleted; differences above ${DEFAULT_TOLERANCE} are marked.`
+    );
+  }
+  updateTable(context, recon, plan, existing, toleranceRef, {
+    row: existingParts.range.rowIndex + 1,
+    column: existingParts.range.columnIndex + existing.header.indexOf(RECONCILIATION_COLUMNS.difference),
+  });
+  await context.sync();
+  return result(plan, reconName, existingParts.sheet.name, false, notes);
+}
+
+function result(
+  plan: ReconciliationPlan,
+  tableName: string,
+  sheetName: string,
+  created: boolean,
+  notes: string[]
+): ReconciliationResult {
+  return { sheetName, tableName, created, rowCount: plan.rows.length, toleranceName: toleranceName(tableName), notes };
+}
+
+/**
+ * The cells of some columns of the billing table, row by row, read in blocks of {@link KEY_READ_BLOCK_ROWS}.
+ * Each block is one request; the loop is the point (a large table does not fit one response).
+ */
+async function readColumns(
+  context: Excel.RequestContext,
+  sheet: Excel.Worksheet,
+  body: Excel.Range,
+  header: readonly string[],
+  labels: readonly string[]
+): Promise<SnapshotCell[][]> {
+  const offsets = labels.map((label) => header.indexOf(label));
+  const rows: SnapshotCell[][] = [];
+  // An empty table still has one (blank) data row in Excel; its blank cells group into no key worth showing.
+  for (let start = 0; start < body.rowCount; start += KEY_READ_BLOCK_ROWS) {
+    const count = Math.min(KEY_READ_BLOCK_ROWS, body.rowCount - start);
+    const blocks = offsets.map((offset) =>
+      sheet.getRangeByIndexes(body.rowIndex + start, body.columnIndex + offset, count, 1).load("values")
+    );
+    // eslint-disable-next-line office-addins/no-context-sync-in-loop -- one request per block keeps each response under 5 MB
+    await context.sync();
+    for (let r = 0; r < count; r++) rows.push(blocks.map((block) => toCell(block.values[r]?.[0])));
+  }
+  return rows.filter((row) => row.some((cell) => cell !== ""));
+}
+
+function toCell(value: unknown): SnapshotCell {
+  return typeof value === "string" || typeof value === "number" || typeof value === "boolean" ? value : null;
+}
+
+/** Our value columns, with the plan's cells. */
+const VALUE_COLUMNS = ["billingMonth", "currency", "account", "periodStatus", "finalizesOn"] as const;
+
+function writeNewSheet(
+  context: Excel.RequestContext,
+  plan: ReconciliationPlan,
+  reconName: string,
+  sheetName: string,
+  billingTableName: string,
+  tolerance: number
+): void {
+  context.application.suspendApiCalculationUntilNextSync();
+  const sheet = context.workbook.worksheets.add(sheetName);
+  sheet.getRange(LAYOUT.titleCell).values = [[`Reconciliation of table ${billingTableName}`]];
+  sheet.getRange(LAYOUT.titleCell).format.font.bold = true;
+  sheet.getRange(LAYOUT.toleranceLabelCell).values = [["Tolerance"]];
+  const toleranceCell = sheet.getRange(LAYOUT.toleranceCell);
+  toleranceCell.values = [[tolerance]];
+  sheet.getRange(LAYOUT.toleranceNoteCell).values = [
+    ["Differences larger than this, in the row's currency, are marked. Type your invoice amounts in the table below."],
+  ];
+  context.workbook.names.add(toleranceName(reconName), toleranceCell, "Reconciliation tolerance");
+
+  const width = plan.header.length;
+  const bodyRowCount = Math.max(plan.rows.length, 1);
+  const headerRange = sheet.getRangeByIndexes(LAYOUT.headerRow, LAYOUT.firstColumn, 1, width);
+  const whole = sheet.getRangeByIndexes(LAYOUT.headerRow, LAYOUT.firstColumn, 1 + plan.rows.length, width);
+  headerRange.values = [plan.header];
+  // Text columns are formatted "@" before their values, so "2026-10" stays text and is not read as a date.
+  for (const key of VALUE_COLUMNS) {
+    const column = plan.columnIndex[key];
+    const label = RECONCILIATION_COLUMNS[key];
+    if (column === undefined) continue;
+    const cells = sheet.getRangeByIndexes(LAYOUT.headerRow + 1, LAYOUT.firstColumn + column, bodyRowCount, 1);
+    cells.numberFormat = Array.from({ length: bodyRowCount }, () => [plan.numberFormats[label] ?? TEXT_FORMAT]);
+    const values = plan.values[key];
+    if (values && values.length > 0) {
+      sheet.getRangeByIndexes(LAYOUT.headerRow + 1, LAYOUT.firstColumn + column, values.length, 1).values = values;
+    }
+  }
+  const table = sheet.tables.add(whole, true);
+  table.name = reconName;
+  writeFormulasAndFormats(table, plan, plan.rows.length);
+  if (plan.rows.length > 0) {
+    const difference = plan.columnIndex.difference ?? 0;
+    markDifferences(
+      table,
+      differenceRuleFormula(
+        { row: LAYOUT.headerRow + 1, column: LAYOUT.firstColumn + difference },
+        toleranceName(reconName)
+      )
+    );
+  }
+  whole.format.autofitColumns();
+  sheet.activate();
+}
+
+function updateTable(
+  context: Excel.RequestContext,
+  table: Excel.Table,
+  plan: ReconciliationPlan,
+  existing: ExistingReconciliation,
+  tolerance: string,
+  firstDifferenceCell: { row: number; column: number }
+): void {
+  context.application.suspendApiCalculationUntilNextSync();
+  // A table keeps at least one data row: when every existing row goes, the first is reused (or emptied).
+  const emptied = existing.rows.length > 0 && plan.deleteRows.length === existing.rows.length;
+  const deleteRows = emptied ? plan.deleteRows.filter((index) => index !== 0) : plan.deleteRows;
+  const appendRows = emptied && plan.appendRows > 0 ? plan.appendRows - 1 : plan.appendRows;
+  for (const index of deleteRows) table.rows.getItemAt(index).delete();
+  if (emptied && plan.rows.length === 0) {
+    const body = table.getDataBodyRange();
+    body.clear("Contents");
+    body.conditionalFormats.clearAll();
+    return;
+  }
+  if (appendRows > 0) {
+    // Appended rows repeat the user's calculated columns (a formula in the first row), blank elsewhere.
+    const template = existing.header.map((label, column) => {
+      const first = existing.rows[0]?.[column];
+      const ours = (Object.values(RECONCILIATION_COLUMNS) as string[]).includes(label);
+      return !ours && typeof first === "string" && first.startsWith("=") ? first : "";
+    });
+    table.rows.add(
+      undefined,
+      Array.from({ length: appendRows }, () => [...template])
+    );
+  }
+  for (const key of VALUE_COLUMNS) {
+    const values = plan.values[key];
+    if (!values || values.length === 0 || plan.columnIndex[key] === undefined) continue;
+    const label = RECONCILIATION_COLUMNS[key];
+    const cells = table.columns.getItem(label).getDataBodyRange();
+    cells.numberFormat = values.map(() => [plan.numberFormats[label] ?? TEXT_FORMAT]);
+    cells.values = values;
+  }
+  writeFormulasAndFormats(table, plan, plan.rows.length);
+  if (plan.rows.length > 0) markDifferences(table, differenceRuleFormula(firstDifferenceCell, tolerance));
+}
+
+/** Billing total and Difference as formulas over every row, then the amount and date formats. */
+function writeFormulasAndFormats(table: Excel.Table, plan: ReconciliationPlan, rowCount: number): void {
+  if (rowCount === 0) return;
+  const c = RECONCILIATION_COLUMNS;
+  const column = (label: string) => table.columns.getItem(label).getDataBodyRange();
+  const repeat = (cell: string) => Array.from({ length: rowCount }, () => [cell]);
+  column(c.billingTotal).formulas = repeat(plan.billingTotalFormula);
+  column(c.difference).formulas = repeat(plan.differenceFormula);
+  for (const label of [c.finalizesOn, c.billingTotal, c.invoiceAmount, c.difference]) {
+    column(label).numberFormat = repeat(plan.numberFormats[label] ?? "General");
+  }
+}
+
+/** Replaces the Difference column's conditional formats with the tolerance rule, over the used rows only. */
+function markDifferences(table: Excel.Table, ruleFormula: string): void {
+  const cells = table.columns.getItem(RECONCILIATION_COLUMNS.difference).getDataBodyRange();
+  cells.conditionalFormats.clearAll();
+  const format = cells.conditionalFormats.add("Custom");
+  format.custom.rule.formula = ruleFormula;
+  format.custom.format.fill.color = DIFFERENCE_FILL;
+  format.custom.format.font.color = DIFFERENCE_FONT;
+}
