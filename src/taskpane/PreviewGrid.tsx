@@ -1,0 +1,277 @@
+/**
+ * The browser preview of a result: the first rows of the shaped table (the workbook's headers, Billing month
+ * and Period status included, provisional rows marked), totals per currency, the billing periods with their
+ * status, the reconciliation totals by billing month × currency, the provenance, and a CSV of everything.
+ */
+import * as React from "react";
+import {
+  Badge,
+  Button,
+  Table,
+  TableBody,
+  TableCell,
+  TableHeader,
+  TableHeaderCell,
+  TableRow,
+  Text,
+  makeStyles,
+  tokens,
+} from "@fluentui/react-components";
+import { addDays, finalizationDate } from "../billing";
+import { computeReconciliationTotals } from "../excel/reconciliation-plan";
+import { headersOf, totalsByCurrency, type TableShape } from "../excel/shape";
+import { csvFileName, toCsv } from "./csv";
+import { longDate, monthName } from "./composer-state";
+import type { FetchedResult } from "./query-runner";
+import { displayCell, formatMoney, isNumericKind, previewRows, rowStatuses, shapeFetched, snapshotOf } from "./result-view";
+
+export const PREVIEW_ROWS = 200;
+
+const useStyles = makeStyles({
+  root: { display: "flex", flexDirection: "column", rowGap: tokens.spacingVerticalM, minWidth: 0 },
+  heading: { fontSize: tokens.fontSizeBase400, fontWeight: tokens.fontWeightSemibold, margin: 0 },
+  subheading: { fontSize: tokens.fontSizeBase300, fontWeight: tokens.fontWeightSemibold, margin: 0 },
+  scroller: {
+    overflow: "auto",
+    maxHeight: "60vh",
+    border: `1px solid ${tokens.colorNeutralStroke2}`,
+    borderRadius: tokens.borderRadiusMedium,
+  },
+  grid: { minWidth: "max-content" },
+  headerCell: {
+    position: "sticky",
+    top: 0,
+    zIndex: 1,
+    backgroundColor: tokens.colorNeutralBackground3,
+    whiteSpace: "nowrap",
+  },
+  cell: { whiteSpace: "nowrap" },
+  number: { textAlign: "right", fontVariantNumeric: "tabular-nums" },
+  provisionalRow: { backgroundColor: tokens.colorPaletteYellowBackground1 },
+  list: { margin: 0, paddingLeft: tokens.spacingHorizontalXL },
+  muted: { color: tokens.colorNeutralForeground2 },
+  actions: { display: "flex", flexWrap: "wrap", columnGap: tokens.spacingHorizontalS, alignItems: "center" },
+  dl: {
+    display: "grid",
+    gridTemplateColumns: "auto 1fr",
+    columnGap: tokens.spacingHorizontalM,
+    rowGap: tokens.spacingVerticalXXS,
+    margin: 0,
+    fontSize: tokens.fontSizeBase200,
+  },
+  dd: { margin: 0, overflowWrap: "anywhere" },
+});
+
+function downloadCsv(result: FetchedResult, shape: TableShape): void {
+  const period = shape.provenance.clientRequestedPeriod;
+  const csv = toCsv(
+    headersOf(shape),
+    shape.columns.map((c) => c.kind),
+    previewRows(shape),
+  );
+  const blob = new Blob([csv], { type: "text/csv;charset=utf-8" });
+  const url = URL.createObjectURL(blob);
+  const link = document.createElement("a");
+  link.href = url;
+  link.download = csvFileName(result.label, period.sentSince, period.sentUntil);
+  document.body.appendChild(link);
+  link.click();
+  link.remove();
+  // Revoked later: some browsers start the download after the click handler returns.
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+function period(interval: { sentSince: string; sentUntil: string }): string {
+  return `${longDate(interval.sentSince)} to ${longDate(addDays(interval.sentUntil, -1))}`;
+}
+
+export function PreviewGrid({ result }: { result: FetchedResult }): React.JSX.Element {
+  const styles = useStyles();
+  const shape = React.useMemo(() => shapeFetched(result), [result]);
+  const totals = React.useMemo(() => totalsByCurrency(shape), [shape]);
+  const statuses = React.useMemo(() => rowStatuses(shape), [shape]);
+  const reconciliation = React.useMemo(() => {
+    try {
+      return computeReconciliationTotals(snapshotOf(result, shape));
+    } catch {
+      return [];
+    }
+  }, [result, shape]);
+  const shown = React.useMemo(() => previewRows({ ...shape, rows: shape.rows.slice(0, PREVIEW_ROWS) }), [shape]);
+  const provenance = shape.provenance;
+  const periods = provenance.billingPeriods;
+  const total = shape.rows.length;
+  const provisionalCount = shape.provisionalRowCount;
+  const hasAccount = reconciliation.some((r) => r.account !== undefined);
+  const used = provenance.requestedPeriod;
+  const asked = provenance.clientRequestedPeriod;
+  const widened = used.sentSince !== asked.sentSince || used.sentUntil !== asked.sentUntil;
+
+  return (
+    <section className={styles.root} aria-labelledby="preview-heading">
+      <h2 id="preview-heading" className={styles.heading}>
+        Preview{result.label ? `: ${result.label}` : ""}
+      </h2>
+
+      {total === 0 ? (
+        <Text>No billed usage for these filters.</Text>
+      ) : (
+        <Text className={styles.muted} size={200}>
+          {total <= PREVIEW_ROWS
+            ? `All ${total.toLocaleString("en-US")} rows.`
+            : `First ${PREVIEW_ROWS} of ${total.toLocaleString("en-US")} rows; the CSV has them all.`}
+          {provisionalCount > 0 ? ` ${provisionalCount.toLocaleString("en-US")} provisional rows are highlighted.` : ""}
+        </Text>
+      )}
+
+      <div className={styles.actions}>
+        <Button onClick={() => downloadCsv(result, shape)}>
+          Download CSV
+        </Button>
+      </div>
+
+      <h3 className={styles.subheading} id="totals-heading">
+        Totals per currency
+      </h3>
+      {totals.length === 0 ? (
+        <Text size={200}>None.</Text>
+      ) : (
+        <Table size="extra-small" aria-labelledby="totals-heading">
+          <TableHeader>
+            <TableRow>
+              <TableHeaderCell>Currency</TableHeaderCell>
+              <TableHeaderCell className={styles.number}>Total</TableHeaderCell>
+              <TableHeaderCell className={styles.number}>Rows</TableHeaderCell>
+            </TableRow>
+          </TableHeader>
+          <TableBody>
+            {totals.map((t) => (
+              <TableRow key={t.currency}>
+                <TableCell>{t.currency}</TableCell>
+                <TableCell className={styles.number}>{formatMoney(t.total)}</TableCell>
+                <TableCell className={styles.number}>{t.rows.toLocaleString("en-US")}</TableCell>
+              </TableRow>
+            ))}
+          </TableBody>
+        </Table>
+      )}
+
+      <h3 className={styles.subheading} id="periods-heading">
+        Billing periods
+      </h3>
+      {periods.length === 0 ? (
+        <Text size={200}>Infobip sent no period status with this result.</Text>
+      ) : (
+        <ul className={styles.list} aria-labelledby="periods-heading">
+          {periods.map((p) => (
+            <li key={p.month}>
+              {monthName(p.month)}:{" "}
+              {p.status === "Final" ? (
+                <Badge appearance="tint" color="success">
+                  Final
+                </Badge>
+              ) : (
+                <>
+                  <Badge appearance="tint" color="warning">
+                    Provisional
+                  </Badge>{" "}
+                  <Text size={200}>finalizes on {longDate(finalizationDate(p.month))}</Text>
+                </>
+              )}
+            </li>
+          ))}
+        </ul>
+      )}
+
+      <h3 className={styles.subheading} id="reconciliation-heading">
+        Reconciliation totals
+      </h3>
+      {reconciliation.length === 0 ? (
+        <Text size={200}>None.</Text>
+      ) : (
+        <Table size="extra-small" aria-labelledby="reconciliation-heading">
+          <TableHeader>
+            <TableRow>
+              <TableHeaderCell>Billing month</TableHeaderCell>
+              <TableHeaderCell>Currency</TableHeaderCell>
+              {hasAccount ? <TableHeaderCell>Account</TableHeaderCell> : null}
+              <TableHeaderCell>Status</TableHeaderCell>
+              <TableHeaderCell className={styles.number}>Billing total</TableHeaderCell>
+            </TableRow>
+          </TableHeader>
+          <TableBody>
+            {reconciliation.map((r) => (
+              <TableRow key={`${r.billingMonth}|${r.currency}|${r.account ?? ""}`}>
+                <TableCell>{r.billingMonth}</TableCell>
+                <TableCell>{r.currency}</TableCell>
+                {hasAccount ? <TableCell>{r.account ?? ""}</TableCell> : null}
+                <TableCell>
+                  {r.periodStatus}
+                  {r.periodStatus === "Provisional" && r.finalizesOn ? ` until ${r.finalizesOn}` : ""}
+                </TableCell>
+                <TableCell className={styles.number}>{formatMoney(r.billingTotal)}</TableCell>
+              </TableRow>
+            ))}
+          </TableBody>
+        </Table>
+      )}
+
+      <h3 className={styles.subheading} id="rows-heading">
+        Rows
+      </h3>
+      <div className={styles.scroller} tabIndex={0} role="region" aria-labelledby="rows-heading">
+        <Table size="extra-small" className={styles.grid} aria-label="Result rows">
+          <TableHeader>
+            <TableRow>
+              {shape.columns.map((c) => (
+                <TableHeaderCell key={c.header} className={`${styles.headerCell} ${isNumericKind(c.kind) ? styles.number : ""}`}>
+                  {c.header}
+                </TableHeaderCell>
+              ))}
+            </TableRow>
+          </TableHeader>
+          <TableBody>
+            {shown.map((row, rowIndex) => {
+              const provisional = statuses[rowIndex] === "Provisional";
+              return (
+                <TableRow key={rowIndex} className={provisional ? styles.provisionalRow : undefined}>
+                  {shape.columns.map((c, i) => (
+                    <TableCell key={c.header} className={`${styles.cell} ${isNumericKind(c.kind) ? styles.number : ""}`}>
+                      {c.kind === "period-status" && provisional ? (
+                        <Badge appearance="tint" color="warning" size="small">
+                          Provisional
+                        </Badge>
+                      ) : (
+                        displayCell(row[i] ?? "", c.kind)
+                      )}
+                    </TableCell>
+                  ))}
+                </TableRow>
+              );
+            })}
+          </TableBody>
+        </Table>
+      </div>
+
+      <h3 className={styles.subheading} id="provenance-heading">
+        Where this comes from
+      </h3>
+      <dl className={styles.dl} aria-labelledby="provenance-heading">
+        <dt>Requested period</dt>
+        <dd className={styles.dd}>{period(asked)}</dd>
+        {widened ? (
+          <>
+            <dt>Period used by Infobip</dt>
+            <dd className={styles.dd}>{period(used)}</dd>
+          </>
+        ) : null}
+        <dt>Retrieved at</dt>
+        <dd className={styles.dd}>{provenance.retrievedAt.slice(0, 19).replace("T", " ")} UTC</dd>
+        <dt>Request ID</dt>
+        <dd className={styles.dd}>{provenance.requestId}</dd>
+        <dt>Provisional data</dt>
+        <dd className={styles.dd}>{provenance.includeUnfinalizedData ? "Included" : "Not included (final data only)"}</dd>
+      </dl>
+    </section>
+  );
+}

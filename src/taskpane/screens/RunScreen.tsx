@@ -1,0 +1,168 @@
+/**
+ * Progress and result of the current query: the step with counts and a progress bar, the elapsed time,
+ * Cancel while it runs; then the outcome — the preview (browser) or where the table was written (Excel),
+ * "Run again" for an overdue query, and in the browser a "Refresh" that re-runs the query and says what moved.
+ */
+import * as React from "react";
+import {
+  Button,
+  MessageBar,
+  MessageBarBody,
+  MessageBarTitle,
+  ProgressBar,
+  Text,
+  makeStyles,
+  tokens,
+} from "@fluentui/react-components";
+import type { RefreshChanges } from "../../excel/changes";
+import { PreviewGrid } from "../PreviewGrid";
+import { formatElapsed, type FetchedResult, type RunOutcome, type RunProgress } from "../query-runner";
+
+export type RunView =
+  | { kind: "idle" }
+  | { kind: "running"; progress: RunProgress; title: string }
+  | { kind: "finished"; outcome: RunOutcome; title: string };
+
+const useStyles = makeStyles({
+  root: { display: "flex", flexDirection: "column", rowGap: tokens.spacingVerticalM, minWidth: 0 },
+  heading: { fontSize: tokens.fontSizeBase400, fontWeight: tokens.fontWeightSemibold, margin: 0 },
+  buttons: { display: "flex", flexWrap: "wrap", columnGap: tokens.spacingHorizontalS, rowGap: tokens.spacingVerticalS },
+  muted: { color: tokens.colorNeutralForeground2 },
+  changes: { margin: 0, paddingLeft: tokens.spacingHorizontalXL },
+});
+
+export interface RunScreenProps {
+  view: RunView;
+  inExcel: boolean;
+  preview?: FetchedResult;
+  changes?: RefreshChanges;
+  canRefresh: boolean;
+  onCancel: () => void;
+  onRunAgain: () => void;
+  onRefresh: () => void;
+  onBackToQuery: () => void;
+  onOpenTables: () => void;
+}
+
+/** The progress bar's value: a fraction while rows move, indeterminate while waiting. */
+function progressValue(progress: RunProgress): number | undefined {
+  if (progress.step === "receiving" && progress.total > 0) return progress.received / progress.total;
+  if (progress.step === "writing" && progress.total > 0) return progress.written / progress.total;
+  return undefined;
+}
+
+function useElapsed(since: Date | undefined): number {
+  const [now, setNow] = React.useState(() => Date.now());
+  React.useEffect(() => {
+    if (!since) return undefined;
+    const timer = setInterval(() => setNow(Date.now()), 1000);
+    return () => clearInterval(timer);
+  }, [since]);
+  return since ? Math.max(0, now - since.getTime()) : 0;
+}
+
+export function ChangeSummary({ changes }: { changes: RefreshChanges }): React.JSX.Element {
+  const styles = useStyles();
+  return (
+    <MessageBar intent={changes.hasChanges ? "warning" : "info"} layout="multiline">
+      <MessageBarBody>
+        <MessageBarTitle>{changes.hasChanges ? "What changed since the previous run" : "No changes"}</MessageBarTitle>
+        <ul className={styles.changes}>
+          {changes.summary.map((line) => (
+            <li key={line}>{line}</li>
+          ))}
+        </ul>
+      </MessageBarBody>
+    </MessageBar>
+  );
+}
+
+export function RunScreen(props: RunScreenProps): React.JSX.Element {
+  const styles = useStyles();
+  const { view } = props;
+  const running = view.kind === "running";
+  const elapsed = useElapsed(running ? view.progress.startedAt : undefined);
+
+  if (view.kind === "idle") {
+    return (
+      <div className={styles.root}>
+        <Text>No query has run yet.</Text>
+        <div className={styles.buttons}>
+          <Button appearance="primary" onClick={props.onBackToQuery}>
+            Compose a query
+          </Button>
+        </div>
+      </div>
+    );
+  }
+
+  return (
+    <div className={styles.root}>
+      <h2 className={styles.heading}>{view.title}</h2>
+      {running ? (
+        <>
+          <ProgressBar value={progressValue(view.progress)} thickness="large" aria-label="Query progress" />
+          <Text className={styles.muted} aria-live="off">
+            Elapsed: {formatElapsed(elapsed)}
+            {view.progress.step === "waiting" ? " (Infobip can take minutes for large periods)" : ""}
+          </Text>
+          <div className={styles.buttons}>
+            <Button onClick={props.onCancel}>Cancel</Button>
+          </div>
+        </>
+      ) : (
+        <Finished {...props} outcome={view.outcome} />
+      )}
+    </div>
+  );
+}
+
+function Finished(props: RunScreenProps & { outcome: RunOutcome }): React.JSX.Element {
+  const styles = useStyles();
+  const { outcome } = props;
+  return (
+    <>
+      {outcome.kind === "done" ? (
+        <MessageBar intent="success">
+          <MessageBarBody>
+            <MessageBarTitle>Done in {formatElapsed(outcome.elapsedMs)}</MessageBarTitle>
+            {outcome.report.message}
+          </MessageBarBody>
+        </MessageBar>
+      ) : null}
+      {outcome.kind === "overdue" ? (
+        <MessageBar intent="warning" layout="multiline">
+          <MessageBarBody>
+            <MessageBarTitle>Infobip has not delivered this result</MessageBarTitle>
+            It has been pending much longer than usual, and Infobip sends a result only once. Run the query again.
+          </MessageBarBody>
+        </MessageBar>
+      ) : null}
+      {outcome.kind === "cancelled" ? <Text>Stopped. Nothing was written.</Text> : null}
+      {outcome.kind === "failed" ? (
+        <Text className={styles.muted}>
+          Nothing was written.
+          {outcome.pendingKept ? " The query is kept: it will be picked up again when the pane next opens." : ""}
+        </Text>
+      ) : null}
+
+      <div className={styles.buttons}>
+        {outcome.kind === "overdue" || outcome.kind === "cancelled" || outcome.kind === "failed" ? (
+          <Button appearance={outcome.kind === "overdue" ? "primary" : "secondary"} onClick={props.onRunAgain}>
+            Run again
+          </Button>
+        ) : null}
+        {!props.inExcel && outcome.kind === "done" && props.canRefresh ? (
+          <Button appearance="primary" onClick={props.onRefresh}>
+            Refresh
+          </Button>
+        ) : null}
+        <Button onClick={props.onBackToQuery}>Back to the query</Button>
+        {props.inExcel ? <Button onClick={props.onOpenTables}>Billing tables</Button> : null}
+      </div>
+
+      {props.changes ? <ChangeSummary changes={props.changes} /> : null}
+      {!props.inExcel && props.preview && outcome.kind === "done" ? <PreviewGrid result={props.preview} /> : null}
+    </>
+  );
+}
