@@ -65,7 +65,10 @@ export async function seedBillingTable(
   await context.sync();
 }
 
-/** Replaces a billing table's rows in place (a stand-in for the writer's refresh), in one sync. */
+/**
+ * Replaces a billing table's rows in place (a stand-in for the writer's refresh), in one sync; columns the
+ * user added to the right of the billing columns are left as they are.
+ */
 export async function replaceBillingRows(
   double: ExcelDouble,
   name: string,
@@ -73,21 +76,23 @@ export async function replaceBillingRows(
 ): Promise<void> {
   const context = double.newContext();
   const table = context.workbook.tables.getItem(name);
-  const body = table.getDataBodyRange().load("rowCount");
+  const body = table.getDataBodyRange().load("rowCount,rowIndex,columnIndex");
   const header = table.getHeaderRowRange().load("values");
   await context.sync();
   const labels = (header.values[0] ?? []).map(String);
+  const width = rows[0]?.length ?? labels.length;
   for (let i = body.rowCount - 1; i > 0; i--) table.rows.getItemAt(i).delete();
   if (rows.length > 1)
     table.rows.add(
       undefined,
-      rows.slice(1).map((row) => row.map(() => ""))
+      rows.slice(1).map(() => labels.map(() => ""))
     );
   labels.forEach((label, column) => {
     if (TEXT_COLUMNS.has(label)) table.columns.getItemAt(column).getDataBodyRange().numberFormat = [["@"]];
   });
-  if (rows.length === 0) table.getDataBodyRange().clear("Contents");
-  else table.getDataBodyRange().values = rows.map((row) => row.map((c) => c ?? ""));
+  const cells = table.worksheet.getRangeByIndexes(body.rowIndex, body.columnIndex, Math.max(rows.length, 1), width);
+  if (rows.length === 0) cells.clear("Contents");
+  else cells.values = rows.map((row) => row.map((c) => c ?? ""));
   await context.sync();
 }
 

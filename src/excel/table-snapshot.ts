@@ -1,0 +1,51 @@
+/**
+ * Reads a billing table as a {@link TableSnapshot} (for `compareSnapshots` before and after a refresh in
+ * place, and for `computeReconciliationTotals`).
+ *
+ * Only the billing columns are read: up to and including "Period status". Columns the user added to the
+ * right (calculated columns that move with Total, notes) would otherwise join every row's key, and a
+ * changed amount would look like a removed row plus an added one. Rows are read in blocks of about
+ * {@link SNAPSHOT_BLOCK_CELLS} cells, so each response stays far below Excel on the web's 5 MB.
+ */
+import type { BillingPeriod } from "../billing";
+import { PERIOD_STATUS_LABEL, type SnapshotCell, type TableSnapshot } from "./changes";
+
+export const SNAPSHOT_BLOCK_CELLS = 60_000;
+
+/** The table's cells now; `undefined` when there is no table of that name. */
+export async function readTableSnapshot(
+  context: Excel.RequestContext,
+  tableName: string,
+  billingPeriods: readonly BillingPeriod[] = []
+): Promise<TableSnapshot | undefined> {
+  const table = context.workbook.tables.getItemOrNullObject(tableName).load("name");
+  await context.sync();
+  if (table.isNullObject) return undefined;
+  const headerRange = table.getHeaderRowRange().load("values");
+  const body = table.getDataBodyRange().load("rowIndex,columnIndex,rowCount");
+  await context.sync();
+
+  const fullHeader = (headerRange.values[0] ?? []).map((cell) => String(cell));
+  const statusAt = fullHeader.indexOf(PERIOD_STATUS_LABEL);
+  const header = statusAt >= 0 ? fullHeader.slice(0, statusAt + 1) : fullHeader;
+  const rowsPerBlock = Math.max(1, Math.floor(SNAPSHOT_BLOCK_CELLS / Math.max(1, header.length)));
+  const sheet = table.worksheet;
+  const rows: SnapshotCell[][] = [];
+  for (let start = 0; start < body.rowCount; start += rowsPerBlock) {
+    const count = Math.min(rowsPerBlock, body.rowCount - start);
+    const block = sheet.getRangeByIndexes(body.rowIndex + start, body.columnIndex, count, header.length).load("values");
+    // eslint-disable-next-line office-addins/no-context-sync-in-loop -- one request per block keeps each response under 5 MB
+    await context.sync();
+    for (const row of block.values) rows.push(row.map(toCell));
+  }
+  // An empty table still shows one blank data row in Excel.
+  return {
+    header,
+    rows: rows.filter((row) => row.some((cell) => cell !== "" && cell !== null)),
+    billingPeriods: [...billingPeriods],
+  };
+}
+
+function toCell(value: unknown): SnapshotCell {
+  return typeof value === "string" || typeof value === "number" || typeof value === "boolean" ? value : null;
+}
