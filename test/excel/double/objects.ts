@@ -77,7 +77,8 @@ function detailOf(value: unknown): string | undefined {
     if (value.length === 1 && Array.isArray(first) && first.length === 1) return String(first[0]);
     return undefined;
   }
-  return value === undefined ? undefined : String(value);
+  if (value === undefined) return undefined;
+  return typeof value === "object" && value !== null ? JSON.stringify(value) : String(value);
 }
 
 export class RequestContextDouble {
@@ -740,6 +741,15 @@ export class RangeDouble extends ClientObjectDouble<RangeTarget> {
       record.address = formatAddress(target.sheet.name, target.rect);
       this.context.state.deleteCells(target.sheet, target.rect, shift);
     });
+  }
+
+  insert(shift: string): RangeDouble {
+    if (shift !== "Down" && shift !== "Right") throw invalidArgument(`Range.insert takes "Down" or "Right", not ${shift}.`);
+    this.command("insert", shift, (target, record) => {
+      record.address = formatAddress(target.sheet.name, target.rect);
+      this.context.state.insertCells(target.sheet, target.rect, shift);
+    });
+    return this;
   }
 
   select(): void {

@@ -329,6 +329,52 @@ export class WorkbookState {
     }
   }
 
+  /** `Range.insert("Down" | "Right")`: cells at and below (right of) the range move to make room. */
+  insertCells(sheet: SheetState, rect: Rect, shift: "Down" | "Right"): void {
+    for (const table of this.tables.filter((t) => t.sheetId === sheet.id)) {
+      const t = table.rect;
+      const sharesColumns = t.col < rect.col + rect.cols && rect.col < t.col + t.cols;
+      const sharesRows = t.row < rect.row + rect.rows && rect.row < t.row + t.rows;
+      const moves = shift === "Down" ? sharesColumns && t.row + t.rows > rect.row : sharesRows && t.col + t.cols > rect.col;
+      const whole =
+        shift === "Down"
+          ? rect.col <= t.col && rect.col + rect.cols >= t.col + t.cols && t.row >= rect.row
+          : rect.row <= t.row && rect.row + rect.rows >= t.row + t.rows && t.col >= rect.col;
+      if (moves && !whole) {
+        throw officeError("InvalidOperation", "This operation is not allowed. The operation is attempting to shift cells in a table on your worksheet.");
+      }
+    }
+    if (shift === "Down") {
+      const last = Math.max(-1, ...[...sheet.rows.keys()].filter((r) => r >= rect.row));
+      if (last >= 0 && last + rect.rows >= MAX_ROWS) {
+        const cells = sheet.rows.get(last) ?? [];
+        if (cells.slice(rect.col, rect.col + rect.cols).some((c) => c !== undefined)) {
+          throw officeError("InvalidOperation", "Excel can't insert cells: that would push non-empty cells off the worksheet.");
+        }
+      }
+      const below = [...sheet.rows.keys()].filter((r) => r >= rect.row).sort((a, b) => b - a);
+      for (const row of below) {
+        const cells = sheet.rows.get(row) ?? [];
+        for (let c = rect.col; c < rect.col + rect.cols; c++) {
+          this.setCell(sheet, row + rect.rows, c, cells[c]);
+          cells[c] = undefined;
+        }
+      }
+      for (const table of this.tables.filter((t) => t.sheetId === sheet.id && t.rect.row >= rect.row)) {
+        table.rect = { ...table.rect, row: table.rect.row + rect.rows };
+      }
+    } else {
+      for (const [row, cells] of sheet.rows) {
+        if (row >= rect.row && row < rect.row + rect.rows && cells.length > rect.col) {
+          cells.splice(rect.col, 0, ...new Array<CellState | undefined>(rect.cols).fill(undefined));
+        }
+      }
+      for (const table of this.tables.filter((t) => t.sheetId === sheet.id && t.rect.col >= rect.col)) {
+        table.rect = { ...table.rect, col: table.rect.col + rect.cols };
+      }
+    }
+  }
+
   usedRect(sheet: SheetState): Rect | undefined {
     let minRow = Infinity;
     let maxRow = -1;
