@@ -115,6 +115,8 @@ async function reconcile(
 
   if (!existingParts) {
     const plan = planReconciliation({ billingTableName, billing: billingCells });
+    // A name left behind by a deleted reconciliation sheet (it now refers to #REF!) is replaced.
+    if (!tolerance.isNullObject) tolerance.delete();
     const sheetName = uniqueSheetName(
       `Recon ${billingTableName}`,
       sheets.items.map((s) => s.name)

@@ -194,6 +194,20 @@ describe("buildReconciliation", () => {
     ]);
   });
 
+  it("builds again after the user deleted the reconciliation sheet (its tolerance name left behind)", async () => {
+    const double = createExcelDouble();
+    await build(double);
+    const context = double.newContext();
+    context.workbook.worksheets.getItem(SHEET).delete();
+    await context.sync();
+    expect(double.state.names.map((n) => n.name)).toEqual(["Costs_Recon_Tolerance"]);
+
+    const again = await buildReconciliation(double.newContext(), "Costs");
+    expect(again).toMatchObject({ created: true, sheetName: SHEET, rowCount: 3 });
+    const names = double.state.names.map((n) => [n.name, double.state.sheetById(n.sheetId)?.name]);
+    expect(names).toEqual([["Costs_Recon_Tolerance", SHEET]]);
+  });
+
   it("names the table that is missing", async () => {
     const double = createExcelDouble();
     await expect(buildReconciliation(double.newContext(), "Nope")).rejects.toThrow(
