@@ -1,0 +1,91 @@
+/**
+ * The relay's own error answers, in Infobip's `ApiError` envelope so the task pane handles one format.
+ * Infobip's standard bodies (400, 401, 403, 429, 500) come from `src/billing`; the statuses Infobip never
+ * sends (404, 409, 413, 502...) are worded here, each telling the caller what to do next.
+ */
+import { apiError, badRequest, type ApiError, type Violation } from "../billing";
+
+/** An error a route throws to answer with `status` and an `ApiError` body; the error handler sends it as is. */
+export class RelayHttpError extends Error {
+  constructor(
+    readonly statusCode: number,
+    readonly body: ApiError,
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(body.description);
+    this.name = "RelayHttpError";
+  }
+}
+
+function relayError(errorCode: string, description: string, action: string): ApiError {
+  return { errorCode, description, action, violations: [], resources: [] };
+}
+
+export const relayErrors = {
+  missingKey: (): ApiError =>
+    apiError("unauthorized", {
+      description: "No Infobip API key was sent.",
+      action: "Send your Infobip API key in the Authorization header as: App <your API key>.",
+    }),
+  malformedKey: (): ApiError =>
+    apiError("unauthorized", {
+      description: "The Authorization header is not one Infobip accepts.",
+      action: "Send your Infobip API key in the Authorization header as: App <your API key>.",
+    }),
+  /** The same answer for an unknown query and another key's query, so IDs reveal nothing. */
+  queryNotFound: (): ApiError =>
+    relayError(
+      "E404",
+      "No such query for this API key. It may have expired, been deleted, or been submitted with another key.",
+      "List your queries with GET /v1/queries, or submit the query again.",
+    ),
+  routeNotFound: (method: string): ApiError =>
+    relayError("E404", `There is no ${method} endpoint at this path.`, "Check the path against the relay's README."),
+  callbackNotFound: (): ApiError =>
+    relayError("E404", "Unknown callback address.", "Use the callbackUrl the relay sent with the query."),
+  notReady: (status: string): ApiError =>
+    status === "pending"
+      ? relayError(
+          "E409",
+          "The result of this query has not arrived yet.",
+          "Wait for status succeeded (GET /v1/queries/{id}?wait=30), then read the rows.",
+        )
+      : relayError(
+          "E409",
+          `This query has no rows: its status is ${status}.`,
+          "Read failureMessage in GET /v1/queries/{id}, or GET /v1/queries/{id}/raw for the bytes Infobip sent.",
+        ),
+  noRawResult: (): ApiError =>
+    relayError(
+      "E409",
+      "No result has been delivered for this query yet, so there are no raw bytes to return.",
+      "Wait until the status leaves pending.",
+    ),
+  callbackTooLarge: (limit: number): ApiError =>
+    relayError(
+      "E413",
+      `The result is larger than this relay's limit of ${limit} bytes (RELAY_MAX_CALLBACK_BYTES).`,
+      "Raise RELAY_MAX_CALLBACK_BYTES on the relay, or ask for a smaller result (fewer dimensions or a shorter period).",
+    ),
+  infobipUnreachable: (target: string, reason: string): ApiError =>
+    relayError(
+      "E502",
+      `The relay could not reach Infobip at ${target}: ${reason}.`,
+      "Try again in a moment. If it persists, check the relay's INFOBIP_BASE_URL and its network access.",
+    ),
+  infobipUnexpected: (detail: string): ApiError =>
+    relayError(
+      "E502",
+      `Infobip's answer was not one the relay understands: ${detail}.`,
+      "Check the relay's INFOBIP_BASE_URL: it must be your account's base URL, such as https://xxxxx.api.infobip.com.",
+    ),
+  internal: (): ApiError => apiError("internal", { action: "Try again; if it persists, see the relay's log." }),
+  badRequest: (violations: readonly Violation[]): ApiError => badRequest(violations),
+  clientError: (statusCode: number, description: string): ApiError =>
+    relayError(`E${statusCode}`, description, "Check the request against the relay's README."),
+};
+
+/** The message the query shows when its callback was refused for its size. */
+export function tooLargeFailureMessage(limit: number): string {
+  return `The result Infobip sent was larger than this relay's limit of ${limit} bytes (RELAY_MAX_CALLBACK_BYTES), so it was refused and is lost; raise the limit or run a smaller query, then run it again.`;
+}

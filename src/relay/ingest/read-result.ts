@@ -1,0 +1,178 @@
+/**
+ * Reads a stored callback body into rows and an outcome. The body is read back from the store chunk by
+ * chunk, split by the {@link RowsScanner} in slices of a few hundred kilobytes, and the rows are written in
+ * batches, one transaction each, with a turn of the event loop between slices: a 100k-row result never
+ * blocks other requests for more than a few milliseconds, and is never held whole in memory.
+ *
+ * Outcomes: a well-formed SUCCESS for this query's requestId → `succeeded`; FAILED → `failed` with
+ * Infobip's failureMessage; anything else → `unreadable` with the reason (the raw bytes stay available).
+ */
+import { setImmediate as yieldToEventLoop } from "node:timers/promises";
+import { BillingUsageResultSchema, violationsFromZod } from "../../billing";
+import type { QueryOutcome, RelayStore } from "../store";
+import { RowsScanner } from "./rows-scanner";
+
+export interface ReadResultOptions {
+  /** Bytes scanned between two turns of the event loop. */
+  sliceBytes?: number;
+  /** Rows written per transaction. */
+  batchRows?: number;
+  /** Aborted when the relay closes: reading stops and resumes from the start at the next start. */
+  signal?: AbortSignal;
+}
+
+export type ReadResult =
+  | { kind: "settled"; outcome: QueryOutcome; rows: number }
+  | { kind: "gone" }
+  | { kind: "interrupted" };
+
+const DEFAULT_SLICE_BYTES = 256 * 1024;
+const DEFAULT_BATCH_ROWS = 5_000;
+
+function describeCell(cell: unknown): string {
+  if (Array.isArray(cell)) return "a list";
+  if (typeof cell === "number") return `the number ${String(cell)}, which JSON cannot carry exactly`;
+  return typeof cell === "object" ? "an object" : `a ${typeof cell}`;
+}
+
+/** Mirrors `RawCellSchema` of `src/billing` (string, finite number, boolean, null), checked by hand for speed. */
+function cellProblem(cell: unknown): string | undefined {
+  if (cell === null || typeof cell === "string" || typeof cell === "boolean") return undefined;
+  if (typeof cell === "number" && Number.isFinite(cell)) return undefined;
+  return `is ${describeCell(cell)}, not text, a number, true/false or null`;
+}
+
+/** JSON.parse's message without positions, which would point into the skeleton rather than the body. */
+function jsonMessage(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return message.replace(/ in JSON at position \d+( \(line \d+ column \d+\))?/, "").replace(/, ".*" is not valid JSON$/s, "");
+}
+
+export async function readResult(store: RelayStore, queryId: string, options: ReadResultOptions = {}): Promise<ReadResult> {
+  const sliceBytes = options.sliceBytes ?? DEFAULT_SLICE_BYTES;
+  const batchRows = options.batchRows ?? DEFAULT_BATCH_ROWS;
+  const query = await store.getQuery(queryId);
+  if (query === undefined || query.state !== "received") return { kind: "gone" };
+  const raw = await store.rawDelivery(queryId);
+  if (raw === undefined) return { kind: "gone" };
+  await store.clearRows(queryId); // from a reading interrupted by a restart
+
+  let batch: string[] = [];
+  let batchStart = 0;
+  let rowProblem: string | undefined;
+  /** Row width → first row with that width; the widths are checked once the columns are known. */
+  const widths = new Map<number, number>();
+
+  const scanner = new RowsScanner((bytes, index) => {
+    if (rowProblem !== undefined) return;
+    let cells: unknown;
+    try {
+      cells = JSON.parse(bytes.toString("utf8"));
+    } catch (error) {
+      rowProblem = `row ${index} of response.rows is not valid JSON (${jsonMessage(error)})`;
+      return;
+    }
+    if (!Array.isArray(cells)) {
+      rowProblem = `row ${index} of response.rows is ${describeCell(cells)}, not a list of values`;
+      return;
+    }
+    for (let column = 0; column < cells.length; column++) {
+      const problem = cellProblem(cells[column]);
+      if (problem !== undefined) {
+        rowProblem = `value ${column} of row ${index} in response.rows ${problem}`;
+        return;
+      }
+    }
+    if (!widths.has(cells.length)) widths.set(cells.length, index);
+    batch.push(JSON.stringify(cells));
+  });
+
+  const flush = async (): Promise<boolean> => {
+    if (batch.length === 0) return true;
+    const rows = batch;
+    batch = [];
+    const written = await store.appendRows(queryId, batchStart, rows);
+    batchStart += rows.length;
+    return written;
+  };
+
+  reading: for (let seq = 0; seq < raw.chunkCount; seq++) {
+    const chunk = await store.readChunk(raw.deliveryId, seq);
+    if (chunk === undefined) return { kind: "gone" };
+    for (let start = 0; start < chunk.length; start += sliceBytes) {
+      scanner.write(chunk.subarray(start, start + sliceBytes));
+      if (scanner.failure !== undefined || rowProblem !== undefined) break reading;
+      if (batch.length >= batchRows && !(await flush())) return { kind: "gone" };
+      await yieldToEventLoop();
+      if (options.signal?.aborted) return { kind: "interrupted" };
+    }
+  }
+  if (!(await flush())) return { kind: "gone" };
+
+  const scanned = scanner.end();
+  // A row problem comes first: reading stopped there, so the scanner also saw the body end early.
+  const outcome = decide(rowProblem ?? scanned.problem, scanned.skeleton, {
+    rowCount: scanned.rowCount,
+    widths,
+    expectedRequestId: query.requestId,
+  });
+  const rows = outcome.state === "succeeded" ? outcome.totalRows : 0;
+  return { kind: "settled", outcome, rows };
+}
+
+function unreadable(reason: string): QueryOutcome {
+  return { state: "unreadable", failureMessage: reason };
+}
+
+function decide(
+  structuralProblem: string | undefined,
+  skeleton: string | undefined,
+  facts: { rowCount: number; widths: Map<number, number>; expectedRequestId: string | null },
+): QueryOutcome {
+  if (structuralProblem !== undefined || skeleton === undefined) {
+    return unreadable(`The callback body is not a readable result: ${structuralProblem ?? "it is not valid JSON"}.`);
+  }
+  let document: unknown;
+  try {
+    document = JSON.parse(skeleton);
+  } catch (error) {
+    return unreadable(`The callback body is not valid JSON: ${jsonMessage(error)}.`);
+  }
+  const parsed = BillingUsageResultSchema.safeParse(document);
+  if (!parsed.success) {
+    const violations = violationsFromZod(parsed.error)
+      .slice(0, 5)
+      .map((v) => `${v.property || "the body"} ${v.violation}`);
+    return unreadable(`The callback body is JSON but not a BillingUsageResult: ${violations.join("; ")}.`);
+  }
+  const result = parsed.data;
+  if (facts.expectedRequestId !== null && result.requestId !== facts.expectedRequestId) {
+    return unreadable(
+      `The callback carried the result of requestId ${result.requestId}, but this query is requestId ${facts.expectedRequestId}.`,
+    );
+  }
+  if (result.status === "FAILED") {
+    return { state: "failed", failureMessage: result.failureMessage ?? "Infobip reported the query as FAILED without a reason." };
+  }
+  const response = result.response;
+  if (response === undefined) return unreadable("The callback reported SUCCESS but carried no response.");
+  // The same checks as `resultInconsistencies` in src/billing, made on the rows as they streamed past.
+  const width = response.columns.length;
+  const badRows = [...facts.widths].filter(([rowWidth]) => rowWidth !== width).map(([, firstRow]) => firstRow);
+  if (badRows.length > 0) {
+    const firstBad = Math.min(...badRows);
+    const badWidth = [...facts.widths].find(([, row]) => row === firstBad)?.[0] ?? 0;
+    return unreadable(`Row ${firstBad} has ${badWidth} values for ${width} columns.`);
+  }
+  if (response.totalRows !== facts.rowCount) {
+    return unreadable(`totalRows is ${response.totalRows} but ${facts.rowCount} rows were delivered.`);
+  }
+  return {
+    state: "succeeded",
+    requestId: result.requestId,
+    totalRows: facts.rowCount,
+    columns: response.columns,
+    metadata: result.metadata ?? null,
+    requestedPeriod: response.requestedPeriod,
+  };
+}

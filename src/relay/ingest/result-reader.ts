@@ -1,0 +1,61 @@
+/**
+ * Runs {@link readResult} in the background after a callback body is stored (the sender already has its
+ * 200), one task per query, and tells long-polls when a query settles. On close it stops the tasks at
+ * their next slice; a stopped query stays `received` and is read again at the next start.
+ */
+import type { FastifyBaseLogger } from "fastify";
+import type { Settlements } from "../settlements";
+import type { RelayStore } from "../store";
+import { readResult, type ReadResultOptions } from "./read-result";
+
+export class ResultReader {
+  private readonly running = new Map<string, Promise<void>>();
+  private readonly stop = new AbortController();
+
+  constructor(
+    private readonly store: RelayStore,
+    private readonly settlements: Settlements,
+    private readonly log: FastifyBaseLogger,
+    private readonly clock: () => Date,
+    private readonly ttlMs: number,
+    private readonly options: Omit<ReadResultOptions, "signal"> = {},
+  ) {}
+
+  /** Starts reading the query's stored body unless that is already under way. */
+  schedule(queryId: string): void {
+    if (this.running.has(queryId) || this.stop.signal.aborted) return;
+    const task = this.run(queryId).finally(() => this.running.delete(queryId));
+    this.running.set(queryId, task);
+  }
+
+  /** Resolves when every task scheduled so far has finished (tests and the benchmark use it). */
+  async idle(): Promise<void> {
+    while (this.running.size > 0) await Promise.all([...this.running.values()]);
+  }
+
+  async close(): Promise<void> {
+    this.stop.abort();
+    await Promise.all([...this.running.values()]);
+  }
+
+  private async run(queryId: string): Promise<void> {
+    const started = Date.now();
+    try {
+      const read = await readResult(this.store, queryId, { ...this.options, signal: this.stop.signal });
+      if (read.kind === "settled") {
+        await this.store.completeQuery(queryId, read.outcome, this.clock().getTime(), this.ttlMs);
+        this.log.info(
+          { queryId, status: read.outcome.state, rows: read.rows, ms: Date.now() - started },
+          read.outcome.state === "succeeded" ? "result stored" : `result ${read.outcome.state}`,
+        );
+      } else {
+        this.log.info({ queryId, reading: read.kind }, "result reading stopped");
+      }
+    } catch (error) {
+      // The body stays stored and the query `received`: the next start reads it again.
+      this.log.error({ queryId, err: error }, "reading a stored result failed");
+    } finally {
+      this.settlements.notify(queryId);
+    }
+  }
+}

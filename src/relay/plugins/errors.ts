@@ -1,0 +1,41 @@
+/**
+ * One error handler and one not-found handler for the whole relay. Every error leaves in the ApiError
+ * envelope; 4xx say what was wrong, 5xx hide their internals. Logged with method, masked URL and the error,
+ * never headers or bodies (see logging.ts).
+ */
+import type { FastifyError } from "fastify";
+import fp from "fastify-plugin";
+import { relayErrors, RelayHttpError } from "../errors";
+import { RequestValidationError } from "../validation";
+
+function statusOf(error: FastifyError): number {
+  const status = error.statusCode;
+  return typeof status === "number" && status >= 400 && status <= 599 ? status : 500;
+}
+
+export default fp(
+  async (app) => {
+    app.setErrorHandler(async (error: FastifyError, request, reply) => {
+      if (error instanceof RelayHttpError) {
+        return reply.code(error.statusCode).headers(error.headers).send(error.body);
+      }
+      if (error instanceof RequestValidationError) {
+        return reply.code(400).send(relayErrors.badRequest(error.violations));
+      }
+      const status = statusOf(error);
+      if (status >= 500) {
+        request.log.error({ err: error }, "request failed");
+        return reply.code(status).send(relayErrors.internal());
+      }
+      if (error.code === "FST_ERR_CTP_INVALID_JSON_BODY" || error.code === "FST_ERR_CTP_EMPTY_JSON_BODY") {
+        return reply.code(400).send(relayErrors.badRequest([{ property: "body", violation: `is not valid JSON: ${error.message}` }]));
+      }
+      return reply.code(status).send(relayErrors.clientError(status, error.message));
+    });
+
+    app.setNotFoundHandler(async (request, reply) => {
+      return reply.code(404).send(relayErrors.routeNotFound(request.method));
+    });
+  },
+  { name: "relay-errors" },
+);

@@ -1,0 +1,114 @@
+/**
+ * `POST /callbacks/:id/:secret` — where Infobip delivers a result, once, with no retry: the only
+ * unauthenticated path. The secret (checked for shape before any lookup, then against the stored hash in
+ * constant time) is the authentication; a wrong one gets 404 and changes nothing.
+ *
+ * The body is not parsed by Fastify: it is streamed into the store as it arrives and answered 200 only once
+ * it is durably written, whatever it contains. Reading it into rows happens afterwards, in the background.
+ */
+import type { IncomingMessage } from "node:http";
+import { Readable } from "node:stream";
+import type { FastifyInstance, FastifyReply } from "fastify";
+import { z } from "zod";
+import { CALLBACK_SECRET_PATTERN, callbackSecretMatches, hashCallbackSecret } from "../callback-secret";
+import { relayErrors, tooLargeFailureMessage } from "../errors";
+import { receiveBody } from "../ingest/receive-body";
+
+const CallbackParams = z.object({
+  id: z.uuid(),
+  secret: z.string().regex(CALLBACK_SECRET_PATTERN),
+});
+type CallbackParams = z.infer<typeof CallbackParams>;
+
+/** Compared against when the ID is unknown, so an unknown ID and a wrong secret take the same work. */
+const NO_SECRET_HASH = hashCallbackSecret("no query has this secret");
+
+/** The Content-Type as sent; the header itself is replaced so Fastify cannot refuse the body for it. */
+const sentContentType = new WeakMap<IncomingMessage, string | null>();
+
+function refuseAndClose(reply: FastifyReply, status: number, body: unknown): FastifyReply {
+  // The rest of the body is not wanted: close the connection instead of reading it.
+  return reply.code(status).header("connection", "close").send(body);
+}
+
+export default async function callbackRoutes(app: FastifyInstance): Promise<void> {
+  const config = app.relayConfig;
+  const ttlMs = config.resultTtlHours * 3_600_000;
+
+  // Nothing may refuse or buffer a callback body before it is stored: whatever its Content-Type (even an
+  // invalid one), the handler gets the raw stream.
+  app.addHook("onRequest", async (request) => {
+    sentContentType.set(request.raw, request.headers["content-type"] ?? null);
+    request.raw.headers["content-type"] = "application/octet-stream";
+  });
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser("*", (_request, payload, done) => done(null, payload));
+
+  app.setErrorHandler(async (error, request, reply) => {
+    // A malformed ID or secret is simply an unknown address.
+    if ((error as { statusCode?: number }).statusCode === 400) {
+      request.log.info({ queryId: (request.params as { id?: unknown }).id }, "callback refused: malformed address");
+      return refuseAndClose(reply, 404, relayErrors.callbackNotFound());
+    }
+    throw error;
+  });
+
+  app.post<{ Params: CallbackParams }>(
+    "/callbacks/:id/:secret",
+    { schema: { params: CallbackParams } },
+    async (request, reply) => {
+      const { id, secret } = request.params;
+      const query = await app.store.getQuery(id);
+      const secretMatches = callbackSecretMatches(secret, query?.secretHash ?? NO_SECRET_HASH);
+      if (query === undefined || !secretMatches) {
+        request.log.warn({ queryId: id, known: query !== undefined }, "callback refused: unknown address");
+        return refuseAndClose(reply, 404, relayErrors.callbackNotFound());
+      }
+      const log = request.log.child({ queryId: id, requestId: query.requestId });
+
+      if (query.deliveryId !== null) {
+        log.info("duplicate callback ignored: a result is already stored");
+        return refuseAndClose(reply, 200, "");
+      }
+
+      const declared = Number(request.headers["content-length"]);
+      if (Number.isFinite(declared) && declared > config.maxCallbackBytes) {
+        return tooLarge(declared);
+      }
+
+      const body = request.body;
+      const stream = body instanceof Readable ? body : Readable.from([]);
+      const reception = await receiveBody(app.store, id, stream, {
+        maxBytes: config.maxCallbackBytes,
+        contentType: sentContentType.get(request.raw) ?? null,
+        now: app.clock().getTime(),
+      });
+
+      if (reception.kind === "tooLarge") return tooLarge(reception.byteLength);
+      if (reception.kind === "broken") {
+        log.warn({ err: reception.error }, "callback body broke off before its end; nothing stored");
+        return refuseAndClose(reply, 400, relayErrors.clientError(400, "The body broke off before its end."));
+      }
+      switch (reception.completion) {
+        case "accepted":
+          log.info({ bytes: reception.byteLength }, "callback stored");
+          reply.code(200).send();
+          app.results.schedule(id);
+          return reply;
+        case "duplicate":
+          log.info({ bytes: reception.byteLength }, "duplicate callback ignored: a result is already stored");
+          return reply.code(200).send();
+        case "gone":
+          log.info("callback for a query deleted meanwhile; nothing stored");
+          return reply.code(404).send(relayErrors.callbackNotFound());
+      }
+
+      async function tooLarge(bytes: number): Promise<FastifyReply> {
+        const failed = await app.store.failOversized(id, tooLargeFailureMessage(config.maxCallbackBytes), app.clock().getTime(), ttlMs);
+        if (failed) app.settlements.notify(id);
+        log.warn({ bytes, limit: config.maxCallbackBytes }, "callback refused: larger than RELAY_MAX_CALLBACK_BYTES");
+        return refuseAndClose(reply, 413, relayErrors.callbackTooLarge(config.maxCallbackBytes));
+      }
+    },
+  );
+}

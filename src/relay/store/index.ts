@@ -1,0 +1,2 @@
+export * from "./types";
+export { SqliteRelayStore, openSqliteStore, DATABASE_FILE } from "./sqlite";

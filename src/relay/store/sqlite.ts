@@ -1,0 +1,343 @@
+/**
+ * The embedded store: one SQLite file (better-sqlite3) in the data directory, in WAL mode so reads (pages
+ * of rows, long-polls) never wait for the writer, with `synchronous = FULL` so that a callback the relay has
+ * answered 200 is on disk, not in a cache.
+ */
+import { randomUUID } from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
+import { setImmediate as yieldToEventLoop } from "node:timers/promises";
+import Database from "better-sqlite3";
+import {
+  BillingUsageMetadataSchema,
+  ColumnInfoSchema,
+  DateTimeIntervalSchema,
+  type BillingUsageMetadata,
+  type ColumnInfo,
+  type DateTimeInterval,
+} from "../../billing";
+import { z } from "zod";
+import { migrate } from "./migrations";
+import type {
+  DeliveryCompletion,
+  NewQuery,
+  QueryOutcome,
+  QueryState,
+  RawDelivery,
+  RelayStore,
+  StoredQuery,
+  SubmissionRecord,
+} from "./types";
+
+export const DATABASE_FILE = "relay.sqlite";
+/** Rows deleted per statement when a large result goes, so other requests get a turn in between. */
+const DELETE_BATCH = 20_000;
+
+interface QueryRecord {
+  id: string;
+  owner: string;
+  request_id: string | null;
+  label: string | null;
+  hidden: number;
+  request_json: string;
+  secret_hash: Buffer;
+  state: QueryState;
+  created_at: number;
+  completed_at: number | null;
+  expires_at: number;
+  delivery_id: string | null;
+  total_rows: number | null;
+  columns_json: string | null;
+  metadata_json: string | null;
+  requested_period_json: string | null;
+  failure_message: string | null;
+}
+
+/** Reads JSON the relay itself wrote; a value that no longer fits its schema is dropped rather than trusted. */
+function readJson<T>(text: string | null, schema: z.ZodType<T>): T | null {
+  if (text === null) return null;
+  const parsed = schema.safeParse(JSON.parse(text));
+  return parsed.success ? parsed.data : null;
+}
+
+function toStoredQuery(record: QueryRecord): StoredQuery {
+  return {
+    id: record.id,
+    owner: record.owner,
+    requestId: record.request_id,
+    label: record.label,
+    hidden: record.hidden !== 0,
+    requestJson: record.request_json,
+    secretHash: record.secret_hash,
+    state: record.state,
+    createdAt: record.created_at,
+    completedAt: record.completed_at,
+    expiresAt: record.expires_at,
+    deliveryId: record.delivery_id,
+    totalRows: record.total_rows,
+    columns: readJson<ColumnInfo[]>(record.columns_json, z.array(ColumnInfoSchema)),
+    metadata: readJson<BillingUsageMetadata>(record.metadata_json, BillingUsageMetadataSchema),
+    requestedPeriod: readJson<DateTimeInterval>(record.requested_period_json, DateTimeIntervalSchema),
+    failureMessage: record.failure_message,
+  };
+}
+
+export class SqliteRelayStore implements RelayStore {
+  private readonly db: Database.Database;
+  private readonly statements;
+
+  constructor(readonly file: string) {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    this.db = new Database(file);
+    this.db.pragma("journal_mode = WAL");
+    this.db.pragma("synchronous = FULL");
+    this.db.pragma("busy_timeout = 5000");
+    // Keep the WAL from staying as large as the largest result ever ingested.
+    this.db.pragma("journal_size_limit = 67108864");
+    migrate(this.db);
+    const db = this.db;
+    this.statements = {
+      insertQuery: db.prepare(
+        `INSERT INTO queries (id, owner, label, hidden, request_json, secret_hash, state, created_at, expires_at)
+         VALUES (@id, @owner, @label, @hidden, @requestJson, @secretHash, 'submitting', @createdAt, @expiresAt)`,
+      ),
+      getQuery: db.prepare(`SELECT * FROM queries WHERE id = ?`),
+      listQueries: db.prepare(
+        `SELECT * FROM queries WHERE owner = ? AND hidden = 0 ORDER BY created_at DESC, id LIMIT ?`,
+      ),
+      setRequestId: db.prepare(
+        `UPDATE queries SET request_id = @requestId,
+           state = CASE state WHEN 'submitting' THEN 'pending' ELSE state END
+         WHERE id = @id AND request_id IS NULL`,
+      ),
+      markMismatch: db.prepare(
+        `UPDATE queries SET state = 'unreadable', failure_message = @message, completed_at = @now WHERE id = @id`,
+      ),
+      deleteQueryRecord: db.prepare(`DELETE FROM queries WHERE id = ?`),
+      deliveriesOf: db.prepare(`SELECT id FROM deliveries WHERE query_id = ?`),
+      deleteDelivery: db.prepare(`DELETE FROM deliveries WHERE id = ?`),
+      deleteChunks: db.prepare(`DELETE FROM raw_chunks WHERE delivery_id = ?`),
+      deleteRowRange: db.prepare(`DELETE FROM result_rows WHERE query_id = ? AND idx >= ? AND idx < ?`),
+      maxRowIndex: db.prepare(`SELECT MAX(idx) AS last FROM result_rows WHERE query_id = ?`),
+      insertDelivery: db.prepare(
+        `INSERT INTO deliveries (id, query_id, content_type, received_at) VALUES (?, ?, ?, ?)`,
+      ),
+      // Only while the delivery exists: a query deleted mid-upload takes no more chunks.
+      insertChunk: db.prepare(
+        `INSERT INTO raw_chunks (delivery_id, seq, data)
+         SELECT @deliveryId, @seq, @data WHERE EXISTS (SELECT 1 FROM deliveries WHERE id = @deliveryId)`,
+      ),
+      getDelivery: db.prepare(`SELECT * FROM deliveries WHERE id = ?`),
+      finishDelivery: db.prepare(
+        `UPDATE deliveries SET complete = 1, byte_length = ?, chunk_count = ? WHERE id = ?`,
+      ),
+      chunkCount: db.prepare(`SELECT COUNT(*) AS n FROM raw_chunks WHERE delivery_id = ?`),
+      acceptDelivery: db.prepare(
+        `UPDATE queries SET delivery_id = ?, state = 'received' WHERE id = ? AND delivery_id IS NULL`,
+      ),
+      failOversized: db.prepare(
+        `UPDATE queries SET state = 'failed', failure_message = ?, completed_at = ?, expires_at = ?
+         WHERE id = ? AND delivery_id IS NULL AND state IN ('submitting', 'pending')`,
+      ),
+      rawOf: db.prepare(
+        `SELECT d.id, d.byte_length, d.content_type, d.chunk_count
+         FROM queries q JOIN deliveries d ON d.id = q.delivery_id WHERE q.id = ? AND d.complete = 1`,
+      ),
+      readChunk: db.prepare(`SELECT data FROM raw_chunks WHERE delivery_id = ? AND seq = ?`),
+      incompleteDeliveries: db.prepare(`SELECT id FROM deliveries WHERE complete = 0`),
+      receivedQueries: db.prepare(`SELECT id FROM queries WHERE state = 'received' ORDER BY created_at`),
+      insertRow: db.prepare(`INSERT INTO result_rows (query_id, idx, cells) VALUES (?, ?, ?)`),
+      isReceiving: db.prepare(`SELECT 1 FROM queries WHERE id = ? AND state = 'received'`),
+      succeed: db.prepare(
+        `UPDATE queries SET state = 'succeeded', request_id = COALESCE(request_id, @requestId),
+           total_rows = @totalRows, columns_json = @columns, metadata_json = @metadata,
+           requested_period_json = @requestedPeriod, failure_message = NULL, completed_at = @now, expires_at = @expiresAt
+         WHERE id = @id AND state = 'received'`,
+      ),
+      settleWithoutRows: db.prepare(
+        `UPDATE queries SET state = @state, failure_message = @message, completed_at = @now, expires_at = @expiresAt
+         WHERE id = @id AND state = 'received'`,
+      ),
+      readRows: db.prepare(
+        `SELECT cells FROM result_rows WHERE query_id = ? AND idx >= ? AND idx < ? ORDER BY idx`,
+      ),
+      expired: db.prepare(`SELECT id FROM queries WHERE expires_at <= ?`),
+    };
+    for (const statement of [
+      this.statements.readRows,
+      this.statements.readChunk,
+      this.statements.deliveriesOf,
+      this.statements.incompleteDeliveries,
+      this.statements.receivedQueries,
+      this.statements.expired,
+    ]) {
+      statement.pluck();
+    }
+  }
+
+  async createQuery(query: NewQuery): Promise<void> {
+    this.statements.insertQuery.run({ ...query, hidden: query.hidden ? 1 : 0 });
+  }
+
+  async recordSubmission(id: string, requestId: string, now: number): Promise<SubmissionRecord> {
+    return this.db.transaction((): SubmissionRecord => {
+      if (this.statements.setRequestId.run({ id, requestId }).changes === 1) return "recorded";
+      const record = this.statements.getQuery.get(id) as QueryRecord | undefined;
+      if (record === undefined) return "gone";
+      if (record.request_id === requestId) return "recorded";
+      this.statements.markMismatch.run({
+        id,
+        now,
+        message: `Infobip accepted this query as requestId ${requestId}, but the result delivered to its callback address is for requestId ${record.request_id ?? "(none)"}; the result cannot be trusted.`,
+      });
+      return "mismatch";
+    })();
+  }
+
+  async getQuery(id: string): Promise<StoredQuery | undefined> {
+    const record = this.statements.getQuery.get(id) as QueryRecord | undefined;
+    return record && toStoredQuery(record);
+  }
+
+  async listQueries(owner: string, limit: number): Promise<StoredQuery[]> {
+    return (this.statements.listQueries.all(owner, limit) as QueryRecord[]).map(toStoredQuery);
+  }
+
+  async deleteQuery(id: string): Promise<void> {
+    // The record goes first, in one statement: from then on the query is invisible and its callback is refused.
+    const deliveries = this.statements.deliveriesOf.all(id) as string[];
+    this.statements.deleteQueryRecord.run(id);
+    for (const deliveryId of deliveries) {
+      this.db.transaction(() => {
+        this.statements.deleteChunks.run(deliveryId);
+        this.statements.deleteDelivery.run(deliveryId);
+      })();
+    }
+    await this.deleteRows(id);
+  }
+
+  private async deleteRows(queryId: string): Promise<void> {
+    const last = (this.statements.maxRowIndex.get(queryId) as { last: number | null }).last;
+    if (last === null) return;
+    for (let start = 0; start <= last; start += DELETE_BATCH) {
+      this.statements.deleteRowRange.run(queryId, start, start + DELETE_BATCH);
+      if (start + DELETE_BATCH <= last) await yieldToEventLoop();
+    }
+  }
+
+  async beginDelivery(queryId: string, contentType: string | null, now: number): Promise<string> {
+    const deliveryId = randomUUID();
+    this.statements.insertDelivery.run(deliveryId, queryId, contentType, now);
+    return deliveryId;
+  }
+
+  async appendChunk(deliveryId: string, seq: number, data: Buffer): Promise<void> {
+    this.statements.insertChunk.run({ deliveryId, seq, data });
+  }
+
+  async completeDelivery(deliveryId: string, byteLength: number): Promise<DeliveryCompletion> {
+    const outcome = this.db.transaction((): DeliveryCompletion => {
+      const delivery = this.statements.getDelivery.get(deliveryId) as { query_id: string } | undefined;
+      if (delivery === undefined) return "gone";
+      const chunks = (this.statements.chunkCount.get(deliveryId) as { n: number }).n;
+      if (this.statements.acceptDelivery.run(deliveryId, delivery.query_id).changes === 1) {
+        this.statements.finishDelivery.run(byteLength, chunks, deliveryId);
+        return "accepted";
+      }
+      return this.statements.getQuery.get(delivery.query_id) === undefined ? "gone" : "duplicate";
+    })();
+    if (outcome !== "accepted") await this.abandonDelivery(deliveryId);
+    return outcome;
+  }
+
+  async abandonDelivery(deliveryId: string): Promise<void> {
+    this.db.transaction(() => {
+      this.statements.deleteChunks.run(deliveryId);
+      this.statements.deleteDelivery.run(deliveryId);
+    })();
+  }
+
+  async failOversized(queryId: string, failureMessage: string, now: number, ttlMs: number): Promise<boolean> {
+    return this.statements.failOversized.run(failureMessage, now, now + ttlMs, queryId).changes === 1;
+  }
+
+  async rawDelivery(queryId: string): Promise<RawDelivery | undefined> {
+    const record = this.statements.rawOf.get(queryId) as
+      | { id: string; byte_length: number; content_type: string | null; chunk_count: number }
+      | undefined;
+    if (record === undefined) return undefined;
+    return {
+      deliveryId: record.id,
+      byteLength: record.byte_length,
+      contentType: record.content_type,
+      chunkCount: record.chunk_count,
+    };
+  }
+
+  async readChunk(deliveryId: string, seq: number): Promise<Buffer | undefined> {
+    return this.statements.readChunk.get(deliveryId, seq) as Buffer | undefined;
+  }
+
+  async recover(): Promise<string[]> {
+    const interrupted = this.statements.incompleteDeliveries.all() as string[];
+    for (const deliveryId of interrupted) await this.abandonDelivery(deliveryId);
+    return this.statements.receivedQueries.all() as string[];
+  }
+
+  async clearRows(queryId: string): Promise<void> {
+    await this.deleteRows(queryId);
+  }
+
+  async appendRows(queryId: string, start: number, rows: readonly string[]): Promise<boolean> {
+    const insert = this.statements.insertRow;
+    return this.db.transaction((): boolean => {
+      // A query deleted (or expired) while its rows were being read takes no more rows.
+      if (this.statements.isReceiving.get(queryId) === undefined) return false;
+      for (let i = 0; i < rows.length; i++) insert.run(queryId, start + i, rows[i]);
+      return true;
+    })();
+  }
+
+  async completeQuery(queryId: string, outcome: QueryOutcome, now: number, ttlMs: number): Promise<void> {
+    const expiresAt = now + ttlMs;
+    if (outcome.state === "succeeded") {
+      this.statements.succeed.run({
+        id: queryId,
+        requestId: outcome.requestId,
+        totalRows: outcome.totalRows,
+        columns: JSON.stringify(outcome.columns),
+        metadata: outcome.metadata === null ? null : JSON.stringify(outcome.metadata),
+        requestedPeriod: outcome.requestedPeriod === null ? null : JSON.stringify(outcome.requestedPeriod),
+        now,
+        expiresAt,
+      });
+      return;
+    }
+    await this.deleteRows(queryId);
+    this.statements.settleWithoutRows.run({
+      id: queryId,
+      state: outcome.state,
+      message: outcome.failureMessage,
+      now,
+      expiresAt,
+    });
+  }
+
+  async readRows(queryId: string, offset: number, limit: number): Promise<string[]> {
+    return this.statements.readRows.all(queryId, offset, offset + limit) as string[];
+  }
+
+  async sweep(now: number): Promise<number> {
+    const expired = this.statements.expired.all(now) as string[];
+    for (const id of expired) await this.deleteQuery(id);
+    return expired.length;
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+}
+
+export function openSqliteStore(dataDir: string): SqliteRelayStore {
+  return new SqliteRelayStore(path.join(dataDir, DATABASE_FILE));
+}

@@ -1,0 +1,70 @@
+/**
+ * Submitting a query through the relay, one readable pipeline: the query is stored first (as `submitting`,
+ * with the hash of a fresh callback secret), so a callback that lands before Infobip's 201 finds it; then it
+ * is forwarded to Infobip with the caller's Authorization header unchanged; then Infobip's answer decides:
+ * requestId recorded, or the query removed and Infobip's error passed on.
+ */
+import { randomUUID } from "node:crypto";
+import type { FastifyInstance } from "fastify";
+import type { BillingUsageQuery } from "../billing";
+import { hashCallbackSecret, newCallbackSecret } from "./callback-secret";
+import type { Credential } from "./credentials";
+import { RelayHttpError } from "./errors";
+import { submitToInfobip } from "./infobip-client";
+
+export interface SubmittedQuery {
+  id: string;
+  requestId: string;
+  createdAt: Date;
+}
+
+export function callbackUrl(publicUrl: string, queryId: string, secret: string): string {
+  return `${publicUrl}/callbacks/${queryId}/${secret}`;
+}
+
+/** Throws {@link RelayHttpError} with Infobip's status and body (or a 502) when Infobip does not accept it. */
+export async function submitQuery(
+  app: FastifyInstance,
+  credential: Credential,
+  request: BillingUsageQuery,
+  options: { label: string | null; hidden: boolean },
+): Promise<SubmittedQuery> {
+  const config = app.relayConfig;
+  const createdAt = app.clock();
+  const id = randomUUID();
+  const secret = newCallbackSecret();
+  await app.store.createQuery({
+    id,
+    owner: credential.owner,
+    label: options.label,
+    hidden: options.hidden,
+    requestJson: JSON.stringify(request),
+    secretHash: hashCallbackSecret(secret),
+    createdAt: createdAt.getTime(),
+    // A query never answered still goes eventually.
+    expiresAt: createdAt.getTime() + config.resultTtlHours * 3_600_000,
+  });
+
+  const submission = await submitToInfobip({
+    baseUrl: config.infobipBaseUrl,
+    authorization: credential.authorization,
+    callbackUrl: callbackUrl(app.publicUrl.get(), id, secret),
+    request,
+    timeoutMs: config.infobipTimeoutSeconds * 1000,
+  });
+
+  if (submission.kind === "accepted") {
+    const recorded = await app.store.recordSubmission(id, submission.requestId, app.clock().getTime());
+    app.log.info({ queryId: id, requestId: submission.requestId, recorded }, "query submitted to Infobip");
+    return { id, requestId: submission.requestId, createdAt };
+  }
+
+  await app.store.deleteQuery(id);
+  if (submission.kind === "refused") {
+    app.log.info({ queryId: id, status: submission.status, errorCode: submission.body.errorCode }, "Infobip refused the query");
+    const headers: Record<string, string> = submission.retryAfter === undefined ? {} : { "retry-after": submission.retryAfter };
+    throw new RelayHttpError(submission.status, submission.body, headers);
+  }
+  app.log.warn({ queryId: id, description: submission.body.description }, "Infobip could not be reached");
+  throw new RelayHttpError(502, submission.body);
+}
