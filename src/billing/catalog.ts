@@ -110,7 +110,8 @@ export const DIMENSIONS: readonly DimensionInfo[] = [
     code: "CATEGORY_CODE",
     group: "Service",
     label: "Category code",
-    description: "Channel or service code, such as SMS or WHATSAPP. Added automatically when no category dimension is chosen.",
+    description:
+      "Channel or service code, such as SMS or WHATSAPP. Added automatically when no category dimension is chosen.",
     valueKind: "text",
     pairedWith: "CATEGORY_NAME",
     autoAdded: true,
@@ -298,11 +299,12 @@ export const CATEGORY_NAMES: Readonly<Record<Category, string>> = {
 export const SUBCATEGORIES = ["VIBER_BM", "VIBER_BOTS"] as const;
 export type Subcategory = (typeof SUBCATEGORIES)[number];
 
-export const SUBCATEGORY_INFO: Readonly<Record<Subcategory, { category: Category; name: string; description: string }>> =
-  {
-    VIBER_BM: { category: "VIBER", name: "Viber BM", description: "Viber Business Messages" },
-    VIBER_BOTS: { category: "VIBER", name: "Viber Bots", description: "Viber Bots" },
-  };
+export const SUBCATEGORY_INFO: Readonly<
+  Record<Subcategory, { category: Category; name: string; description: string }>
+> = {
+  VIBER_BM: { category: "VIBER", name: "Viber BM", description: "Viber Business Messages" },
+  VIBER_BOTS: { category: "VIBER", name: "Viber Bots", description: "Viber Bots" },
+};
 
 export const DIRECTIONS = ["OUTBOUND", "INBOUND"] as const;
 export type Direction = (typeof DIRECTIONS)[number];

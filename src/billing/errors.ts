@@ -86,7 +86,7 @@ export function badRequest(violations: readonly Violation[]): ApiError {
 /** A fresh, mutable copy of a standard body, optionally with a more specific description or action. */
 export function apiError(
   kind: keyof typeof API_ERRORS,
-  overrides: Partial<Pick<ApiError, "description" | "action">> = {},
+  overrides: Partial<Pick<ApiError, "description" | "action">> = {}
 ): ApiError {
   const base = API_ERRORS[kind];
   return {

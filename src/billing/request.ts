@@ -25,7 +25,12 @@ function uniqueItems<T>(key: (item: T) => string = (item) => JSON.stringify(item
       const id = key(item);
       const first = firstIndex.get(id);
       if (first === undefined) firstIndex.set(id, index);
-      else ctx.addIssue({ code: "custom", path: [index], message: `is a duplicate of item ${first}; list each value once` });
+      else
+        ctx.addIssue({
+          code: "custom",
+          path: [index],
+          message: `is a duplicate of item ${first}; list each value once`,
+        });
     });
   };
 }
@@ -47,21 +52,23 @@ export const DateIntervalSchema = z.strictObject({
 });
 export type DateInterval = z.infer<typeof DateIntervalSchema>;
 
-export const PlatformSchema = z.strictObject({
-  applicationId: NonEmptyString.optional(),
-  entityId: NonEmptyString.optional(),
-}).superRefine((platform, ctx) => {
-  if (platform.applicationId === undefined) {
-    ctx.addIssue({
-      code: "custom",
-      path: ["applicationId"],
-      message:
-        platform.entityId === undefined
-          ? "is required: a platform names an application, optionally with one of its entities"
-          : "is required with entityId: an entity is only meaningful within its application",
-    });
-  }
-});
+export const PlatformSchema = z
+  .strictObject({
+    applicationId: NonEmptyString.optional(),
+    entityId: NonEmptyString.optional(),
+  })
+  .superRefine((platform, ctx) => {
+    if (platform.applicationId === undefined) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["applicationId"],
+        message:
+          platform.entityId === undefined
+            ? "is required: a platform names an application, optionally with one of its entities"
+            : "is required with entityId: an entity is only meaningful within its application",
+      });
+    }
+  });
 export type Platform = z.infer<typeof PlatformSchema>;
 
 export const CampaignIdSchema = z.number().superRefine((id, ctx) => {
@@ -140,7 +147,7 @@ export const CallbackUrlSchema = z
         return false;
       }
     },
-    { message: "must be an absolute http or https URL that Infobip can reach" },
+    { message: "must be an absolute http or https URL that Infobip can reach" }
   );
 
 /** The whole body of `POST /billing/1/usage/query`. */
