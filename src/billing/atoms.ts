@@ -16,12 +16,31 @@ const API_DATE_TIME_PATTERN =
 
 const MS_PER_DAY = 86_400_000;
 
+/**
+ * `Date.UTC` with the year taken literally: `Date.UTC` reads years 0–99 as 1900–1999, which would make
+ * 0050-06-15 a day of 1950 (and 0000-02-29, a real proleptic leap day, invalid).
+ */
+function utcMillis(
+  year: number,
+  monthIndex: number,
+  day: number,
+  hours = 0,
+  minutes = 0,
+  seconds = 0,
+  millis = 0
+): number {
+  const date = new Date(0);
+  date.setUTCFullYear(year, monthIndex, day);
+  date.setUTCHours(hours, minutes, seconds, millis);
+  return date.getTime();
+}
+
 /** True when `text` is `yyyy-MM-dd` and names a real calendar day (no 2026-02-30). */
 export function isIsoDate(text: string): boolean {
   const match = ISO_DATE_PATTERN.exec(text);
   if (!match) return false;
   const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
-  const date = new Date(Date.UTC(year, month - 1, day));
+  const date = new Date(utcMillis(year, month - 1, day));
   return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
 }
 
@@ -52,17 +71,21 @@ export function parseApiDateTime(text: string): Date | undefined {
   if (!match) return undefined;
   const [, y, mo, d, h, mi, s, fraction, offset] = match;
   const millis = fraction ? Number(fraction.slice(0, 3).padEnd(3, "0")) : 0;
-  const utc = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s ?? 0), millis);
-  if (Number.isNaN(utc) || !isIsoDate(`${y}-${mo}-${d}`) || Number(h) > 23 || Number(mi) > 59 || Number(s ?? 0) > 59) {
+  if (!isIsoDate(`${y}-${mo}-${d}`) || Number(h) > 23 || Number(mi) > 59 || Number(s ?? 0) > 59) {
     return undefined;
   }
+  const utc = utcMillis(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s ?? 0), millis);
   let offsetMinutes = 0;
   if (offset && offset !== "Z") {
     const digits = offset.replace(":", "");
     const sign = digits.startsWith("-") ? -1 : 1;
-    offsetMinutes = sign * (Number(digits.slice(1, 3)) * 60 + Number(digits.slice(3, 5)));
+    const [offsetHours, offsetMins] = [Number(digits.slice(1, 3)), Number(digits.slice(3, 5))];
+    // An offset is at most ±23:59 (RFC 3339 time-numoffset); +2400 or +0060 is not a time zone.
+    if (offsetHours > 23 || offsetMins > 59) return undefined;
+    offsetMinutes = sign * (offsetHours * 60 + offsetMins);
   }
-  return new Date(utc - offsetMinutes * 60_000);
+  const instant = new Date(utc - offsetMinutes * 60_000);
+  return Number.isNaN(instant.getTime()) ? undefined : instant;
 }
 
 /** A date-time as the API writes it in callbacks; any of the accepted spellings. */
@@ -102,30 +125,57 @@ export function firstDayOf(month: YearMonth): IsoDate {
   return `${month}-01`;
 }
 
-/** The month `count` months after `month` (negative counts go back). */
+/** The month `count` months after `month` (negative counts go back); throws outside years 0000–9999. */
 export function addMonths(month: YearMonth, count: number): YearMonth {
   if (!isYearMonth(month)) throw new RangeError(`not a yyyy-MM month: ${month}`);
   const [year, monthNumber] = month.split("-").map(Number) as [number, number];
   const index = year * 12 + (monthNumber - 1) + count;
-  return `${String(Math.floor(index / 12)).padStart(4, "0")}-${String((index % 12) + 1).padStart(2, "0")}`;
+  const resultYear = Math.floor(index / 12);
+  if (!Number.isInteger(index) || resultYear < 0 || resultYear > 9999) {
+    throw new RangeError(`${month} + ${count} months is not a month a yyyy-MM date can name`);
+  }
+  return `${String(resultYear).padStart(4, "0")}-${String((index % 12) + 1).padStart(2, "0")}`;
 }
 
 /** Adds calendar months to a date, clamping to the month's last day (2026-01-31 + 1 month = 2026-02-28). */
 export function addMonthsToDate(date: IsoDate, count: number): IsoDate {
   const month = addMonths(monthOf(date), count);
   const day = Number(date.slice(8, 10));
-  const lastDay = new Date(Date.UTC(Number(month.slice(0, 4)), Number(month.slice(5, 7)), 0)).getUTCDate();
+  const lastDay = new Date(utcMillis(Number(month.slice(0, 4)), Number(month.slice(5, 7)), 0)).getUTCDate();
   return `${month}-${String(Math.min(day, lastDay)).padStart(2, "0")}`;
 }
 
-/** Excel's serial date for a UTC instant (days since 1899-12-30, with the fraction for the time of day). */
+/** Days from 1899-12-30 (the OLE Automation epoch) to 1970-01-01. */
+const OLE_DAYS_AT_UNIX_EPOCH = 25_569;
+/** Excel's serial for 1900-03-01, the first day from which serials are plain day counts from 1899-12-30. */
+const FIRST_SERIAL_AFTER_PHANTOM_DAY = 61;
+
+/**
+ * Excel's serial date for a UTC instant in the 1900 date system, with the fraction for the time of day
+ * (2026-03-01 → 46082, 2026-03-01T12:00Z → 46082.5).
+ *
+ * From 1900-03-01 on this is the day count from 1899-12-30. Before it, Excel counts a 1900-02-29 that
+ * never existed (serial 60, kept from Lotus 1-2-3), so 1900-01-01 is serial 1 and 1900-02-28 is 59: the
+ * serial is one less than the plain day count, which is what Excel shows and what ECMA-376 specifies.
+ */
 export function toExcelSerial(date: Date): number {
-  return date.getTime() / MS_PER_DAY + 25_569;
+  const oleDays = date.getTime() / MS_PER_DAY + OLE_DAYS_AT_UNIX_EPOCH;
+  return oleDays < FIRST_SERIAL_AFTER_PHANTOM_DAY ? oleDays - 1 : oleDays;
 }
 
-/** The inverse of {@link toExcelSerial}. */
+/**
+ * The inverse of {@link toExcelSerial}. Serials in [60, 61), Excel's phantom 1900-02-29, read as
+ * 1900-03-01 00:00, the first real instant after it.
+ */
 export function fromExcelSerial(serial: number): Date {
-  return new Date(Math.round((serial - 25_569) * MS_PER_DAY));
+  const phantomDay = FIRST_SERIAL_AFTER_PHANTOM_DAY - 1;
+  const oleDays =
+    serial < phantomDay
+      ? serial + 1
+      : serial < FIRST_SERIAL_AFTER_PHANTOM_DAY
+        ? FIRST_SERIAL_AFTER_PHANTOM_DAY
+        : serial;
+  return new Date(Math.round((oleDays - OLE_DAYS_AT_UNIX_EPOCH) * MS_PER_DAY));
 }
 
 /** An ISO 4217 currency code as it appears in the CURRENCY column. */

@@ -5,15 +5,13 @@
  */
 import { z } from "zod";
 import { DateIntervalSchema, AggregateBySchema, BillingUsageDataFilterSchema, type BillingUsageQuery } from "./request";
-import { PERIOD_PRESETS, resolvePreset } from "./periods";
+import { RELATIVE_PERIOD_PRESETS, resolvePreset } from "./periods";
 
 export const PeriodChoiceSchema = z.discriminatedUnion("preset", [
-  z.object({ preset: z.enum(PERIOD_PRESETS.filter((p) => p !== "custom") as ["this-month", ...string[]]) }),
+  z.object({ preset: z.enum(RELATIVE_PERIOD_PRESETS) }),
   z.object({ preset: z.literal("custom"), sentSince: z.string(), sentUntil: z.string() }),
 ]);
-export type PeriodChoice =
-  | { preset: Exclude<(typeof PERIOD_PRESETS)[number], "custom"> }
-  | { preset: "custom"; sentSince: string; sentUntil: string };
+export type PeriodChoice = z.infer<typeof PeriodChoiceSchema>;
 
 export const QueryFiltersSchema = BillingUsageDataFilterSchema.omit({ dateInterval: true });
 export type QueryFilters = z.infer<typeof QueryFiltersSchema>;
@@ -26,7 +24,7 @@ export const QueryDefinitionSchema = z.object({
   filters: QueryFiltersSchema,
   includeUnfinalizedData: z.boolean(),
 });
-export type QueryDefinition = Omit<z.infer<typeof QueryDefinitionSchema>, "period"> & { period: PeriodChoice };
+export type QueryDefinition = z.infer<typeof QueryDefinitionSchema>;
 
 /** The API query a definition means at `now` (presets resolved against the clock). */
 export function toQuery(definition: QueryDefinition, now: Date): BillingUsageQuery {
@@ -36,7 +34,7 @@ export function toQuery(definition: QueryDefinition, now: Date): BillingUsageQue
       ? DateIntervalSchema.parse({ sentSince: period.sentSince, sentUntil: period.sentUntil })
       : resolvePreset(period.preset, now);
   const filters = Object.fromEntries(
-    Object.entries(definition.filters).filter(([, values]) => Array.isArray(values) && values.length > 0),
+    Object.entries(definition.filters).filter(([, values]) => Array.isArray(values) && values.length > 0)
   );
   return {
     filterBy: { dateInterval, ...filters },

@@ -55,7 +55,9 @@ export function monthsCovered(interval: DateInterval): YearMonth[] {
   if (interval.sentUntil <= interval.sentSince) return [];
   const months: YearMonth[] = [];
   const last = monthOf(addDays(interval.sentUntil, -1));
-  for (let month = monthOf(interval.sentSince); month <= last; month = addMonths(month, 1)) months.push(month);
+  // Step only while below `last`, so the month after 9999-12 (which no yyyy-MM can name) is never computed.
+  for (let month = monthOf(interval.sentSince); month < last; month = addMonths(month, 1)) months.push(month);
+  months.push(last);
   return months;
 }
 
@@ -125,10 +127,11 @@ export interface RowPeriod {
 export function rowPeriod(
   timeValue: string | undefined,
   requestedPeriod: DateInterval,
-  billingPeriods: readonly BillingPeriod[],
+  billingPeriods: readonly BillingPeriod[]
 ): RowPeriod {
   if (timeValue !== undefined) {
-    const instant = parseApiDateTime(timeValue) ?? (/^\d{4}-\d{2}-\d{2}$/.test(timeValue) ? isoDateToUtc(timeValue) : undefined);
+    const instant =
+      parseApiDateTime(timeValue) ?? (/^\d{4}-\d{2}-\d{2}$/.test(timeValue) ? isoDateToUtc(timeValue) : undefined);
     if (instant) {
       const month = monthOf(instant);
       return { billingMonth: month, status: monthStatus(billingPeriods, month) };
@@ -145,8 +148,10 @@ export function rowPeriod(
   };
 }
 
+/** The presets whose dates are re-evaluated against the clock (every one but `custom`). */
+export const RELATIVE_PERIOD_PRESETS = ["this-month", "month-to-date", "last-month", "retention-window"] as const;
 /** The composer's period presets. */
-export const PERIOD_PRESETS = ["this-month", "month-to-date", "last-month", "retention-window", "custom"] as const;
+export const PERIOD_PRESETS = [...RELATIVE_PERIOD_PRESETS, "custom"] as const;
 export type PeriodPreset = (typeof PERIOD_PRESETS)[number];
 
 export const PERIOD_PRESET_LABELS: Readonly<Record<PeriodPreset, string>> = {

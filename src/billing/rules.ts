@@ -1,7 +1,8 @@
 /**
  * The validation rules of a billing query, one implementation for the task pane, the relay and the
  * emulator. Every failure is a {@link Violation} `{property, violation}` with the dotted JSON path
- * (array items as `aggregateBy[1]`), in plain words, ready for Infobip's `ApiError.violations`.
+ * (array items as `aggregateBy[1]`, a key that is not a plain name as `["country code"]`), in plain
+ * words, ready for Infobip's `ApiError.violations`. Any input gets violations, never an exception.
  *
  * Date rules (UTC), with the choices made where Infobip is silent:
  * - `sentSince` is inclusive, `sentUntil` exclusive, and `sentSince < sentUntil`.
@@ -29,11 +30,18 @@ export type Validation<T> = { ok: true; value: T } | { ok: false; violations: Vi
 
 type PathSegment = PropertyKey;
 
-/** `["request","aggregateBy",1]` → `request.aggregateBy[1]`. */
+const PLAIN_KEY = /^[A-Za-z_$][\w$]*$/;
+
+/**
+ * `["request","aggregateBy",1]` → `request.aggregateBy[1]`. A key that is not a plain name (an unknown
+ * property `""` or `"country code"`) is written `["country code"]`, so the path never ends in a bare dot.
+ */
 export function propertyPath(segments: readonly PathSegment[]): string {
   return segments.reduce<string>((path, segment) => {
     if (typeof segment === "number") return `${path}[${segment}]`;
-    return path === "" ? String(segment) : `${path}.${String(segment)}`;
+    const key = String(segment);
+    if (!PLAIN_KEY.test(key)) return `${path}[${JSON.stringify(key)}]`;
+    return path === "" ? key : `${path}.${key}`;
   }, "");
 }
 
@@ -84,7 +92,7 @@ export function violationsFromZod(error: z.ZodError, prefix: readonly PathSegmen
 function readPath(input: unknown, keys: readonly string[]): unknown {
   return keys.reduce<unknown>(
     (value, key) => (value !== null && typeof value === "object" ? (value as Record<string, unknown>)[key] : undefined),
-    input,
+    input
   );
 }
 
@@ -96,7 +104,7 @@ export function dateIntervalViolations(
   sentSince: unknown,
   sentUntil: unknown,
   now: Date,
-  prefix: readonly PathSegment[],
+  prefix: readonly PathSegment[]
 ): Violation[] {
   if (typeof sentSince !== "string" || typeof sentUntil !== "string") return [];
   if (!isIsoDate(sentSince) || !isIsoDate(sentUntil)) return [];
@@ -120,7 +128,7 @@ export function dateIntervalViolations(
       property: until,
       violation: "must be after sentSince: sentUntil is exclusive, the day after the last day you want",
     });
-  } else if (sentUntil > addMonthsToDate(sentSince, MAX_RANGE_MONTHS)) {
+  } else if (exceedsMaxRange(sentSince, sentUntil)) {
     violations.push({
       property: until,
       violation: `is more than ${MAX_RANGE_MONTHS} months after sentSince: a query covers at most ${MAX_RANGE_MONTHS} months; split it into several queries`,
@@ -134,23 +142,37 @@ export function dateIntervalViolations(
   return violations;
 }
 
+/**
+ * Is `sentUntil` more than {@link MAX_RANGE_MONTHS} calendar months after `sentSince`? When that limit
+ * lies past 9999-12 no `yyyy-MM-dd` date can exceed it, so the answer is no rather than a thrown
+ * RangeError: the validator must answer any user input with violations, never an exception.
+ */
+function exceedsMaxRange(sentSince: string, sentUntil: string): boolean {
+  let limit: string;
+  try {
+    limit = addMonthsToDate(sentSince, MAX_RANGE_MONTHS);
+  } catch (error) {
+    if (error instanceof RangeError) return false;
+    throw error;
+  }
+  return sentUntil > limit;
+}
+
 function validate<T>(
   schema: z.ZodType<T>,
   input: unknown,
   now: Date,
   prefix: readonly PathSegment[],
-  dateIntervalPath: readonly string[],
+  dateIntervalPath: readonly string[]
 ): Validation<T> {
   const parsed = schema.safeParse(input, { error: errorMap });
   const interval = readPath(input, dateIntervalPath);
   const violations = [
     ...(parsed.success ? [] : violationsFromZod(parsed.error, prefix)),
-    ...dateIntervalViolations(
-      readPath(interval, ["sentSince"]),
-      readPath(interval, ["sentUntil"]),
-      now,
-      [...prefix, ...dateIntervalPath],
-    ),
+    ...dateIntervalViolations(readPath(interval, ["sentSince"]), readPath(interval, ["sentUntil"]), now, [
+      ...prefix,
+      ...dateIntervalPath,
+    ]),
   ];
   if (violations.length > 0 || !parsed.success) {
     return { ok: false, violations: dedupe(violations) };
@@ -175,7 +197,7 @@ function dedupe(violations: Violation[]): Violation[] {
 export function validateQuery(
   input: unknown,
   now: Date,
-  prefix: readonly PathSegment[] = ["request"],
+  prefix: readonly PathSegment[] = ["request"]
 ): Validation<BillingUsageQuery> {
   return validate(BillingUsageQuerySchema, input, now, prefix, ["filterBy", "dateInterval"]);
 }

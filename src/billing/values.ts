@@ -5,7 +5,8 @@
  * - "N/A" (and null) → `null`, an empty cell, never a number;
  * - identifiers (campaign, template, account keys, prefixes…) → text, so Excel neither rounds them past
  *   15 digits nor shows them in scientific notation;
- * - NUMBER / INTEGER → numbers (numeric strings are read as numbers; other text is kept as text);
+ * - NUMBER / INTEGER → numbers (numeric strings are read as numbers; other text, and numeric text too
+ *   large for a finite number, is kept as text);
  * - DATE_TIME → a UTC `Date` (see `parseApiDateTime` for the accepted spellings; `yyyy-MM-dd` too).
  */
 import { isIsoDate, isoDateToUtc, parseApiDateTime } from "./atoms";
@@ -31,7 +32,11 @@ export function typeCell(value: RawCell | undefined, column: ColumnInfo): TypedC
     case "NUMBER":
     case "INTEGER":
       if (typeof value === "number") return value;
-      if (typeof value === "string" && NUMERIC_TEXT.test(value.trim())) return Number(value);
+      if (typeof value === "string" && NUMERIC_TEXT.test(value.trim())) {
+        // "1e400" matches the pattern but is Infinity, which no cell can hold: keep what was sent.
+        const number = Number(value);
+        return Number.isFinite(number) ? number : value;
+      }
       return typeof value === "boolean" ? String(value) : value;
     case "BOOLEAN":
       if (typeof value === "boolean") return value;
