@@ -20,7 +20,6 @@
 import { z } from "zod";
 import {
   BillingPeriodSchema,
-  columnLabel,
   finalizationDate,
   isYearMonth,
   monthStatus,
@@ -29,15 +28,15 @@ import {
   type PeriodStatus,
   type YearMonth,
 } from "../billing";
+import { BILLING_TABLE_COLUMNS } from "./shape";
 
-/** Header labels of the two period-status columns the writer puts after the data columns. */
-export const BILLING_MONTH_LABEL = "Billing month";
-export const PERIOD_STATUS_LABEL = "Period status";
-/** Header labels of the amount columns (friendly labels from the catalog). */
-export const TOTAL_LABEL = columnLabel("TOTAL_PER_UNIT");
-export const QUANTITY_LABEL = columnLabel("QUANTITY");
-export const UNIT_PRICE_LABEL = columnLabel("UNIT_PRICE");
-export const CURRENCY_LABEL = columnLabel("CURRENCY");
+/** The billing table's headers this module relies on (the writer's names, see `shape.ts`). */
+export const BILLING_MONTH_LABEL = BILLING_TABLE_COLUMNS.billingMonth;
+export const PERIOD_STATUS_LABEL = BILLING_TABLE_COLUMNS.periodStatus;
+export const TOTAL_LABEL = BILLING_TABLE_COLUMNS.total;
+export const QUANTITY_LABEL = BILLING_TABLE_COLUMNS.quantity;
+export const UNIT_PRICE_LABEL = BILLING_TABLE_COLUMNS.unitPrice;
+export const CURRENCY_LABEL = BILLING_TABLE_COLUMNS.currency;
 
 /** A cell as written to or read back from the table: dates may be serials or `Date`s, empty cells `null` or "". */
 export const SnapshotCellSchema = z.union([z.string(), z.number(), z.boolean(), z.null(), z.date()]);

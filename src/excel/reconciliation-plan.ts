@@ -35,9 +35,10 @@ import {
   TOTAL_LABEL,
   type SnapshotCell,
 } from "./changes";
+import { BILLING_TABLE_COLUMNS } from "./shape";
 
-export const ACCOUNT_LABEL = "Account";
-export const ACCOUNT_KEY_LABEL = "Account key";
+export const ACCOUNT_LABEL = BILLING_TABLE_COLUMNS.account;
+export const ACCOUNT_KEY_LABEL = BILLING_TABLE_COLUMNS.accountKey;
 
 /** The reconciliation table's own columns, in order (Account only when the billing table has accounts). */
 export const RECONCILIATION_COLUMNS = {

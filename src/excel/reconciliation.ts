@@ -29,12 +29,16 @@ import {
   type ExistingReconciliation,
   type ReconciliationPlan,
 } from "./reconciliation-plan";
+import { findTableRecord } from "./workbook-store";
 
 /** Rows of the billing table read per request: ~50 bytes of key cells per row keeps a block near 1 MB. */
 export const KEY_READ_BLOCK_ROWS = 20_000;
 
 export interface ReconciliationOptions {
-  /** `metadata.billingPeriods` from the table's record; without it, statuses come from the Period status column. */
+  /**
+   * `metadata.billingPeriods` of the table's latest result. Without it they are taken from the table's saved
+   * record (`workbook-store.ts`), and without a record from the table's Period status column.
+   */
   billingPeriods?: readonly BillingPeriod[];
   /** The tolerance written into a new sheet's tolerance cell (default 0.01). */
   tolerance?: number;
@@ -88,6 +92,7 @@ async function reconcile(
 
   if (billing.isNullObject) throw new Error(`There is no table named ${billingTableName} in this workbook.`);
   if (recon.isNullObject && !createWhenAbsent) return null;
+  const billingPeriods = options.billingPeriods ?? (await recordedBillingPeriods(context, billingTableName));
   const billingHeader = billing.getHeaderRowRange().load("values");
   const billingBody = billing.getDataBodyRange().load("rowIndex,columnIndex,rowCount");
   const existingParts = recon.isNullObject
@@ -110,7 +115,7 @@ async function reconcile(
   const billingCells = {
     header: [...keyLabels, TOTAL_LABEL],
     rows: keyCells.map((row) => [...row, null]),
-    ...(options.billingPeriods ? { billingPeriods: options.billingPeriods } : {}),
+    ...(billingPeriods ? { billingPeriods } : {}),
   };
 
   if (!existingParts) {
@@ -154,6 +159,15 @@ function result(
   notes: string[]
 ): ReconciliationResult {
   return { sheetName, tableName, created, rowCount: plan.rows.length, toleranceName: toleranceName(tableName), notes };
+}
+
+/** The billing periods saved with the table's record, in the API's form; undefined without a record. */
+async function recordedBillingPeriods(
+  context: Excel.RequestContext,
+  tableName: string
+): Promise<BillingPeriod[] | undefined> {
+  const record = await findTableRecord(context, tableName);
+  return record?.provenance.billingPeriods.map((p) => ({ month: p.month, volumeFinalized: p.status === "Final" }));
 }
 
 /**

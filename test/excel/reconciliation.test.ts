@@ -2,6 +2,7 @@ import { isoDateToUtc, toExcelSerial } from "../../src/billing";
 import { buildReconciliation, KEY_READ_BLOCK_ROWS, updateReconciliation } from "../../src/excel/reconciliation";
 import { computeReconciliationTotals, NOT_IN_TABLE_STATUS } from "../../src/excel/reconciliation-plan";
 import { BILLING_HEADER, billingRow, calculatingDouble, replaceBillingRows, seedBillingTable } from "./billing-fixture";
+import { saveTableRecord, tableRecordFor } from "../../src/excel/workbook-store";
 import { createExcelDouble, type ExcelDouble } from "./excel-double";
 
 const PERIODS = [
@@ -208,6 +209,42 @@ describe("buildReconciliation", () => {
     expect(names).toEqual([["Costs_Recon_Tolerance", SHEET]]);
   });
 
+  it("takes the period statuses from the table's saved record when none are given", async () => {
+    const double = createExcelDouble();
+    await seedBillingTable(double, "Costs", BILLING_HEADER, ROWS);
+    const provenance = {
+      requestId: "req-1",
+      requestedPeriod: { sentSince: "2026-09-01", sentUntil: "2026-11-01" },
+      clientRequestedPeriod: { sentSince: "2026-09-01", sentUntil: "2026-11-01" },
+      retrievedAt: "2026-11-06T08:00:00.000Z",
+      includeUnfinalizedData: true,
+      billingPeriods: [
+        { month: "2026-09", status: "Final" as const, finalizationDate: "2026-10-05" },
+        { month: "2026-10", status: "Final" as const, finalizationDate: "2026-11-05" },
+      ],
+      rowCount: ROWS.length,
+    };
+    const definition = {
+      version: 1 as const,
+      period: { preset: "custom" as const, sentSince: "2026-09-01", sentUntil: "2026-11-01" },
+      aggregateBy: ["COUNTRY_NAME" as const],
+      filters: {},
+      includeUnfinalizedData: true,
+    };
+    await saveTableRecord(
+      double.newContext(),
+      tableRecordFor(
+        { tableName: "Costs", tableId: "", sheetName: "Billing" },
+        definition,
+        BILLING_HEADER,
+        provenance,
+        new Date()
+      )
+    );
+    await buildReconciliation(double.newContext(), "Costs");
+    expect(double.inspect.values(SHEET, "D5:D7").flat()).toEqual(["Final", "Final", "Final"]);
+  });
+
   it("names the table that is missing", async () => {
     const double = createExcelDouble();
     await expect(buildReconciliation(double.newContext(), "Nope")).rejects.toThrow(
@@ -222,7 +259,7 @@ describe("buildReconciliation", () => {
     );
     await seedBillingTable(double, "Costs", BILLING_HEADER, many);
     const before = double.syncs.length;
-    const result = await buildReconciliation(double.newContext(), "Costs");
+    const result = await buildReconciliation(double.newContext(), "Costs", { billingPeriods: PERIODS });
     const syncs = double.syncs.slice(before);
     expect(result.rowCount).toBe(7);
     // 2 look-ups, 3 blocks of key cells, 1 write.
