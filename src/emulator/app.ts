@@ -118,6 +118,9 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
     },
   );
 
+  // Infobip takes JSON only; without Fastify's default text/plain parser, any other type is one 400.
+  app.removeContentTypeParser("text/plain");
+
   app.addHook("onResponse", async (request, reply) => {
     request.log.info(
       {
