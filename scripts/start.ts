@@ -90,8 +90,10 @@ function readyMessage(config: StackConfig, transport: DevServerTransport, paneUr
       );
     }
   }
+  const inRepo = path.relative(repoRoot, config.relay.dataDir);
+  const dataDir = inRepo.startsWith("..") || path.isAbsolute(inRepo) ? config.relay.dataDir : `./${inRepo}`;
   lines.push(
-    `  Relay:               ${config.relay.url}   (data in ${path.relative(repoRoot, config.relay.dataDir) || "."})`,
+    `  Relay:               ${config.relay.url}   (data in ${dataDir})`,
     "",
     "  In Excel: keep this running, then sideload manifest.xml — `npm run start:desktop` on Windows or Mac,",
     "  or in Excel on the web: Home > Add-ins > More add-ins > Upload My Add-in (README, \"Sideload into Excel\").",

@@ -76,10 +76,11 @@ export function stackConfig(env: NodeJS.ProcessEnv, cwd: string): StackConfig {
   }
 
   const realInfobip = env.INFOBIP_BASE_URL?.trim();
-  const emulator = realInfobip ? undefined : { port: emulatorPort, url: `http://localhost:${emulatorPort}` };
+  const emulator = realInfobip ? undefined : { port: emulatorPort, url: `http://127.0.0.1:${emulatorPort}` };
   const infobipBaseUrl = realInfobip ? absoluteHttpUrl("INFOBIP_BASE_URL", realInfobip) : (emulator?.url ?? "");
 
-  const relayUrl = `http://localhost:${relayPort}`;
+  // The emulator and the relay listen on 127.0.0.1 by default; naming it avoids a detour through ::1 for "localhost".
+  const relayUrl = `http://127.0.0.1:${relayPort}`;
   const publicUrl = env.RELAY_PUBLIC_URL?.trim() ? absoluteHttpUrl("RELAY_PUBLIC_URL", env.RELAY_PUBLIC_URL.trim()) : relayUrl;
   const dataDir = path.resolve(cwd, env.RELAY_DATA_DIR?.trim() || DEFAULT_RELAY_DATA_DIR);
   const extraOrigins = (env.RELAY_ALLOWED_ORIGINS ?? "")

@@ -7,15 +7,15 @@ const cwd = "/repo";
 describe("stackConfig", () => {
   it("uses the documented defaults with an empty environment", () => {
     const config = stackConfig({}, cwd);
-    expect(config.emulator).toEqual({ port: 4010, url: "http://localhost:4010" });
+    expect(config.emulator).toEqual({ port: 4010, url: "http://127.0.0.1:4010" });
     expect(config.relay).toMatchObject({
       port: 3001,
-      url: "http://localhost:3001",
-      publicUrl: "http://localhost:3001",
+      url: "http://127.0.0.1:3001",
+      publicUrl: "http://127.0.0.1:3001",
       dataDir: path.resolve(cwd, ".relay-data"),
     });
     expect(config.devServer.port).toBe(3000);
-    expect(config.infobipBaseUrl).toBe("http://localhost:4010");
+    expect(config.infobipBaseUrl).toBe("http://127.0.0.1:4010");
     expect(config.pidFile).toBe(path.resolve(cwd, ".relay-data", "stack.pid"));
   });
 
@@ -24,9 +24,9 @@ describe("stackConfig", () => {
       { EMULATOR_PORT: "5010", RELAY_PORT: "5001", DEV_SERVER_PORT: "5000", RELAY_DATA_DIR: "/tmp/x" },
       cwd,
     );
-    expect(config.emulator?.url).toBe("http://localhost:5010");
-    expect(config.infobipBaseUrl).toBe("http://localhost:5010");
-    expect(config.relay.url).toBe("http://localhost:5001");
+    expect(config.emulator?.url).toBe("http://127.0.0.1:5010");
+    expect(config.infobipBaseUrl).toBe("http://127.0.0.1:5010");
+    expect(config.relay.url).toBe("http://127.0.0.1:5001");
     expect(config.devServer.port).toBe(5000);
     expect(config.relay.dataDir).toBe("/tmp/x");
   });

@@ -15,7 +15,7 @@ const repoRoot = path.resolve(__dirname, "../../..");
 export interface StackOptions {
   /** The emulator's clock at start (EMULATOR_NOW), so the data are the same on every run. */
   emulatorNow: string;
-  emulatorSeed?: string;
+  emulatorSeed?: number;
   callbackDelayMs?: number;
   /** How long to wait for webpack's first build and the servers; default 240 s. */
   readyTimeoutMs?: number;
@@ -74,7 +74,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     RELAY_DATA_DIR: dataDir,
     DEV_SERVER_HTTP: "1",
     EMULATOR_NOW: options.emulatorNow,
-    EMULATOR_SEED: options.emulatorSeed ?? "e2e",
+    ...(options.emulatorSeed !== undefined ? { EMULATOR_SEED: String(options.emulatorSeed) } : {}),
     EMULATOR_CALLBACK_DELAY_MS: String(options.callbackDelayMs ?? 100),
     STACK_READY_TIMEOUT_MS: String(options.readyTimeoutMs ?? 240_000),
     FORCE_COLOR: "0",
@@ -144,8 +144,8 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
   return {
     paneUrl: `${paneOrigin}/taskpane.html`,
     paneOrigin,
-    relayUrl: `http://localhost:${relayPort}`,
-    emulatorUrl: `http://localhost:${emulatorPort}`,
+    relayUrl: `http://127.0.0.1:${relayPort}`,
+    emulatorUrl: `http://127.0.0.1:${emulatorPort}`,
     dataDir,
     output: () => chunks.join(""),
     stop,
