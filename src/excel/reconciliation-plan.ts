@@ -35,7 +35,7 @@ import {
   TOTAL_LABEL,
   type SnapshotCell,
 } from "./changes";
-import { BILLING_TABLE_COLUMNS } from "./shape";
+import { BILLING_TABLE_COLUMNS, headersOf, type TableShape } from "./shape";
 
 export const ACCOUNT_LABEL = BILLING_TABLE_COLUMNS.account;
 export const ACCOUNT_KEY_LABEL = BILLING_TABLE_COLUMNS.accountKey;
@@ -195,11 +195,24 @@ export function reconciliationRows(table: BillingTableCells, tableName?: string)
   }));
 }
 
+/** The writer's table shape as billing table cells (headers, rows, and its periods in the API's form). */
+export function cellsOfShape(shape: TableShape): BillingTableCells {
+  return {
+    header: headersOf(shape),
+    rows: shape.rows,
+    billingPeriods: shape.provenance.billingPeriods.map((p) => ({
+      month: p.month,
+      volumeFinalized: p.status === "Final",
+    })),
+  };
+}
+
 /**
  * The same sums the sheet's SUMIFS formulas compute, evaluated in JavaScript (for the preview outside
- * Excel): one entry per billing month × currency (× account), sorted.
+ * Excel): one entry per billing month × currency (× account), sorted. Takes the writer's shape or cells.
  */
-export function computeReconciliationTotals(table: BillingTableCells): ReconciliationTotal[] {
+export function computeReconciliationTotals(input: BillingTableCells | TableShape): ReconciliationTotal[] {
+  const table = "provenance" in input ? cellsOfShape(input) : input;
   return groupRows(table).map((group) => ({
     ...group.key,
     periodStatus: statusFor(group, table.billingPeriods),

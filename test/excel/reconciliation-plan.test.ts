@@ -1,5 +1,6 @@
 import { toExcelSerial, isoDateToUtc } from "../../src/billing";
 import type { SnapshotCell } from "../../src/excel/changes";
+import { shapeResult } from "../../src/excel/shape";
 import {
   billingTotalFormula,
   columnLetters,
@@ -253,6 +254,40 @@ describe("planReconciliation: updating in place", () => {
 });
 
 describe("computeReconciliationTotals", () => {
+  it("takes the writer's table shape, with its months and statuses", () => {
+    const shape = shapeResult({
+      requestId: "req-1",
+      columns: [
+        { columnName: "ACCOUNT_NAME", columnDataType: "STRING" },
+        { columnName: "MONTH", columnDataType: "DATE_TIME" },
+        { columnName: "QUANTITY", columnDataType: "NUMBER" },
+        { columnName: "TOTAL_PER_UNIT", columnDataType: "NUMBER" },
+        { columnName: "CURRENCY", columnDataType: "STRING" },
+      ],
+      pages: [
+        [
+          ["Acme", "2026-09-01T00:00:00.000+0000", 10, 1.5, "EUR"],
+          ["Acme", "2026-10-01T00:00:00.000+0000", 20, 2.25, "EUR"],
+          ["Beta", "2026-10-01T00:00:00.000+0000", "N/A", "N/A", "EUR"],
+        ],
+      ],
+      requestedPeriod: { sentSince: "2026-09-01T00:00:00.000+0000", sentUntil: "2026-11-01T00:00:00.000+0000" },
+      billingPeriods: [
+        { month: "2026-09", volumeFinalized: true },
+        { month: "2026-10", volumeFinalized: false },
+      ],
+      retrievedAt: new Date("2026-10-20T00:00:00Z"),
+      includeUnfinalizedData: true,
+    });
+    expect(
+      computeReconciliationTotals(shape).map((t) => [t.billingMonth, t.account, t.periodStatus, t.billingTotal])
+    ).toEqual([
+      ["2026-09", "Acme", "Final", 1.5],
+      ["2026-10", "Acme", "Provisional", 2.25],
+      ["2026-10", "Beta", "Provisional", 0],
+    ]);
+  });
+
   it("adds up Total per key as the SUMIFS formulas do", () => {
     expect(
       computeReconciliationTotals(BILLING).map((t) => [t.billingMonth, t.currency, t.account, t.billingTotal])
