@@ -16,7 +16,7 @@ export function utf8Length(text: string): number {
     const code = text.charCodeAt(i);
     if (code < 0x80) bytes += 1;
     else if (code < 0x800) bytes += 2;
-    else if (code >= 0xd800 && code <= 0xdbff) {
+    else if (code >= 0xd800 && code <= 0xdbff && isLowSurrogate(text.charCodeAt(i + 1))) {
       bytes += 4;
       i++;
     } else bytes += 3;
@@ -24,18 +24,36 @@ export function utf8Length(text: string): number {
   return bytes;
 }
 
+function isLowSurrogate(code: number): boolean {
+  return code >= 0xdc00 && code <= 0xdfff;
+}
+
+const SHORT_ESCAPES = new Set([0x08, 0x09, 0x0a, 0x0c, 0x0d, 0x22, 0x5c]);
+
+/** Bytes of a string in JSON, quotes and escapes included (lone surrogates are written as \uXXXX). */
+function jsonStringBytes(text: string): number {
+  let bytes = 2;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (SHORT_ESCAPES.has(code)) bytes += 2;
+    else if (code < 0x20) bytes += 6;
+    else if (code < 0x80) bytes += 1;
+    else if (code < 0x800) bytes += 2;
+    else if (code >= 0xd800 && code <= 0xdbff && isLowSurrogate(text.charCodeAt(i + 1))) {
+      bytes += 4;
+      i++;
+    } else if (code >= 0xd800 && code <= 0xdfff) bytes += 6;
+    else bytes += 3;
+  }
+  return bytes;
+}
+
 /** Bytes of one cell in JSON (strings with their quotes and escapes). */
 export function cellBytes(cell: ExcelCell | null | undefined): number {
   if (cell === null || cell === undefined) return 4;
-  if (typeof cell === "number") return Number.isFinite(cell) ? String(cell).length : 4;
+  if (typeof cell === "number") return Number.isFinite(cell) ? JSON.stringify(cell).length : 4;
   if (typeof cell === "boolean") return cell ? 4 : 5;
-  let escapes = 0;
-  for (let i = 0; i < cell.length; i++) {
-    const code = cell.charCodeAt(i);
-    if (code === 0x22 || code === 0x5c) escapes += 1;
-    else if (code < 0x20) escapes += 5;
-  }
-  return utf8Length(cell) + 2 + escapes;
+  return jsonStringBytes(cell);
 }
 
 /** Bytes of one row in a JSON 2D array, with its brackets and the comma that separates it from the next. */

@@ -176,7 +176,7 @@ async function runBatches(
   let written = 0;
   while (pending.length > 0) {
     const batch = pending.shift() as Batch;
-    if (batch.count > 0) context.application.suspendApiCalculationUntilNextSync();
+    context.application.suspendApiCalculationUntilNextSync();
     if (batch.prelude) steps.prelude();
     if (batch.count > 0) steps.rows(batch.start, batch.count);
     if (batch.finale) steps.finale();

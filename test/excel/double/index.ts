@@ -30,7 +30,7 @@ export { OPERATION_OVERHEAD_BYTES, jsonBytes, RequestContextDouble } from "./obj
 export type { OperationRecord, SyncRecord } from "./objects";
 export type { CellValue, FormulaEvaluator } from "./state";
 export { validateTableName, validateSheetName } from "./state";
-export { MAX_ROWS, MAX_COLUMNS, columnLetters, formatA1, parseA1 } from "./address";
+export { MAX_ROWS, MAX_COLUMNS, columnLetters, formatA1, formatAddress, parseA1, quoteSheet } from "./address";
 
 export const EXCEL_WEB_PAYLOAD_LIMIT_BYTES = 5 * 1024 * 1024;
 
