@@ -34,6 +34,8 @@ export interface RelayDeps {
   store?: RelayStore;
   /** Tuning of result reading (benchmarks). */
   readOptions?: ResultsPluginOptions["readOptions"];
+  /** Between two sweeps of expired results; default the TTL, at most 10 minutes. */
+  sweepIntervalMs?: number;
 }
 
 export async function buildRelay(config: RelayConfig, deps: RelayDeps = {}): Promise<FastifyInstance> {
@@ -56,7 +58,10 @@ export async function buildRelay(config: RelayConfig, deps: RelayDeps = {}): Pro
   await app.register(corsPlugin);
   await app.register(staticPanePlugin);
   await app.register(storePlugin, deps.store ? { store: deps.store } : {});
-  await app.register(resultsPlugin, deps.readOptions ? { readOptions: deps.readOptions } : {});
+  await app.register(resultsPlugin, {
+    ...(deps.readOptions ? { readOptions: deps.readOptions } : {}),
+    ...(deps.sweepIntervalMs !== undefined ? { sweepIntervalMs: deps.sweepIntervalMs } : {}),
+  });
   await app.register(healthRoutes);
   await app.register(queryRoutes, { prefix: "/v1" });
   await app.register(callbackRoutes);

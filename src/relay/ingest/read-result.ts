@@ -8,6 +8,7 @@
  * Infobip's failureMessage; anything else → `unreadable` with the reason (the raw bytes stay available).
  */
 import { setImmediate as yieldToEventLoop } from "node:timers/promises";
+import type { z } from "zod";
 import { BillingUsageResultSchema, violationsFromZod } from "../../billing";
 import type { QueryOutcome, RelayStore } from "../store";
 import { RowsScanner } from "./rows-scanner";
@@ -120,6 +121,13 @@ export async function readResult(store: RelayStore, queryId: string, options: Re
   return { kind: "settled", outcome, rows };
 }
 
+/** zod's messages in the project's plain words ("is required", "must be one of: ..."). */
+const plainWords: z.core.$ZodErrorMap = (issue) => {
+  if (issue.code === "invalid_type") return issue.input === undefined ? "is required" : `must be ${issue.expected}`;
+  if (issue.code === "invalid_value") return `must be one of: ${issue.values.map(String).join(", ")}`;
+  return undefined;
+};
+
 function unreadable(reason: string): QueryOutcome {
   return { state: "unreadable", failureMessage: reason };
 }
@@ -138,7 +146,7 @@ function decide(
   } catch (error) {
     return unreadable(`The callback body is not valid JSON: ${jsonMessage(error)}.`);
   }
-  const parsed = BillingUsageResultSchema.safeParse(document);
+  const parsed = BillingUsageResultSchema.safeParse(document, { error: plainWords });
   if (!parsed.success) {
     const violations = violationsFromZod(parsed.error)
       .slice(0, 5)

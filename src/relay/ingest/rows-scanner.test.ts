@@ -148,7 +148,8 @@ describe("RowsScanner", () => {
     ['{"response":{"rows":[[1]}}', /closes response.rows/],
     ['{"response":{"rows":[[1],[2]', /ends inside response.rows/],
     ['{"response":{"rows":[]},"response":{"rows":[]}}', /appears more than once/],
-    ['{"a":"unterminated', /ends before its JSON is complete/],
+    ['{"a":"unterminated', /Unterminated string/],
+    ['{"response":{"rows":[]}', /JSON/],
   ])("reports %s as a problem", (text, reason) => {
     const reading = scan(text);
     expect(reading.ok).toBe(false);

@@ -205,10 +205,8 @@ export class RowsScanner {
   }
 
   end(): RowsScanOutcome {
-    if (this.problem === undefined) {
-      if (this.rowsDepth !== 0) this.fail(`the body ends inside ${this.pathText()}`, 0);
-      else if (this.inString || this.stack.length > 0) this.fail("the body ends before its JSON is complete", 0);
-    }
+    // Any other unfinished structure stays in the skeleton, where JSON.parse reports it in its own words.
+    if (this.problem === undefined && this.rowsDepth !== 0) this.fail(`the body ends inside ${this.pathText()}`, 0);
     if (this.problem !== undefined) return { skeleton: undefined, rowCount: this.rowCount, problem: this.problem };
     const skeleton = Buffer.concat(this.skeletonParts, this.skeletonBytes).toString("utf8");
     this.skeletonParts = [];

@@ -11,6 +11,8 @@ const MAX_SWEEP_INTERVAL_MS = 10 * 60_000;
 
 export interface ResultsPluginOptions {
   readOptions?: { sliceBytes?: number; batchRows?: number };
+  /** Between two sweeps; default the TTL, at most 10 minutes. */
+  sweepIntervalMs?: number;
 }
 
 export default fp<ResultsPluginOptions>(
@@ -30,7 +32,7 @@ export default fp<ResultsPluginOptions>(
       }
     };
     await sweep();
-    const timer = setInterval(() => void sweep(), Math.min(ttlMs, MAX_SWEEP_INTERVAL_MS));
+    const timer = setInterval(() => void sweep(), options.sweepIntervalMs ?? Math.min(ttlMs, MAX_SWEEP_INTERVAL_MS));
     timer.unref();
 
     const unread = await app.store.recover();

@@ -9,7 +9,7 @@ import path from "node:path";
 import { Writable } from "node:stream";
 import type { FastifyInstance } from "fastify";
 import { resolvePreset, type BillingUsageQuery } from "../../../src/billing";
-import { buildRelay } from "../../../src/relay/app";
+import { buildRelay, type RelayDeps } from "../../../src/relay/app";
 import { loadRelayConfig, type RelayConfig } from "../../../src/relay/config";
 
 export class TestClock {
@@ -49,9 +49,9 @@ export function tempDataDir(): string {
 }
 
 export async function startTestRelay(
-  options: { infobipBaseUrl: string; dataDir?: string; clock?: TestClock; logs?: LogCapture } & Partial<RelayConfig>,
+  options: { infobipBaseUrl: string; dataDir?: string; clock?: TestClock; logs?: LogCapture; deps?: Omit<RelayDeps, "clock" | "logStream"> } & Partial<RelayConfig>,
 ): Promise<TestRelay> {
-  const { clock = new TestClock(), logs = new LogCapture(), dataDir = tempDataDir(), ...overrides } = options;
+  const { clock = new TestClock(), logs = new LogCapture(), dataDir = tempDataDir(), deps = {}, ...overrides } = options;
   const config: RelayConfig = {
     ...loadRelayConfig({}),
     host: "127.0.0.1",
@@ -61,7 +61,7 @@ export async function startTestRelay(
     logLevel: "info",
     ...overrides,
   };
-  const app = await buildRelay(config, { logStream: logs, clock: clock.now });
+  const app = await buildRelay(config, { ...deps, logStream: logs, clock: clock.now });
   await app.listen({ port: 0, host: "127.0.0.1" });
   const { port } = app.server.address() as AddressInfo;
   const url = `http://127.0.0.1:${port}`;

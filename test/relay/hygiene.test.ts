@@ -1,0 +1,87 @@
+/**
+ * The API key never reaches the data directory or the logs, and callback secrets never reach the logs or
+ * the data directory either: a whole working session, then a byte scan of every file and every log line.
+ */
+import fs from "node:fs";
+import path from "node:path";
+import { API_ERRORS } from "../../src/billing";
+import { deliver, FakeInfobip } from "./helpers/fake-infobip";
+import { successResult } from "./helpers/results";
+import { call, startTestRelay, thisMonthQuery, type TestRelay } from "./helpers/relay";
+
+const KEY = "c0ffee00c0ffee00c0ffee00c0ffee00-dead-beef-cafe-0123456789ab";
+const OTHER_KEY = "0badf00d0badf00d0badf00d0badf00d-aaaa-bbbb-cccc-ddddeeeeffff";
+
+let infobip: FakeInfobip;
+let relay: TestRelay;
+
+beforeEach(async () => {
+  infobip = await FakeInfobip.start();
+  relay = await startTestRelay({ infobipBaseUrl: infobip.url, logLevel: "debug" });
+});
+
+afterEach(async () => {
+  await relay.close();
+  await infobip.close();
+});
+
+function filesUnder(dir: string): string[] {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const full = path.join(dir, entry.name);
+    return entry.isDirectory() ? filesUnder(full) : [full];
+  });
+}
+
+/** Every way a secret could be written: as is, in UTF-16 (SQLite text can be), and base64 of the header. */
+function forms(secret: string): Buffer[] {
+  return [Buffer.from(secret, "utf8"), Buffer.from(secret, "utf16le"), Buffer.from(`App ${secret}`).toString("base64")].map((form) =>
+    typeof form === "string" ? Buffer.from(form) : form,
+  );
+}
+
+it("keeps API keys and callback secrets out of the data directory and the logs", async () => {
+  // A full session: check, submit, a tampered and a malformed callback, the real callback, reads, a
+  // refused submission, a foreign key, a delete, an error from Infobip.
+  expect((await call(relay, "POST", "/v1/connection-check", { key: KEY, body: {} })).status).toBe(200);
+  const submitted = await call(relay, "POST", "/v1/queries", { key: KEY, body: { request: thisMonthQuery(relay.clock.now()), label: "hygiene" } });
+  const { id, requestId } = submitted.json as { id: string; requestId: string };
+  const callbackUrl = infobip.lastSubmission().callbackUrl;
+  const secrets = infobip.submissions.map((s) => s.callbackUrl.split("/").at(-1) ?? "");
+  expect(secrets.every((s) => s.length === 43)).toBe(true);
+
+  expect((await deliver(callbackUrl.replace(/.$/, (c) => (c === "A" ? "B" : "A")), "{}")).status).toBe(404);
+  expect((await deliver(`${callbackUrl}x`, "{}")).status).toBe(404);
+  expect((await deliver(callbackUrl, JSON.stringify(successResult(requestId, 100)))).status).toBe(200);
+  expect((await call(relay, "GET", `/v1/queries/${id}?wait=30`, { key: KEY })).json).toMatchObject({ status: "succeeded" });
+  expect((await call(relay, "GET", `/v1/queries/${id}/rows?limit=50`, { key: KEY })).status).toBe(200);
+  expect((await call(relay, "GET", `/v1/queries/${id}/raw`, { key: KEY })).status).toBe(200);
+  expect((await call(relay, "GET", "/v1/queries", { key: KEY })).status).toBe(200);
+  expect((await call(relay, "GET", `/v1/queries/${id}`, { key: OTHER_KEY })).status).toBe(404);
+  expect((await call(relay, "POST", "/v1/queries", { key: KEY, body: { request: { nonsense: true } } })).status).toBe(400);
+  infobip.respondWith(() => ({ status: 401, body: JSON.stringify(API_ERRORS.unauthorized) }));
+  expect((await call(relay, "POST", "/v1/queries", { key: OTHER_KEY, body: { request: thisMonthQuery(relay.clock.now()) } })).status).toBe(401);
+  expect((await call(relay, "DELETE", `/v1/queries/${id}`, { key: KEY })).status).toBe(204);
+  await relay.close();
+
+  // The data directory: the SQLite file, its WAL and shared memory, the key-hash secret file.
+  const files = filesUnder(relay.dataDir);
+  expect(files.map((f) => path.basename(f))).toEqual(expect.arrayContaining(["relay.sqlite", "relay-secret"]));
+  for (const file of files) {
+    const bytes = fs.readFileSync(file);
+    for (const secret of [KEY, OTHER_KEY, ...secrets]) {
+      for (const form of forms(secret)) expect({ file, found: bytes.includes(form) }).toEqual({ file, found: false });
+    }
+  }
+
+  // The logs: plenty was logged, including the callback paths, but masked.
+  const logText = relay.logs.text;
+  expect(relay.logs.lines.length).toBeGreaterThan(20);
+  expect(logText).toContain(`/callbacks/${id}/***`);
+  expect(logText).toContain("/v1/queries");
+  for (const secret of [KEY, OTHER_KEY, ...secrets]) {
+    for (const form of forms(secret)) expect(logText.includes(form.toString("utf8"))).toBe(false);
+  }
+  expect(logText.toLowerCase()).not.toContain("authorization");
+  // No billing data in the logs either: rows are never logged.
+  expect(logText).not.toContain("message part");
+});
