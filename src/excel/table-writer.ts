@@ -38,6 +38,7 @@ import {
   provenanceCells,
 } from "./layout";
 import { defaultTitle, uniqueSheetName, uniqueTableName } from "./names";
+import { createSerialQueue } from "./serial";
 import { headersOf, type ExcelCell, type TableShape } from "./shape";
 
 export type TableDestination =
@@ -314,6 +315,19 @@ export async function writeBillingTable(
 ): Promise<WriteReport> {
   if (destination.kind === "replace") return replaceTableRowsInPlace(context, destination.tableName, shape, options);
   assertFitsSheet(shape.rows.length, TABLE_HEADER_ROW_INDEX);
+  return oneWriteAtATime(() => writeNewSheet(context, shape, destination, options));
+}
+
+/** Writes run one after another (see serial.ts): concurrent new-sheet writes would pick the same names. */
+const oneWriteAtATime = createSerialQueue();
+
+async function writeNewSheet(
+  context: Excel.RequestContext,
+  shape: TableShape,
+  destination: Extract<TableDestination, { kind: "new-sheet" }>,
+  options: WriteOptions,
+): Promise<WriteReport> {
+  assertFitsSheet(shape.rows.length, TABLE_HEADER_ROW_INDEX);
   const log = options.log;
   const title = defaultTitle(options.title, shape.dimensionLabels);
 
@@ -415,6 +429,15 @@ export async function replaceTableRowsInPlace(
   options: WriteOptions = {},
 ): Promise<WriteReport> {
   assertFitsSheet(shape.rows.length, 0);
+  return oneWriteAtATime(() => replaceRows(context, tableName, shape, options));
+}
+
+async function replaceRows(
+  context: Excel.RequestContext,
+  tableName: string,
+  shape: TableShape,
+  options: WriteOptions,
+): Promise<WriteReport> {
   const log = options.log;
   const title = defaultTitle(options.title, shape.dimensionLabels);
 

@@ -13,6 +13,7 @@
  */
 import { z } from "zod";
 import { DateIntervalSchema, QueryDefinitionSchema, type QueryDefinition } from "../billing";
+import { createSerialQueue } from "./serial";
 import type { Provenance } from "./shape";
 
 export const WORKBOOK_STATE_NAMESPACE = "urn:billing-usage-for-excel:v1";
@@ -144,16 +145,19 @@ export function stateFromXml(xml: string): WorkbookState {
   return parsed.data as WorkbookState;
 }
 
+/** Parses what is about to be saved; unknown fields are dropped, wrong ones refused in plain words. */
+function validated<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) {
+    throw new WorkbookStateError(`Cannot save ${what} with the workbook: ${describeIssue(parsed.error)}.`, parsed.error);
+  }
+  return parsed.data;
+}
+
 // ------------------------------------------------------------------ Excel
 
-let chain: Promise<unknown> = Promise.resolve();
-
-/** Runs read-modify-write cycles one after the other, so concurrent saves do not lose each other. */
-function exclusive<T>(task: () => Promise<T>): Promise<T> {
-  const run = chain.then(task, task);
-  chain = run.catch(() => undefined);
-  return run;
-}
+/** Read-modify-write cycles run one after the other, so concurrent saves do not lose each other. */
+const exclusive = createSerialQueue();
 
 interface StoredState {
   state: WorkbookState;
@@ -206,7 +210,7 @@ function sameTable(record: BillingTableRecord, key: { tableName: string; tableId
 
 /** Adds or replaces the record of one billing table (matched by table id, else by name). */
 export async function saveTableRecord(context: Excel.RequestContext, record: BillingTableRecord): Promise<void> {
-  const clean = BillingTableRecordSchema.parse(record) as BillingTableRecord;
+  const clean = validated(BillingTableRecordSchema, record, `the record of table ${record.tableName}`) as BillingTableRecord;
   await update(context, (state) => ({
     ...state,
     tables: [...state.tables.filter((existing) => !sameTable(existing, clean)), clean],
@@ -244,7 +248,7 @@ export async function findTableRecord(context: Excel.RequestContext, tableName: 
 }
 
 export async function addPendingQuery(context: Excel.RequestContext, pending: PendingQuery): Promise<void> {
-  const clean = PendingQuerySchema.parse(pending) as PendingQuery;
+  const clean = validated(PendingQuerySchema, pending, `the pending query ${pending.queryId}`) as PendingQuery;
   await update(context, (state) => ({
     ...state,
     pendingQueries: [...state.pendingQueries.filter((q) => q.queryId !== clean.queryId), clean],

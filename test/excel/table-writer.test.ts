@@ -116,6 +116,14 @@ describe("writing a new billing table", () => {
     expect(excel.inspect.tableNames()).toEqual([first.tableName, second.tableName, custom.tableName]);
   });
 
+  it("gives concurrent writes distinct names (writes are queued one at a time)", async () => {
+    const shape = shapeOf(20);
+    const reports = await Promise.all([1, 2, 3].map(() => writeBillingTable(excel.newContext(), shape, { kind: "new-sheet" }, quiet)));
+    expect(new Set(reports.map((r) => r.sheetName)).size).toBe(3);
+    expect(new Set(reports.map((r) => r.tableName)).size).toBe(3);
+    for (const report of reports) expect(excel.inspect.table(report.tableName)?.rows).toEqual(shape.rows);
+  });
+
   it("writes the provenance above the table", async () => {
     const shape = shapeOf(3);
     const report = await writeBillingTable(excel.context, shape, { kind: "new-sheet" }, { ...quiet, title: "Weekly SMS" });
