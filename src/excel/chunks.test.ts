@@ -7,7 +7,7 @@ const cell = fc.oneof(
   fc.string({ unit: "binary" }),
   fc.double({ noNaN: true, noDefaultInfinity: true }),
   fc.integer(),
-  fc.boolean(),
+  fc.boolean()
 ) as fc.Arbitrary<ExcelCell>;
 const rows = fc.array(fc.array(cell, { minLength: 1, maxLength: 8 }), { maxLength: 30 });
 
@@ -19,12 +19,16 @@ describe("estimateBytes", () => {
         const estimate = estimateBytes(input);
         expect(estimate).toBeGreaterThanOrEqual(exact);
         expect(estimate - exact).toBeLessThanOrEqual(1);
-      }),
+      })
     );
   });
 
   it("counts UTF-8 like Node does (lone surrogates as the replacement character)", () => {
-    fc.assert(fc.property(fc.string({ unit: "binary" }), (text) => expect(utf8Length(text)).toBe(Buffer.byteLength(text, "utf8"))));
+    fc.assert(
+      fc.property(fc.string({ unit: "binary" }), (text) =>
+        expect(utf8Length(text)).toBe(Buffer.byteLength(text, "utf8"))
+      )
+    );
   });
 });
 
@@ -36,25 +40,36 @@ describe("planRowBlocks", () => {
 
   it("covers every row once, in order, each block within the budget, each block but the last full", () => {
     fc.assert(
-      fc.property(sizes, budget, extra, extra, extra, (rowSizes, budgetBytes, perBlockBytes, firstBlockBytes, lastBlockBytes) => {
-        const plan = planRowBlocks(rowSizes, { budgetBytes, perBlockBytes, firstBlockBytes, lastBlockBytes });
-        let next = 0;
-        plan.forEach((block, index) => {
-          expect(block.start).toBe(next);
-          next += block.count;
-          const rowsBytes = rowSizes.slice(block.start, block.start + block.count).reduce((a, b) => a + b, 0);
-          const expected = perBlockBytes + rowsBytes + (index === 0 ? firstBlockBytes : 0) + (index === plan.length - 1 ? lastBlockBytes : 0);
-          expect(block.bytes).toBe(expected);
-          expect(block.bytes).toBeLessThanOrEqual(budgetBytes);
-          const following = plan[index + 1];
-          if (following) {
-            // Greedy fullness: the next item did not fit, so no plan has fewer blocks.
-            const nextItem = following.count > 0 ? (rowSizes[following.start] ?? 0) : lastBlockBytes;
-            expect(block.bytes + nextItem).toBeGreaterThan(budgetBytes);
-          }
-        });
-        expect(next).toBe(rowSizes.length);
-      }),
+      fc.property(
+        sizes,
+        budget,
+        extra,
+        extra,
+        extra,
+        (rowSizes, budgetBytes, perBlockBytes, firstBlockBytes, lastBlockBytes) => {
+          const plan = planRowBlocks(rowSizes, { budgetBytes, perBlockBytes, firstBlockBytes, lastBlockBytes });
+          let next = 0;
+          plan.forEach((block, index) => {
+            expect(block.start).toBe(next);
+            next += block.count;
+            const rowsBytes = rowSizes.slice(block.start, block.start + block.count).reduce((a, b) => a + b, 0);
+            const expected =
+              perBlockBytes +
+              rowsBytes +
+              (index === 0 ? firstBlockBytes : 0) +
+              (index === plan.length - 1 ? lastBlockBytes : 0);
+            expect(block.bytes).toBe(expected);
+            expect(block.bytes).toBeLessThanOrEqual(budgetBytes);
+            const following = plan[index + 1];
+            if (following) {
+              // Greedy fullness: the next item did not fit, so no plan has fewer blocks.
+              const nextItem = following.count > 0 ? (rowSizes[following.start] ?? 0) : lastBlockBytes;
+              expect(block.bytes + nextItem).toBeGreaterThan(budgetBytes);
+            }
+          });
+          expect(next).toBe(rowSizes.length);
+        }
+      )
     );
   });
 
@@ -65,7 +80,7 @@ describe("planRowBlocks", () => {
         const total = rowSizes.reduce((a, b) => a + b, 0);
         expect(plan.length).toBeLessThanOrEqual(Math.ceil((2 * total) / budgetBytes) + 1);
         expect(plan.length).toBeGreaterThanOrEqual(Math.max(1, Math.ceil(total / budgetBytes)));
-      }),
+      })
     );
   });
 
@@ -75,7 +90,21 @@ describe("planRowBlocks", () => {
   });
 
   it("defaults to a 4 MB budget, under Excel on the web's 5 MB", () => {
-    const row: ExcelCell[] = ["Main account", "SMS", 46082, "Germany", "Telekom", "InfoSMS", "message", 0.0075, 120, 0.9, "EUR", "2026-03", "Final"];
+    const row: ExcelCell[] = [
+      "Main account",
+      "SMS",
+      46082,
+      "Germany",
+      "Telekom",
+      "InfoSMS",
+      "message",
+      0.0075,
+      120,
+      0.9,
+      "EUR",
+      "2026-03",
+      "Final",
+    ];
     const size = rowBytes(row);
     const plan = planRowBlocks(new Array<number>(100_000).fill(size));
     for (const block of plan) expect(block.bytes).toBeLessThanOrEqual(DEFAULT_PAYLOAD_BUDGET_BYTES);

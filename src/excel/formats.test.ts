@@ -8,7 +8,13 @@ import {
   provisionalRule,
   quantityFormat,
 } from "./formats";
-import { provenanceCells, EMPTY_RESULT_NOTE, PROVENANCE_ROW_COUNT, TABLE_HEADER_ROW_INDEX, MAX_TABLE_DATA_ROWS } from "./layout";
+import {
+  provenanceCells,
+  EMPTY_RESULT_NOTE,
+  PROVENANCE_ROW_COUNT,
+  TABLE_HEADER_ROW_INDEX,
+  MAX_TABLE_DATA_ROWS,
+} from "./layout";
 import { shapeResult, type ColumnKind } from "./shape";
 
 /** Decimal places a format shows at most (digits after the point). */
@@ -45,7 +51,17 @@ describe("number formats", () => {
   });
 
   it("are one per column of a shape, text columns '@'", () => {
-    const row: RawCell[] = ["A", "SMS", "2026-03-02T00:00:00.000+0000", "754564654689", "message", 0.0075, 1.5, 0.01, "EUR"];
+    const row: RawCell[] = [
+      "A",
+      "SMS",
+      "2026-03-02T00:00:00.000+0000",
+      "754564654689",
+      "message",
+      0.0075,
+      1.5,
+      0.01,
+      "EUR",
+    ];
     const shape = shapeResult({
       requestId: "r",
       columns: predictColumns(["DAY", "CAMPAIGN_ID"]),
@@ -56,7 +72,19 @@ describe("number formats", () => {
       includeUnfinalizedData: true,
     });
     const formats = numberFormatsFor(shape);
-    expect(formats).toEqual(["@", "@", "yyyy-mm-dd", "@", "@", NUMBER_FORMATS.unitPrice, "#,##0.0###", "#,##0.00", "@", "@", "@"]);
+    expect(formats).toEqual([
+      "@",
+      "@",
+      "yyyy-mm-dd",
+      "@",
+      "@",
+      NUMBER_FORMATS.unitPrice,
+      "#,##0.0###",
+      "#,##0.00",
+      "@",
+      "@",
+      "@",
+    ]);
     shape.columns.forEach((column, index) => expect(formats[index] === "@").toBe(isTextKind(column.kind)));
     expect(periodStatusIndex(shape.columns)).toBe(10);
   });
@@ -64,7 +92,12 @@ describe("number formats", () => {
 
 describe("provisional marking", () => {
   it("is a formula on the Period status column, column fixed, row relative to the first data row", () => {
-    expect(provisionalRule(12, 10)).toEqual({ formula: '=$M11="Provisional"', fillColor: "#FFF2CC", fontColor: "#7F6000", italic: true });
+    expect(provisionalRule(12, 10)).toEqual({
+      formula: '=$M11="Provisional"',
+      fillColor: "#FFF2CC",
+      fontColor: "#7F6000",
+      italic: true,
+    });
     expect(provisionalRule(27, 0).formula).toBe('=$AB1="Provisional"');
   });
 });

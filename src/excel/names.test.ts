@@ -1,5 +1,12 @@
 import { validateTableName } from "../../test/excel/double";
-import { defaultTitle, isValidSheetName, isValidTableName, sheetNameBase, uniqueSheetName, uniqueTableName } from "./names";
+import {
+  defaultTitle,
+  isValidSheetName,
+  isValidTableName,
+  sheetNameBase,
+  uniqueSheetName,
+  uniqueTableName,
+} from "./names";
 
 describe("table names", () => {
   it.each([
@@ -37,9 +44,12 @@ describe("table names", () => {
 });
 
 describe("sheet names", () => {
-  it.each(["Day × Country", "a/b\\c[d]:e*f?g", "'quoted'", "History", "", "x".repeat(40)])("%p becomes a valid sheet name", (text) => {
-    expect(isValidSheetName(sheetNameBase(text))).toBe(true);
-  });
+  it.each(["Day × Country", "a/b\\c[d]:e*f?g", "'quoted'", "History", "", "x".repeat(40)])(
+    "%p becomes a valid sheet name",
+    (text) => {
+      expect(isValidSheetName(sheetNameBase(text))).toBe(true);
+    }
+  );
 
   it("are unique, within 31 characters, cut at a word", () => {
     expect(uniqueSheetName("Costs", ["costs", "Costs (2)"])).toBe("Costs (3)");

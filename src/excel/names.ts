@@ -55,7 +55,11 @@ export function isValidSheetName(name: string): boolean {
 
 /** A valid sheet name from free text: forbidden characters become "-", trimmed to 31 characters. */
 export function sheetNameBase(text: string): string {
-  const cleaned = text.replace(SHEET_FORBIDDEN, "-").replace(/\s+/g, " ").replace(/^'+|'+$/g, "").trim();
+  const cleaned = text
+    .replace(SHEET_FORBIDDEN, "-")
+    .replace(/\s+/g, " ")
+    .replace(/^'+|'+$/g, "")
+    .trim();
   const base = cleaned.length === 0 || cleaned.toLowerCase() === "history" ? "Billing" : cleaned;
   return shortenAtWord(base, MAX_SHEET_NAME);
 }

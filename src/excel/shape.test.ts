@@ -24,7 +24,11 @@ import {
 
 const at = (date: string): string => `${date}T00:00:00.000+0000`;
 
-function input(columns: ColumnInfo[], rows: RawCell[][], overrides: Partial<BillingResultInput> = {}): BillingResultInput {
+function input(
+  columns: ColumnInfo[],
+  rows: RawCell[][],
+  overrides: Partial<BillingResultInput> = {}
+): BillingResultInput {
   return {
     requestId: "req-1",
     columns,
@@ -52,7 +56,13 @@ describe("headers", () => {
       BILLING_MONTH_HEADER,
       PERIOD_STATUS_HEADER,
     ]);
-    expect(BILLING_TABLE_COLUMNS).toMatchObject({ unit: "Unit", unitPrice: "Unit price", quantity: "Quantity", total: "Total", currency: "Currency" });
+    expect(BILLING_TABLE_COLUMNS).toMatchObject({
+      unit: "Unit",
+      unitPrice: "Unit price",
+      quantity: "Quantity",
+      total: "Total",
+      currency: "Currency",
+    });
   });
 
   it("are unique even when an API column's label collides with another or with ours", () => {
@@ -84,7 +94,18 @@ describe.each(DIMENSIONS.map((d) => [d.code, d.valueKind] as const))("dimension 
 
 describe("typed cells", () => {
   const columns = predictColumns(["DAY", "CAMPAIGN_ID", "SENDER"]);
-  const row: RawCell[] = ["Main", "SMS", at("2026-03-02"), 754564654689, "+385911234567", "N/A", "N/A", "12.5", 0.09, "EUR"];
+  const row: RawCell[] = [
+    "Main",
+    "SMS",
+    at("2026-03-02"),
+    754564654689,
+    "+385911234567",
+    "N/A",
+    "N/A",
+    "12.5",
+    0.09,
+    "EUR",
+  ];
 
   it("are serials for dates, numbers for metrics, empty for N/A, text for IDs and senders", () => {
     const shape = shapeResult(input(columns, [row]));
@@ -126,7 +147,16 @@ describe("typed cells", () => {
 describe("period status columns", () => {
   it("follow each row's day and metadata.billingPeriods", () => {
     const columns = predictColumns(["DAY"]);
-    const rows = ["2026-02-28", "2026-03-01", "2026-04-01"].map((day): RawCell[] => ["A", "SMS", at(day), "message", 1, 1, 1, "EUR"]);
+    const rows = ["2026-02-28", "2026-03-01", "2026-04-01"].map((day): RawCell[] => [
+      "A",
+      "SMS",
+      at(day),
+      "message",
+      1,
+      1,
+      1,
+      "EUR",
+    ]);
     const shape = shapeResult(input(columns, rows));
     expect(shape.rows.map((r) => r.slice(-2))).toEqual([
       ["2026-02", "Final"],
@@ -142,7 +172,7 @@ describe("period status columns", () => {
     const spanning = shapeResult(input(columns, [row]));
     expect(spanning.rows[0]?.slice(-2)).toEqual(["2026-02 – 2026-03", "Provisional"]);
     const final = shapeResult(
-      input(columns, [row], { requestedPeriod: { sentSince: at("2026-02-01"), sentUntil: at("2026-03-01") } }),
+      input(columns, [row], { requestedPeriod: { sentSince: at("2026-02-01"), sentUntil: at("2026-03-01") } })
     );
     expect(final.rows[0]?.slice(-2)).toEqual(["2026-02", "Final"]);
   });
@@ -183,13 +213,22 @@ describe("inputFromResult", () => {
   it("takes the callback's parts", () => {
     const shape = shapeResult(inputFromResult(result, new Date("2026-03-21T00:00:00Z"), true));
     expect(shape.provenance.clientRequestedPeriod).toEqual({ sentSince: "2026-03-05", sentUntil: "2026-03-20" });
-    expect(shape.rows[0]?.slice(2)).toEqual([toExcelSerial(new Date("2026-03-01T00:00:00Z")), "message", 0.0075, 100, 0.75, "EUR", "2026-03", "Provisional"]);
+    expect(shape.rows[0]?.slice(2)).toEqual([
+      toExcelSerial(new Date("2026-03-01T00:00:00Z")),
+      "message",
+      0.0075,
+      100,
+      0.75,
+      "EUR",
+      "2026-03",
+      "Provisional",
+    ]);
   });
 
   it("refuses a FAILED result in plain words", () => {
-    expect(() => inputFromResult({ requestId: "r-0", status: "FAILED", failureMessage: "quota" }, new Date(), false)).toThrow(
-      "Infobip did not return data for request r-0: quota",
-    );
+    expect(() =>
+      inputFromResult({ requestId: "r-0", status: "FAILED", failureMessage: "quota" }, new Date(), false)
+    ).toThrow("Infobip did not return data for request r-0: quota");
   });
 });
 
@@ -204,8 +243,12 @@ describe("preview", () => {
     const preview = previewTable(shape, 1);
     expect(preview.headers).toEqual(headersOf(shape));
     expect(preview.totalRows).toBe(2);
-    expect(preview.rows).toEqual([["A", "SMS", "2026-03-02", "message", 0.0075, 2, 0.02, "EUR", "2026-03", "Provisional"]]);
-    const monthly = previewTable(shapeResult(input(predictColumns(["MONTH"]), [["A", "SMS", at("2026-03-01"), "m", 1, 1, 1, "EUR"]])));
+    expect(preview.rows).toEqual([
+      ["A", "SMS", "2026-03-02", "message", 0.0075, 2, 0.02, "EUR", "2026-03", "Provisional"],
+    ]);
+    const monthly = previewTable(
+      shapeResult(input(predictColumns(["MONTH"]), [["A", "SMS", at("2026-03-01"), "m", 1, 1, 1, "EUR"]]))
+    );
     expect(monthly.rows[0]?.[2]).toBe("2026-03");
   });
 

@@ -128,11 +128,13 @@ export interface BillingResultInput {
 export function inputFromResult(
   result: BillingUsageResult,
   retrievedAt: Date,
-  includeUnfinalizedData: boolean,
+  includeUnfinalizedData: boolean
 ): BillingResultInput {
   const response = result.response;
   if (result.status !== "SUCCESS" || !response) {
-    throw new Error(`Infobip did not return data for request ${result.requestId}: ${result.failureMessage ?? "no response"}`);
+    throw new Error(
+      `Infobip did not return data for request ${result.requestId}: ${result.failureMessage ?? "no response"}`
+    );
   }
   const input: BillingResultInput = {
     requestId: result.requestId,
@@ -184,7 +186,8 @@ export function uniqueHeaders(columns: readonly ColumnInfo[]): string[] {
   return columns.map((column) => {
     const label = columnLabel(column.columnName);
     let header = label;
-    if (taken.has(header.toLowerCase())) header = label === column.columnName ? `${label} (API)` : `${label} (${column.columnName})`;
+    if (taken.has(header.toLowerCase()))
+      header = label === column.columnName ? `${label} (API)` : `${label} (${column.columnName})`;
     for (let n = 2; taken.has(header.toLowerCase()); n++) header = `${label} ${n}`;
     taken.add(header.toLowerCase());
     return header;
@@ -194,7 +197,11 @@ export function uniqueHeaders(columns: readonly ColumnInfo[]): string[] {
 export function shapeColumns(columns: readonly ColumnInfo[]): ShapedColumn[] {
   const headers = uniqueHeaders(columns);
   return [
-    ...columns.map((column, index) => ({ header: headers[index] ?? column.columnName, source: column.columnName, kind: columnKind(column) })),
+    ...columns.map((column, index) => ({
+      header: headers[index] ?? column.columnName,
+      source: column.columnName,
+      kind: columnKind(column),
+    })),
     { header: BILLING_MONTH_HEADER, source: "BILLING_MONTH", kind: "billing-month" as const },
     { header: PERIOD_STATUS_HEADER, source: "PERIOD_STATUS", kind: "period-status" as const },
   ];
@@ -239,7 +246,9 @@ export function shapeResult(input: BillingResultInput): TableShape {
   for (const page of input.pages) {
     for (const raw of page) {
       if (raw.length !== width) {
-        throw new Error(`Row ${rows.length + 1} of request ${input.requestId} has ${raw.length} values for ${width} columns.`);
+        throw new Error(
+          `Row ${rows.length + 1} of request ${input.requestId} has ${raw.length} values for ${width} columns.`
+        );
       }
       const typed = typeRow(raw as RawCell[], input.columns);
       const cells: ExcelCell[] = typed.map(toExcelCell);

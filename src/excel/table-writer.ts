@@ -81,7 +81,7 @@ export interface WriteReport {
 export class BillingTableError extends Error {
   constructor(
     message: string,
-    override readonly cause?: unknown,
+    override readonly cause?: unknown
   ) {
     super(message);
     this.name = "BillingTableError";
@@ -135,7 +135,7 @@ export function assertFitsSheet(rowCount: number, headerRowIndex: number): void 
     throw new BillingTableError(
       `This result has ${rowCount.toLocaleString("en-US")} rows, more than the ${capacity.toLocaleString("en-US")} ` +
         `an Excel sheet can hold below the table header. Nothing was written. Choose a shorter period, fewer ` +
-        `dimensions (for example Month instead of Day) or more filters, and run the query again.`,
+        `dimensions (for example Month instead of Day) or more filters, and run the query again.`
     );
   }
 }
@@ -164,7 +164,7 @@ async function runBatches(
   steps: BatchSteps,
   totalRows: number,
   action: string,
-  options: WriteOptions,
+  options: WriteOptions
 ): Promise<{ syncs: number; blocks: number; retries: number }> {
   const pending: Batch[] = plan.map((block, index) => ({
     ...block,
@@ -189,7 +189,10 @@ async function runBatches(
       if (!isPayloadTooLarge(error)) throw explain(error, action, options.log);
       const halves = splitBlock(batch);
       if (halves) {
-        pending.unshift({ ...halves[0], prelude: batch.prelude, finale: false }, { ...halves[1], prelude: false, finale: batch.finale });
+        pending.unshift(
+          { ...halves[0], prelude: batch.prelude, finale: false },
+          { ...halves[1], prelude: false, finale: batch.finale }
+        );
       } else if (batch.prelude && (batch.count > 0 || batch.finale)) {
         pending.unshift({ ...batch, count: 0, finale: false }, { ...batch, prelude: false });
       } else if (batch.finale && batch.count > 0) {
@@ -198,7 +201,7 @@ async function runBatches(
         throw new BillingTableError(
           `Excel refused a request as too large even for a single row of this result (row ${batch.start + 1}). ` +
             `Nothing more was written; the row's text may be unusually long.`,
-          error,
+          error
         );
       }
       retries += 1;
@@ -264,7 +267,9 @@ function queueTextFormats(shape: TableShape, formats: readonly string[], target:
   shape.columns.forEach((column, index) => {
     if (!isTextKind(column.kind)) return;
     const col = target.sheetColumns[index] ?? 0;
-    target.sheet.getRangeByIndexes(target.firstDataRow, col, target.rowCount, 1).numberFormat = [[formats[index] ?? "@"]];
+    target.sheet.getRangeByIndexes(target.firstDataRow, col, target.rowCount, 1).numberFormat = [
+      [formats[index] ?? "@"],
+    ];
   });
 }
 
@@ -273,18 +278,30 @@ function queueNumberFormats(shape: TableShape, formats: readonly string[], targe
   shape.columns.forEach((column, index) => {
     if (isTextKind(column.kind)) return;
     const col = target.sheetColumns[index] ?? 0;
-    target.sheet.getRangeByIndexes(target.firstDataRow, col, target.rowCount, 1).numberFormat = [[formats[index] ?? "General"]];
+    target.sheet.getRangeByIndexes(target.firstDataRow, col, target.rowCount, 1).numberFormat = [
+      [formats[index] ?? "General"],
+    ];
   });
 }
 
 /** Marks provisional rows over the rows in use, one conditional format per run of our columns. */
-function queueProvisionalMarking(shape: TableShape, runs: readonly ColumnRun[], left: number, target: FormatTarget): void {
+function queueProvisionalMarking(
+  shape: TableShape,
+  runs: readonly ColumnRun[],
+  left: number,
+  target: FormatTarget
+): void {
   if (target.rowCount === 0 || shape.provisionalRowCount === 0) return;
   const statusColumn = target.sheetColumns[periodStatusIndex(shape.columns)];
   if (statusColumn === undefined) return;
   const rule = provisionalRule(statusColumn, target.firstDataRow);
   for (const run of runs) {
-    const range = target.sheet.getRangeByIndexes(target.firstDataRow, left + run.tableOffset, target.rowCount, run.shapeIndexes.length);
+    const range = target.sheet.getRangeByIndexes(
+      target.firstDataRow,
+      left + run.tableOffset,
+      target.rowCount,
+      run.shapeIndexes.length
+    );
     const format = range.conditionalFormats.add("Custom");
     format.custom.rule.formula = rule.formula;
     format.custom.format.fill.color = rule.fillColor;
@@ -311,7 +328,7 @@ export async function writeBillingTable(
   context: Excel.RequestContext,
   shape: TableShape,
   destination: TableDestination,
-  options: WriteOptions = {},
+  options: WriteOptions = {}
 ): Promise<WriteReport> {
   if (destination.kind === "replace") return replaceTableRowsInPlace(context, destination.tableName, shape, options);
   assertFitsSheet(shape.rows.length, TABLE_HEADER_ROW_INDEX);
@@ -325,7 +342,7 @@ async function writeNewSheet(
   context: Excel.RequestContext,
   shape: TableShape,
   destination: Extract<TableDestination, { kind: "new-sheet" }>,
-  options: WriteOptions,
+  options: WriteOptions
 ): Promise<WriteReport> {
   assertFitsSheet(shape.rows.length, TABLE_HEADER_ROW_INDEX);
   const log = options.log;
@@ -340,8 +357,14 @@ async function writeNewSheet(
   } catch (error) {
     throw explain(error, "reading the workbook's sheet and table names", log);
   }
-  const sheetName = uniqueSheetName(destination.sheetName ?? title, sheets.items.map((s) => s.name));
-  const tableName = uniqueTableName(title, tables.items.map((t) => t.name));
+  const sheetName = uniqueSheetName(
+    destination.sheetName ?? title,
+    sheets.items.map((s) => s.name)
+  );
+  const tableName = uniqueTableName(
+    title,
+    tables.items.map((t) => t.name)
+  );
 
   const width = shape.columns.length;
   const rowCount = shape.rows.length;
@@ -367,7 +390,12 @@ async function writeNewSheet(
     },
     rows: (start, count) => {
       const sheet = context.workbook.worksheets.getItem(sheetName);
-      sheet.getRangeByIndexes(firstDataRow + start, 0, count, width).values = runValues(shape.rows, allColumns, start, count);
+      sheet.getRangeByIndexes(firstDataRow + start, 0, count, width).values = runValues(
+        shape.rows,
+        allColumns,
+        start,
+        count
+      );
     },
     finale: () => {
       const sheet = context.workbook.worksheets.getItem(sheetName);
@@ -405,7 +433,11 @@ async function writeNewSheet(
 }
 
 /** After a failed write to a new sheet, the sheet goes: a half-written table is worse than none. */
-async function removeHalfWrittenSheet(context: Excel.RequestContext, sheetName: string, log: WriteOptions["log"]): Promise<void> {
+async function removeHalfWrittenSheet(
+  context: Excel.RequestContext,
+  sheetName: string,
+  log: WriteOptions["log"]
+): Promise<void> {
   try {
     const sheet = context.workbook.worksheets.getItemOrNullObject(sheetName);
     await context.sync();
@@ -426,7 +458,7 @@ export async function replaceTableRowsInPlace(
   context: Excel.RequestContext,
   tableName: string,
   shape: TableShape,
-  options: WriteOptions = {},
+  options: WriteOptions = {}
 ): Promise<WriteReport> {
   assertFitsSheet(shape.rows.length, 0);
   return oneWriteAtATime(() => replaceRows(context, tableName, shape, options));
@@ -436,19 +468,17 @@ async function replaceRows(
   context: Excel.RequestContext,
   tableName: string,
   shape: TableShape,
-  options: WriteOptions,
+  options: WriteOptions
 ): Promise<WriteReport> {
   const log = options.log;
   const title = defaultTitle(options.title, shape.dimensionLabels);
 
   const table = context.workbook.tables.getItem(tableName);
-  table.load("name, id, showTotals");
+  table.load("name, id, showTotals, worksheet/name");
   const header = table.getHeaderRowRange();
   header.load("values, rowIndex, columnIndex, columnCount");
   const body = table.getDataBodyRange();
   body.load("rowCount");
-  const worksheet = table.worksheet;
-  worksheet.load("name");
   const provenanceProbe = table.worksheet.getRangeByIndexes(0, 0, PROVENANCE_ROW_COUNT, 1);
   provenanceProbe.load("values");
   try {
@@ -457,19 +487,21 @@ async function replaceRows(
     if (errorCode(error) === "ItemNotFound") {
       throw new BillingTableError(
         `There is no table named "${tableName}" in this workbook any more (it was renamed or deleted). Nothing was written.`,
-        error,
+        error
       );
     }
     throw explain(error, `reading the table ${tableName}`, log);
   }
 
   const headers = (header.values[0] ?? []).map((h) => String(h));
-  const tableOffsets = shape.columns.map((column) => headers.findIndex((h) => h.toLowerCase() === column.header.toLowerCase()));
+  const tableOffsets = shape.columns.map((column) =>
+    headers.findIndex((h) => h.toLowerCase() === column.header.toLowerCase())
+  );
   const missing = shape.columns.filter((_, index) => tableOffsets[index] === -1).map((c) => `"${c.header}"`);
   if (missing.length > 0) {
     throw new BillingTableError(
       `The table "${tableName}" has no column ${missing.join(", ")} any more, so its rows cannot be replaced in place. ` +
-        `Nothing was written. Rename the column back, or write the result to a new sheet.`,
+        `Nothing was written. Rename the column back, or write the result to a new sheet.`
     );
   }
   const top = header.rowIndex;
@@ -478,7 +510,7 @@ async function replaceRows(
   const hasTotals = table.showTotals;
   assertFitsSheet(shape.rows.length + (hasTotals ? 1 : 0), top);
 
-  const sheetName = worksheet.name;
+  const sheetName = table.worksheet.name;
   const rowCount = shape.rows.length;
   const oldBodyRows = body.rowCount;
   const newBodyRows = Math.max(rowCount, 1);
@@ -498,7 +530,12 @@ async function replaceRows(
       if (hasTotals) target.showTotals = false;
       for (const run of runs) {
         sheet
-          .getRangeByIndexes(firstDataRow, left + run.tableOffset, Math.max(oldBodyRows, newBodyRows), run.shapeIndexes.length)
+          .getRangeByIndexes(
+            firstDataRow,
+            left + run.tableOffset,
+            Math.max(oldBodyRows, newBodyRows),
+            run.shapeIndexes.length
+          )
           .conditionalFormats.clearAll();
       }
       const newRange = sheet.getRangeByIndexes(top, left, 1 + newBodyRows, tableWidth);
@@ -521,12 +558,8 @@ async function replaceRows(
     rows: (start, count) => {
       const sheet = context.workbook.worksheets.getItem(sheetName);
       for (const run of runs) {
-        sheet.getRangeByIndexes(firstDataRow + start, left + run.tableOffset, count, run.shapeIndexes.length).values = runValues(
-          shape.rows,
-          run,
-          start,
-          count,
-        );
+        sheet.getRangeByIndexes(firstDataRow + start, left + run.tableOffset, count, run.shapeIndexes.length).values =
+          runValues(shape.rows, run, start, count);
       }
     },
     finale: () => {
@@ -542,7 +575,10 @@ async function replaceRows(
     },
   };
 
-  const firstBlockBytes = FIXED_SETUP_BYTES + PER_COLUMN_FORMAT_BYTES * shape.columns.length + estimateBytes(provenanceCells(shape.provenance, title));
+  const firstBlockBytes =
+    FIXED_SETUP_BYTES +
+    PER_COLUMN_FORMAT_BYTES * shape.columns.length +
+    estimateBytes(provenanceCells(shape.provenance, title));
   // Each extra run of columns adds its own brackets and comma per row.
   const plan = planFor(shape, firstBlockBytes, options, 3 * Math.max(0, runs.length - 1));
   const run = await runBatches(context, plan, steps, rowCount, `refreshing the table ${tableName}`, options);

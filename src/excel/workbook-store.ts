@@ -26,7 +26,7 @@ const ProvenanceSchema = z.object({
   retrievedAt: z.string(),
   includeUnfinalizedData: z.boolean(),
   billingPeriods: z.array(
-    z.object({ month: z.string(), status: z.enum(["Final", "Provisional"]), finalizationDate: z.string() }),
+    z.object({ month: z.string(), status: z.enum(["Final", "Provisional"]), finalizationDate: z.string() })
   ),
   rowCount: z.number().int().nonnegative(),
 });
@@ -80,7 +80,7 @@ export const EMPTY_WORKBOOK_STATE: WorkbookState = { version: 1, tables: [], pen
 export class WorkbookStateError extends Error {
   constructor(
     message: string,
-    override readonly cause?: unknown,
+    override readonly cause?: unknown
   ) {
     super(message);
     this.name = "WorkbookStateError";
@@ -121,7 +121,7 @@ export function stateFromXml(xml: string): WorkbookState {
   if (!match) {
     throw new WorkbookStateError(
       "The billing information saved in this workbook is damaged (no <state> element). Billing tables still " +
-        "hold their rows, but they cannot be refreshed until they are written again from a query.",
+        "hold their rows, but they cannot be refreshed until they are written again from a query."
     );
   }
   let json: unknown;
@@ -131,7 +131,7 @@ export function stateFromXml(xml: string): WorkbookState {
     throw new WorkbookStateError(
       "The billing information saved in this workbook is damaged (it is not valid JSON). Billing tables still " +
         "hold their rows, but they cannot be refreshed until they are written again from a query.",
-      error,
+      error
     );
   }
   const parsed = WorkbookStateSchema.safeParse(json);
@@ -139,7 +139,7 @@ export function stateFromXml(xml: string): WorkbookState {
     throw new WorkbookStateError(
       `The billing information saved in this workbook is damaged (${describeIssue(parsed.error)}). Billing tables ` +
         "still hold their rows, but they cannot be refreshed until they are written again from a query.",
-      parsed.error,
+      parsed.error
     );
   }
   return parsed.data as WorkbookState;
@@ -149,7 +149,10 @@ export function stateFromXml(xml: string): WorkbookState {
 function validated<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
   const parsed = schema.safeParse(value);
   if (!parsed.success) {
-    throw new WorkbookStateError(`Cannot save ${what} with the workbook: ${describeIssue(parsed.error)}.`, parsed.error);
+    throw new WorkbookStateError(
+      `Cannot save ${what} with the workbook: ${describeIssue(parsed.error)}.`,
+      parsed.error
+    );
   }
   return parsed.data;
 }
@@ -171,15 +174,20 @@ async function readStore(context: Excel.RequestContext, alsoLoad?: () => void): 
   alsoLoad?.();
   await context.sync();
   const partIds = parts.items.map((part) => part.id);
-  const first = parts.items[0];
-  if (!first) return { state: structuredClone(EMPTY_WORKBOOK_STATE), partIds };
-  const xml = first.getXml();
+  if (partIds.length === 0) return { state: structuredClone(EMPTY_WORKBOOK_STATE), partIds };
+  const xml = context.workbook.customXmlParts.getItem(partIds[0] ?? "").getXml();
   await context.sync();
+  // `xml` is a ClientResult, filled by the sync above (the lint rule does not know ClientResult).
+  // eslint-disable-next-line office-addins/load-object-before-read
   return { state: stateFromXml(xml.value), partIds };
 }
 
 /** Writes the state into our part (creating it, and removing stray duplicates), in one sync. */
-async function writeStore(context: Excel.RequestContext, state: WorkbookState, partIds: readonly string[]): Promise<void> {
+async function writeStore(
+  context: Excel.RequestContext,
+  state: WorkbookState,
+  partIds: readonly string[]
+): Promise<void> {
   const xml = stateToXml(state);
   const collection = context.workbook.customXmlParts;
   const [first, ...extras] = partIds;
@@ -189,7 +197,10 @@ async function writeStore(context: Excel.RequestContext, state: WorkbookState, p
   await context.sync();
 }
 
-async function update(context: Excel.RequestContext, change: (state: WorkbookState) => WorkbookState): Promise<WorkbookState> {
+async function update(
+  context: Excel.RequestContext,
+  change: (state: WorkbookState) => WorkbookState
+): Promise<WorkbookState> {
   return exclusive(async () => {
     const stored = await readStore(context);
     const next = change(stored.state);
@@ -210,7 +221,11 @@ function sameTable(record: BillingTableRecord, key: { tableName: string; tableId
 
 /** Adds or replaces the record of one billing table (matched by table id, else by name). */
 export async function saveTableRecord(context: Excel.RequestContext, record: BillingTableRecord): Promise<void> {
-  const clean = validated(BillingTableRecordSchema, record, `the record of table ${record.tableName}`) as BillingTableRecord;
+  const clean = validated(
+    BillingTableRecordSchema,
+    record,
+    `the record of table ${record.tableName}`
+  ) as BillingTableRecord;
   await update(context, (state) => ({
     ...state,
     tables: [...state.tables.filter((existing) => !sameTable(existing, clean)), clean],
@@ -243,8 +258,13 @@ export async function listBillingTables(context: Excel.RequestContext): Promise<
 }
 
 /** The record of one billing table, or undefined. */
-export async function findTableRecord(context: Excel.RequestContext, tableName: string): Promise<BillingTableRecord | undefined> {
-  return (await listBillingTables(context)).find((record) => record.tableName.toLowerCase() === tableName.toLowerCase());
+export async function findTableRecord(
+  context: Excel.RequestContext,
+  tableName: string
+): Promise<BillingTableRecord | undefined> {
+  return (await listBillingTables(context)).find(
+    (record) => record.tableName.toLowerCase() === tableName.toLowerCase()
+  );
 }
 
 export async function addPendingQuery(context: Excel.RequestContext, pending: PendingQuery): Promise<void> {
@@ -256,7 +276,10 @@ export async function addPendingQuery(context: Excel.RequestContext, pending: Pe
 }
 
 export async function removePendingQuery(context: Excel.RequestContext, queryId: string): Promise<void> {
-  await update(context, (state) => ({ ...state, pendingQueries: state.pendingQueries.filter((q) => q.queryId !== queryId) }));
+  await update(context, (state) => ({
+    ...state,
+    pendingQueries: state.pendingQueries.filter((q) => q.queryId !== queryId),
+  }));
 }
 
 export async function listPendingQueries(context: Excel.RequestContext): Promise<PendingQuery[]> {
@@ -269,7 +292,11 @@ export async function resetWorkbookState(context: Excel.RequestContext): Promise
     const parts = context.workbook.customXmlParts.getByNamespace(WORKBOOK_STATE_NAMESPACE);
     parts.load("items/id");
     await context.sync();
-    await writeStore(context, structuredClone(EMPTY_WORKBOOK_STATE), parts.items.map((p) => p.id));
+    await writeStore(
+      context,
+      structuredClone(EMPTY_WORKBOOK_STATE),
+      parts.items.map((p) => p.id)
+    );
   });
 }
 
@@ -279,7 +306,7 @@ export function tableRecordFor(
   definition: QueryDefinition,
   columns: readonly string[],
   provenance: Provenance,
-  now: Date,
+  now: Date
 ): BillingTableRecord {
   return {
     tableName: written.tableName,

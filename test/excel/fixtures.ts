@@ -58,7 +58,8 @@ export function fixtureInput(options: FixtureOptions): BillingResultInput {
   const pages: RawCell[][][] = [];
   for (let start = 0; start < options.rows; start += pageSize) {
     const page: RawCell[][] = [];
-    for (let i = start; i < Math.min(options.rows, start + pageSize); i++) page.push(fixtureRow(i, firstDay, rowsPerDay));
+    for (let i = start; i < Math.min(options.rows, start + pageSize); i++)
+      page.push(fixtureRow(i, firstDay, rowsPerDay));
     pages.push(page);
   }
   const period = options.requestedPeriod ?? { sentSince: "2026-02-01", sentUntil: "2026-04-01" };
@@ -66,8 +67,14 @@ export function fixtureInput(options: FixtureOptions): BillingResultInput {
     requestId: options.requestId ?? "req-5f2a9c",
     columns: FIXTURE_COLUMNS,
     pages,
-    requestedPeriod: { sentSince: `${period.sentSince}T00:00:00.000+0000`, sentUntil: `${period.sentUntil}T00:00:00.000+0000` },
-    clientRequestedPeriod: { sentSince: `${period.sentSince}T00:00:00.000+0000`, sentUntil: `${period.sentUntil}T00:00:00.000+0000` },
+    requestedPeriod: {
+      sentSince: `${period.sentSince}T00:00:00.000+0000`,
+      sentUntil: `${period.sentUntil}T00:00:00.000+0000`,
+    },
+    clientRequestedPeriod: {
+      sentSince: `${period.sentSince}T00:00:00.000+0000`,
+      sentUntil: `${period.sentUntil}T00:00:00.000+0000`,
+    },
     billingPeriods: options.billingPeriods ?? [
       { month: "2026-02", volumeFinalized: true },
       { month: "2026-03", volumeFinalized: false },

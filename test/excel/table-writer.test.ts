@@ -5,7 +5,12 @@
  */
 import { rowBytes } from "../../src/excel/chunks";
 import { NUMBER_FORMATS, numberFormatsFor } from "../../src/excel/formats";
-import { EMPTY_RESULT_NOTE, MAX_TABLE_DATA_ROWS, PROVENANCE_LABELS, TABLE_HEADER_ROW_INDEX } from "../../src/excel/layout";
+import {
+  EMPTY_RESULT_NOTE,
+  MAX_TABLE_DATA_ROWS,
+  PROVENANCE_LABELS,
+  TABLE_HEADER_ROW_INDEX,
+} from "../../src/excel/layout";
 import { isValidSheetName, isValidTableName } from "../../src/excel/names";
 import { BILLING_TABLE_COLUMNS, headersOf, shapeResult, type TableShape } from "../../src/excel/shape";
 import {
@@ -15,7 +20,14 @@ import {
   writeBillingTable,
   type WriteOptions,
 } from "../../src/excel/table-writer";
-import { columnLetters, createExcelDouble, jsonBytes, quoteSheet, type ExcelDouble, type SyncRecord } from "./excel-double";
+import {
+  columnLetters,
+  createExcelDouble,
+  jsonBytes,
+  quoteSheet,
+  type ExcelDouble,
+  type SyncRecord,
+} from "./excel-double";
 import { FIXTURE_COLUMNS, fixtureInput } from "./fixtures";
 
 const quiet: WriteOptions = { log: () => undefined };
@@ -47,7 +59,9 @@ describe("writing a new billing table", () => {
     expect(table?.headers).toEqual(headersOf(shape));
     expect(table?.headers.slice(-2)).toEqual([BILLING_TABLE_COLUMNS.billingMonth, BILLING_TABLE_COLUMNS.periodStatus]);
     expect(table?.rows).toEqual(shape.rows);
-    expect(table?.address).toBe(`${quoteSheet(report.sheetName)}!A${HEADER_ROW}:${lastColumn(shape)}${HEADER_ROW + 40}`);
+    expect(table?.address).toBe(
+      `${quoteSheet(report.sheetName)}!A${HEADER_ROW}:${lastColumn(shape)}${HEADER_ROW + 40}`
+    );
     expect(report).toMatchObject({ rowCount: 40, address: table?.address, tableId: expect.stringMatching(/.+/) });
     expect(excel.inspect.activeSheet()).toBe(report.sheetName);
   });
@@ -66,15 +80,25 @@ describe("writing a new billing table", () => {
     const report = await writeBillingTable(excel.context, shape, { kind: "new-sheet" }, quiet);
     const formats = numberFormatsFor(shape);
     const end = HEADER_ROW + 30;
-    expect(excel.inspect.numberFormats(report.sheetName, `A${FIRST_DATA_ROW}:${lastColumn(shape)}${FIRST_DATA_ROW}`)).toEqual([formats]);
+    expect(
+      excel.inspect.numberFormats(report.sheetName, `A${FIRST_DATA_ROW}:${lastColumn(shape)}${FIRST_DATA_ROW}`)
+    ).toEqual([formats]);
     expect(excel.inspect.numberFormats(report.sheetName, `A${end}:${lastColumn(shape)}${end}`)).toEqual([formats]);
-    expect(excel.inspect.numberFormats(report.sheetName, `A${end + 1}:${lastColumn(shape)}${end + 1}`)[0]?.every((f) => f === "General")).toBe(true);
+    expect(
+      excel.inspect
+        .numberFormats(report.sheetName, `A${end + 1}:${lastColumn(shape)}${end + 1}`)[0]
+        ?.every((f) => f === "General")
+    ).toBe(true);
     expect(formats).toContain(NUMBER_FORMATS.unitPrice);
     expect(formats).toContain(NUMBER_FORMATS.total);
 
     const ops = excel.syncs.flatMap((sync) => sync.operations);
-    const firstValues = ops.findIndex((op) => op.kind === "values" && op.address?.endsWith(`A${FIRST_DATA_ROW}:${lastColumn(shape)}${end}`));
-    const textFormats = ops.flatMap((op, index) => (op.kind === "numberFormat" && op.detail === "@" && op.address?.includes(`${FIRST_DATA_ROW}:`) ? [index] : []));
+    const firstValues = ops.findIndex(
+      (op) => op.kind === "values" && op.address?.endsWith(`A${FIRST_DATA_ROW}:${lastColumn(shape)}${end}`)
+    );
+    const textFormats = ops.flatMap((op, index) =>
+      op.kind === "numberFormat" && op.detail === "@" && op.address?.includes(`${FIRST_DATA_ROW}:`) ? [index] : []
+    );
     const otherFormats = ops.flatMap((op, index) => (op.kind === "numberFormat" && op.detail !== "@" ? [index] : []));
     expect(firstValues).toBeGreaterThan(0);
     expect(textFormats.length).toBe(formats.filter((f) => f === "@").length);
@@ -103,7 +127,12 @@ describe("writing a new billing table", () => {
     const shape = shapeOf(5);
     const first = await writeBillingTable(excel.context, shape, { kind: "new-sheet" }, quiet);
     const second = await writeBillingTable(excel.newContext(), shape, { kind: "new-sheet" }, quiet);
-    const custom = await writeBillingTable(excel.newContext(), shape, { kind: "new-sheet", sheetName: "Q1: costs/EUR [draft]" }, { ...quiet, title: "Q1 costs" });
+    const custom = await writeBillingTable(
+      excel.newContext(),
+      shape,
+      { kind: "new-sheet", sheetName: "Q1: costs/EUR [draft]" },
+      { ...quiet, title: "Q1 costs" }
+    );
     expect(first.tableName).toBe("Billing_Day_Country_Network_Sender_1");
     expect(second.tableName).toBe("Billing_Day_Country_Network_Sender_2");
     expect(custom.tableName).toBe("Billing_Q1_costs_1");
@@ -118,7 +147,9 @@ describe("writing a new billing table", () => {
 
   it("gives concurrent writes distinct names (writes are queued one at a time)", async () => {
     const shape = shapeOf(20);
-    const reports = await Promise.all([1, 2, 3].map(() => writeBillingTable(excel.newContext(), shape, { kind: "new-sheet" }, quiet)));
+    const reports = await Promise.all(
+      [1, 2, 3].map(() => writeBillingTable(excel.newContext(), shape, { kind: "new-sheet" }, quiet))
+    );
     expect(new Set(reports.map((r) => r.sheetName)).size).toBe(3);
     expect(new Set(reports.map((r) => r.tableName)).size).toBe(3);
     for (const report of reports) expect(excel.inspect.table(report.tableName)?.rows).toEqual(shape.rows);
@@ -126,7 +157,12 @@ describe("writing a new billing table", () => {
 
   it("writes the provenance above the table", async () => {
     const shape = shapeOf(3);
-    const report = await writeBillingTable(excel.context, shape, { kind: "new-sheet" }, { ...quiet, title: "Weekly SMS" });
+    const report = await writeBillingTable(
+      excel.context,
+      shape,
+      { kind: "new-sheet" },
+      { ...quiet, title: "Weekly SMS" }
+    );
     expect(excel.inspect.values(report.sheetName, "A1:B8")).toEqual([
       ["Billing usage — Weekly SMS", ""],
       ["Requested period", "2026-02-01 to 2026-03-31"],
@@ -148,7 +184,11 @@ describe("writing a new billing table", () => {
     expect(table?.rows).toEqual([headersOf(shape).map(() => "")]);
     expect(excel.inspect.values(report.sheetName, "A8:B8")).toEqual([["Rows", EMPTY_RESULT_NOTE]]);
     expect(excel.inspect.conditionalFormats(report.sheetName)).toEqual([]);
-    expect(excel.syncs.flatMap((s) => s.operations).filter((op) => op.kind === "numberFormat" && op.address?.includes(`${FIRST_DATA_ROW}:`))).toEqual([]);
+    expect(
+      excel.syncs
+        .flatMap((s) => s.operations)
+        .filter((op) => op.kind === "numberFormat" && op.address?.includes(`${FIRST_DATA_ROW}:`))
+    ).toEqual([]);
     expect(report.syncs).toBe(2);
   });
 
@@ -156,7 +196,7 @@ describe("writing a new billing table", () => {
     const shape = shapeOf(2);
     const huge: TableShape = { ...shape, rows: new Array(MAX_TABLE_DATA_ROWS + 1) };
     await expect(writeBillingTable(excel.context, huge, { kind: "new-sheet" }, quiet)).rejects.toThrow(
-      /1,048,567 rows, more than the 1,048,566 an Excel sheet can hold.*Nothing was written/,
+      /1,048,567 rows, more than the 1,048,566 an Excel sheet can hold.*Nothing was written/
     );
     expect(excel.syncs).toEqual([]);
     expect(excel.inspect.sheetNames()).toEqual(["Sheet1"]);
@@ -182,8 +222,16 @@ describe("writing a new billing table", () => {
       const nextRow = next && next.count > 0 ? shape.rows[next.start] : undefined;
       if (nextRow) expect(block.bytes + rowBytes(nextRow)).toBeGreaterThan(64 * 1024);
     });
-    const valueWrites = excel.syncs.slice(1).map((sync) => sync.operations.filter((op) => op.kind === "values" && op.columns === shape.columns.length && (op.rows ?? 0) > 1));
-    expect(valueWrites.map((writes) => writes.reduce((n, op) => n + (op.rows ?? 0), 0))).toEqual(plan.map((b) => b.count));
+    const valueWrites = excel.syncs
+      .slice(1)
+      .map((sync) =>
+        sync.operations.filter(
+          (op) => op.kind === "values" && op.columns === shape.columns.length && (op.rows ?? 0) > 1
+        )
+      );
+    expect(valueWrites.map((writes) => writes.reduce((n, op) => n + (op.rows ?? 0), 0))).toEqual(
+      plan.map((b) => b.count)
+    );
     expect(excel.syncs.flatMap((s) => s.operations).some((op) => op.kind === "table.rows.add")).toBe(false);
     expect(excel.inspect.table(report.tableName)?.rows).toEqual(shape.rows);
   });
@@ -191,7 +239,12 @@ describe("writing a new billing table", () => {
   it("halves a block Excel refuses as too large and retries until it fits", async () => {
     const shape = shapeOf(1500);
     excel.payloadLimitBytes = 40 * 1024;
-    const report = await writeBillingTable(excel.context, shape, { kind: "new-sheet" }, { ...quiet, payloadBudgetBytes: 150 * 1024 });
+    const report = await writeBillingTable(
+      excel.context,
+      shape,
+      { kind: "new-sheet" },
+      { ...quiet, payloadBudgetBytes: 150 * 1024 }
+    );
     expect(report.retries).toBeGreaterThan(0);
     const refused = excel.syncs.filter((s) => s.error === "RequestPayloadSizeLimitExceeded");
     expect(refused).toHaveLength(report.retries);
@@ -203,7 +256,9 @@ describe("writing a new billing table", () => {
   it("retries a refused first request (setup included) without creating the sheet twice", async () => {
     const shape = shapeOf(50);
     excel.failNextSync("GeneralException"); // the names read fails...
-    await expect(writeBillingTable(excel.context, shape, { kind: "new-sheet" }, quiet)).rejects.toBeInstanceOf(BillingTableError);
+    await expect(writeBillingTable(excel.context, shape, { kind: "new-sheet" }, quiet)).rejects.toBeInstanceOf(
+      BillingTableError
+    );
     const ctx = excel.newContext();
     const names = ctx.workbook.worksheets;
     names.load("items/name");
@@ -229,9 +284,12 @@ describe("writing a new billing table", () => {
       return originalSync();
     }) as typeof context.sync;
     await expect(writeBillingTable(context, shape, { kind: "new-sheet" }, options)).rejects.toThrow(
-      /Excel could not finish writing the table Billing_Day_Country_Network_Sender_1: Excel hit an internal error\./,
+      /Excel could not finish writing the table Billing_Day_Country_Network_Sender_1: Excel hit an internal error\./
     );
-    expect(options.log).toHaveBeenCalledWith(expect.stringContaining("Excel error"), expect.objectContaining({ code: "GeneralException", debugInfo: expect.anything() }));
+    expect(options.log).toHaveBeenCalledWith(
+      expect.stringContaining("Excel error"),
+      expect.objectContaining({ code: "GeneralException", debugInfo: expect.anything() })
+    );
     expect(excel.inspect.sheetNames()).toEqual(["Sheet1"]);
   });
 });
@@ -246,8 +304,12 @@ describe("refreshing a billing table in place", () => {
     const column = table.columns.add(undefined, undefined, "With VAT");
     column.getDataBodyRange().formulas = [["=[@Total]*1.2"]];
     const summary = ctx.workbook.worksheets.add("Summary");
-    summary.getRange("A1:B1").formulas = [[`=SUM(${report.tableName}[Total])`, `=COUNTA(${report.tableName}[Period status])`]];
-    ctx.workbook.worksheets.getItem(report.sheetName).getRange(`A${HEADER_ROW + rows + 3}`).values = [["Checked by Ana"]];
+    summary.getRange("A1:B1").formulas = [
+      [`=SUM(${report.tableName}[Total])`, `=COUNTA(${report.tableName}[Period status])`],
+    ];
+    ctx.workbook.worksheets.getItem(report.sheetName).getRange(`A${HEADER_ROW + rows + 3}`).values = [
+      ["Checked by Ana"],
+    ];
     await ctx.sync();
     return { excel, tableName: report.tableName, sheetName: report.sheetName };
   }
@@ -267,14 +329,25 @@ describe("refreshing a billing table in place", () => {
     expect(table?.dataRowCount).toBe(after);
     expect(table?.rows.map((row) => row.slice(0, -1))).toEqual(shape.rows);
     expect(table?.calculatedColumns).toEqual({ "With VAT": "=[@Total]*1.2" });
-    expect(table?.address).toBe(`${quoteSheet(sheetName)}!A${HEADER_ROW}:${columnLetters(shape.columns.length)}${HEADER_ROW + after}`);
-    expect(excel.inspect.formulas("Summary", "A1:B1")).toEqual([[`=SUM(${tableName}[Total])`, `=COUNTA(${tableName}[Period status])`]]);
+    expect(table?.address).toBe(
+      `${quoteSheet(sheetName)}!A${HEADER_ROW}:${columnLetters(shape.columns.length)}${HEADER_ROW + after}`
+    );
+    expect(excel.inspect.formulas("Summary", "A1:B1")).toEqual([
+      [`=SUM(${tableName}[Total])`, `=COUNTA(${tableName}[Period status])`],
+    ]);
     expect(excel.inspect.brokenFormulas()).toEqual({});
     expect(excel.inspect.values(sheetName, `A${HEADER_ROW + after + 3}`)).toEqual([["Checked by Ana"]]);
     expect(excel.inspect.values(sheetName, "B5")).toEqual([["req-refresh"]]);
     const marks = excel.inspect.conditionalFormats(sheetName);
-    expect(marks.map((m) => m.address)).toEqual([`${quoteSheet(sheetName)}!A${FIRST_DATA_ROW}:${lastColumn(shape)}${HEADER_ROW + after}`]);
-    expect(excel.syncs.slice(-report.syncs).flatMap((s) => s.operations).some((op) => op.kind === "tables.add" || op.kind === "table.delete")).toBe(false);
+    expect(marks.map((m) => m.address)).toEqual([
+      `${quoteSheet(sheetName)}!A${FIRST_DATA_ROW}:${lastColumn(shape)}${HEADER_ROW + after}`,
+    ]);
+    expect(
+      excel.syncs
+        .slice(-report.syncs)
+        .flatMap((s) => s.operations)
+        .some((op) => op.kind === "tables.add" || op.kind === "table.delete")
+    ).toBe(false);
   });
 
   it("writes only our columns when the user put a column between them", async () => {
@@ -300,7 +373,9 @@ describe("refreshing a billing table in place", () => {
     const table = excel.inspect.table(tableName);
     expect(table?.dataRowCount).toBe(1);
     expect(table?.rows[0]?.slice(0, -1)).toEqual(headersOf(shape).map(() => ""));
-    expect(excel.inspect.formulas(sheetName, `${columnLetters(shape.columns.length)}${FIRST_DATA_ROW}`)).toEqual([["=[@Total]*1.2"]]);
+    expect(excel.inspect.formulas(sheetName, `${columnLetters(shape.columns.length)}${FIRST_DATA_ROW}`)).toEqual([
+      ["=[@Total]*1.2"],
+    ]);
     expect(excel.inspect.values(sheetName, "B8")).toEqual([[EMPTY_RESULT_NOTE]]);
     expect(excel.inspect.conditionalFormats(sheetName)).toEqual([]);
   });
@@ -308,7 +383,10 @@ describe("refreshing a billing table in place", () => {
   it("reads only what it loaded (the strict double throws on anything else) and syncs once to read", async () => {
     const { excel, tableName } = await builtOn(10);
     const before = excel.syncs.length;
-    const report = await replaceTableRowsInPlace(excel.newContext(), tableName, shapeOf(10), { ...quiet, payloadBudgetBytes: 16 * 1024 });
+    const report = await replaceTableRowsInPlace(excel.newContext(), tableName, shapeOf(10), {
+      ...quiet,
+      payloadBudgetBytes: 16 * 1024,
+    });
     const syncs = excel.syncs.slice(before);
     expect(report.syncs).toBe(syncs.length);
     expect(writesIn(syncs[0])).toEqual([]);
@@ -322,11 +400,11 @@ describe("refreshing a billing table in place", () => {
     await ctx.sync();
     const before = excel.syncs.length;
     await expect(replaceTableRowsInPlace(excel.newContext(), tableName, shapeOf(5), quiet)).rejects.toThrow(
-      `The table "${tableName}" has no column "Quantity" any more`,
+      `The table "${tableName}" has no column "Quantity" any more`
     );
     expect(excel.syncs.slice(before).flatMap((s) => writesIn(s))).toEqual([]);
     await expect(replaceTableRowsInPlace(excel.newContext(), "Billing_Gone_1", shapeOf(5), quiet)).rejects.toThrow(
-      'There is no table named "Billing_Gone_1" in this workbook any more',
+      'There is no table named "Billing_Gone_1" in this workbook any more'
     );
   });
 
@@ -334,7 +412,9 @@ describe("refreshing a billing table in place", () => {
     const { excel, tableName } = await builtOn(5);
     const huge: TableShape = { ...shapeOf(1), rows: new Array(MAX_TABLE_DATA_ROWS + 1) };
     const before = excel.syncs.length;
-    await expect(replaceTableRowsInPlace(excel.newContext(), tableName, huge, quiet)).rejects.toThrow(/Nothing was written/);
+    await expect(replaceTableRowsInPlace(excel.newContext(), tableName, huge, quiet)).rejects.toThrow(
+      /Nothing was written/
+    );
     expect(excel.syncs.slice(before).flatMap((s) => writesIn(s))).toEqual([]);
   });
 
@@ -346,7 +426,10 @@ describe("refreshing a billing table in place", () => {
     await ctx.sync();
     const report = await replaceTableRowsInPlace(excel.newContext(), tableName, shapeOf(6), quiet);
     expect(report.provenanceWritten).toBe(false);
-    expect(excel.inspect.values(sheetName, "A2:B3")).toEqual([["My own notes", ""], ["", ""]]);
+    expect(excel.inspect.values(sheetName, "A2:B3")).toEqual([
+      ["My own notes", ""],
+      ["", ""],
+    ]);
     expect(PROVENANCE_LABELS[0]).toBe("Requested period");
   });
 

@@ -37,7 +37,13 @@ const definition: QueryDefinition = {
 async function withTable(excel: ExcelDouble): Promise<BillingTableRecord> {
   const shape = shapeResult(fixtureInput({ rows: 8 }));
   const written = await writeBillingTable(excel.newContext(), shape, { kind: "new-sheet" }, { log: () => undefined });
-  return tableRecordFor(written, definition, shape.columns.map((c) => c.header), shape.provenance, NOW);
+  return tableRecordFor(
+    written,
+    definition,
+    shape.columns.map((c) => c.header),
+    shape.provenance,
+    NOW
+  );
 }
 
 function ourParts(excel: ExcelDouble): { xml: string }[] {
@@ -64,11 +70,22 @@ describe("workbook store", () => {
 
   it("never writes the API key, even when one is smuggled onto the objects it saves", async () => {
     const record = await withTable(excel);
-    const smuggled = { ...record, apiKey: API_KEY, definition: { ...definition, apiKey: API_KEY } } as unknown as BillingTableRecord;
+    const smuggled = {
+      ...record,
+      apiKey: API_KEY,
+      definition: { ...definition, apiKey: API_KEY },
+    } as unknown as BillingTableRecord;
     await saveTableRecord(excel.newContext(), smuggled);
-    const pending = { queryId: "q-1", destination: { kind: "new-sheet" }, submittedAt: NOW.toISOString(), apiKey: API_KEY } as unknown as PendingQuery;
+    const pending = {
+      queryId: "q-1",
+      destination: { kind: "new-sheet" },
+      submittedAt: NOW.toISOString(),
+      apiKey: API_KEY,
+    } as unknown as PendingQuery;
     await addPendingQuery(excel.newContext(), pending);
-    const xml = ourParts(excel).map((p) => p.xml).join("\n");
+    const xml = ourParts(excel)
+      .map((p) => p.xml)
+      .join("\n");
     expect(xml).toContain("q-1");
     expect(xml).not.toContain(API_KEY);
     expect(xml).not.toContain("7f1c2e9a4b8d");
@@ -77,8 +94,13 @@ describe("workbook store", () => {
 
   it("refuses to save a record with a wrong field, in plain words", async () => {
     const record = await withTable(excel);
-    const wrong = { ...record, definition: { ...definition, filters: { countryCodes: ["Germany"] } } } as unknown as BillingTableRecord;
-    await expect(saveTableRecord(excel.newContext(), wrong)).rejects.toThrow(/Cannot save the record of table .*: definition\.filters\.countryCodes\.0/);
+    const wrong = {
+      ...record,
+      definition: { ...definition, filters: { countryCodes: ["Germany"] } },
+    } as unknown as BillingTableRecord;
+    await expect(saveTableRecord(excel.newContext(), wrong)).rejects.toThrow(
+      /Cannot save the record of table .*: definition\.filters\.countryCodes\.0/
+    );
     expect(ourParts(excel)).toHaveLength(0);
   });
 
@@ -101,12 +123,24 @@ describe("workbook store", () => {
   it("keeps every record when saves run at the same time (Refresh all)", async () => {
     const records = await Promise.all([1, 2, 3, 4].map(() => withTable(excel)));
     await Promise.all(records.map((record) => saveTableRecord(excel.newContext(), record)));
-    expect((await loadWorkbookState(excel.newContext())).tables.map((t) => t.tableName).sort()).toEqual(records.map((r) => r.tableName).sort());
+    expect((await loadWorkbookState(excel.newContext())).tables.map((t) => t.tableName).sort()).toEqual(
+      records.map((r) => r.tableName).sort()
+    );
   });
 
   it("adds, lists and removes pending queries", async () => {
-    const a: PendingQuery = { queryId: "q-a", label: "March", destination: { kind: "new-sheet" }, definition, submittedAt: NOW.toISOString() };
-    const b: PendingQuery = { queryId: "q-b", destination: { kind: "replace", tableName: "Billing_Day_1" }, submittedAt: NOW.toISOString() };
+    const a: PendingQuery = {
+      queryId: "q-a",
+      label: "March",
+      destination: { kind: "new-sheet" },
+      definition,
+      submittedAt: NOW.toISOString(),
+    };
+    const b: PendingQuery = {
+      queryId: "q-b",
+      destination: { kind: "replace", tableName: "Billing_Day_1" },
+      submittedAt: NOW.toISOString(),
+    };
     await addPendingQuery(excel.newContext(), a);
     await addPendingQuery(excel.newContext(), b);
     await addPendingQuery(excel.newContext(), { ...a, label: "March (again)" });
@@ -116,7 +150,11 @@ describe("workbook store", () => {
   });
 
   it.each([
-    ["not JSON", `<billingUsage xmlns="${WORKBOOK_STATE_NAMESPACE}"><state>{oops</state></billingUsage>`, /not valid JSON/],
+    [
+      "not JSON",
+      `<billingUsage xmlns="${WORKBOOK_STATE_NAMESPACE}"><state>{oops</state></billingUsage>`,
+      /not valid JSON/,
+    ],
     ["no state element", `<billingUsage xmlns="${WORKBOOK_STATE_NAMESPACE}"/>`, /no <state> element/],
     [
       "a wrong field",
@@ -139,7 +177,11 @@ describe("workbook store", () => {
     ctx.workbook.customXmlParts.add(empty);
     ctx.workbook.customXmlParts.add(empty);
     await ctx.sync();
-    await addPendingQuery(excel.newContext(), { queryId: "q-1", destination: { kind: "new-sheet" }, submittedAt: NOW.toISOString() });
+    await addPendingQuery(excel.newContext(), {
+      queryId: "q-1",
+      destination: { kind: "new-sheet" },
+      submittedAt: NOW.toISOString(),
+    });
     expect(ourParts(excel)).toHaveLength(1);
     expect(stateFromXml(ourParts(excel)[0]?.xml ?? "").pendingQueries.map((q) => q.queryId)).toEqual(["q-1"]);
   });

@@ -86,7 +86,7 @@ export function assertInGrid(rect: Rect): void {
     rect.col + rect.cols > MAX_COLUMNS
   ) {
     throw invalidArgument(
-      `The argument is invalid or missing or has an incorrect format: range (row ${rect.row}, column ${rect.col}, ${rect.rows}×${rect.cols}) is outside the sheet.`,
+      `The argument is invalid or missing or has an incorrect format: range (row ${rect.row}, column ${rect.col}, ${rect.rows}×${rect.cols}) is outside the sheet.`
     );
   }
 }

@@ -31,14 +31,14 @@ export function propertyNotLoaded(property: string, entity: string): OfficeError
     "PropertyNotLoaded",
     `The property '${property}' is not available. Before reading the property's value, call the load method on the ` +
       `containing object and call "context.sync()" on the associated request context.`,
-    `${entity}.${property}`,
+    `${entity}.${property}`
   );
 }
 
 export function valueNotLoaded(): OfficeErrorDouble {
   return officeError(
     "ValueNotLoaded",
-    `The value of the result object has not been loaded yet. Before reading the value property, call "context.sync()" on the associated request context.`,
+    `The value of the result object has not been loaded yet. Before reading the value property, call "context.sync()" on the associated request context.`
   );
 }
 

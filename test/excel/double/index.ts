@@ -89,13 +89,25 @@ export interface ExcelInspector {
   values(sheet: string, address: string): CellValue[][];
   formulas(sheet: string, address: string): CellValue[][];
   numberFormats(sheet: string, address: string): string[][];
-  style(sheet: string, address: string): { bold: boolean; italic: boolean; fontColor: string; fillColor: string | null };
+  style(
+    sheet: string,
+    address: string
+  ): { bold: boolean; italic: boolean; fontColor: string; fillColor: string | null };
   usedAddress(sheet: string): string | undefined;
   tableNames(): string[];
   table(name: string): TableSnapshot | undefined;
   conditionalFormats(sheet: string): ConditionalFormatSnapshot[];
   customXmlParts(): { id: string; namespaceUri: string; xml: string }[];
-  pivotTables(): { name: string; sheet: string; source: string; refreshCount: number; rows: string[]; columns: string[]; data: string[]; filters: string[] }[];
+  pivotTables(): {
+    name: string;
+    sheet: string;
+    source: string;
+    refreshCount: number;
+    rows: string[];
+    columns: string[];
+    data: string[];
+    filters: string[];
+  }[];
   /** Formulas (sheet!cell → text) holding #REF!: references broken by deleting a table or sheet. */
   brokenFormulas(): Record<string, string>;
   /** Set-up helpers for tests: write cells (Excel's conversion applies) or add a sheet without a sync. */
@@ -125,7 +137,8 @@ export function createExcelDouble(options: ExcelDoubleOptions = {}): ExcelDouble
     const body = { row: table.rect.row + 1, col: table.rect.col, rows: table.rect.rows - 1, cols: table.rect.cols };
     const headers = state.tableHeaders(table);
     const calculated: Record<string, string> = {};
-    for (const [offset, formula] of state.calculatedColumns(table)) calculated[headers[offset] ?? String(offset)] = formula;
+    for (const [offset, formula] of state.calculatedColumns(table))
+      calculated[headers[offset] ?? String(offset)] = formula;
     return {
       name: table.name,
       sheet: owner.name,
@@ -208,7 +221,8 @@ export function createExcelDouble(options: ExcelDoubleOptions = {}): ExcelDouble
       for (const s of state.sheets) {
         for (const [row, cells] of s.rows) {
           cells.forEach((cell, col) => {
-            if (cell?.formula?.includes("#REF!")) broken[formatAddress(s.name, { row, col, rows: 1, cols: 1 })] = cell.formula;
+            if (cell?.formula?.includes("#REF!"))
+              broken[formatAddress(s.name, { row, col, rows: 1, cols: 1 })] = cell.formula;
           });
         }
       }

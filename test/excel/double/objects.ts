@@ -133,7 +133,7 @@ export class RequestContextDouble {
       record.error = "RequestPayloadSizeLimitExceeded";
       throw officeError(
         "RequestPayloadSizeLimitExceeded",
-        `The request payload size has exceeded the limit (${record.payloadBytes} bytes queued, limit ${this.runtime.payloadLimitBytes}).`,
+        `The request payload size has exceeded the limit (${record.payloadBytes} bytes queued, limit ${this.runtime.payloadLimitBytes}).`
       );
     }
     for (const op of batch) {
@@ -158,7 +158,12 @@ type LoadSpec = string | string[] | { select?: string; expand?: string } | undef
 
 function loadNames(spec: LoadSpec): string[] | undefined {
   if (spec === undefined) return undefined;
-  const text = typeof spec === "string" ? spec : Array.isArray(spec) ? spec.join(",") : [spec.select, spec.expand].filter(Boolean).join(",");
+  const text =
+    typeof spec === "string"
+      ? spec
+      : Array.isArray(spec)
+        ? spec.join(",")
+        : [spec.select, spec.expand].filter(Boolean).join(",");
   const names = text
     .split(",")
     .map((n) => n.trim())
@@ -193,7 +198,7 @@ export abstract class ClientObjectDouble<T> {
     readonly context: RequestContextDouble,
     readonly path: string,
     private readonly locate: () => T | undefined,
-    private readonly orNull = false,
+    private readonly orNull = false
   ) {
     if (orNull) {
       context.enqueue("resolve", path, undefined, () => {
@@ -208,6 +213,14 @@ export abstract class ClientObjectDouble<T> {
     return this.nullKnown;
   }
 
+  private readonly navigation = new Map<string, unknown>();
+
+  /** Navigation properties return the same proxy every time, as in Office.js (so loads on it stick). */
+  protected cached<V>(key: string, create: () => V): V {
+    if (!this.navigation.has(key)) this.navigation.set(key, create());
+    return this.navigation.get(key) as V;
+  }
+
   /** The workbook object behind this proxy, resolved once (at its first use in a sync). */
   resolve(): T {
     const target = this.tryResolve();
@@ -216,7 +229,7 @@ export abstract class ClientObjectDouble<T> {
         this.orNull ? "InvalidOperation" : "ItemNotFound",
         this.orNull
           ? `The requested operation is not allowed on a null object (${this.path}).`
-          : `The requested resource doesn't exist (${this.path}).`,
+          : `The requested resource doesn't exist (${this.path}).`
       );
     }
     return target;
@@ -243,7 +256,8 @@ export abstract class ClientObjectDouble<T> {
         child.loadNow(rest.length > 0 ? [rest.join("/")] : child.defaultNames());
         continue;
       }
-      if (rest.length > 0) throw invalidArgument(`The property '${head}' is not a navigation property of ${this.entity}.`);
+      if (rest.length > 0)
+        throw invalidArgument(`The property '${head}' is not a navigation property of ${this.entity}.`);
       this.loaded.set(name, target === null ? null : this.read(name, target));
     }
   }
@@ -270,7 +284,12 @@ export abstract class ClientObjectDouble<T> {
   }
 
   /** Sets a property: readable locally at once (as Office.js keeps the value set), applied at sync. */
-  protected setProperty(name: string, value: unknown, apply: (target: T, record: OperationRecord) => void, kind = name): void {
+  protected setProperty(
+    name: string,
+    value: unknown,
+    apply: (target: T, record: OperationRecord) => void,
+    kind = name
+  ): void {
     this.loaded.set(name, value);
     this.context.enqueue(kind, `${this.path}.${name}`, value, (record) => apply(this.resolve(), record));
   }
@@ -291,7 +310,10 @@ export abstract class ClientObjectDouble<T> {
 }
 
 /** A collection: `items` after `load`, item properties loaded with "items/name" or just "name". */
-export abstract class CollectionDouble<TItem, TProxy extends { loadNow(names: readonly string[]): void; defaultNames(): string[] }> extends ClientObjectDouble<TItem[]> {
+export abstract class CollectionDouble<
+  TItem,
+  TProxy extends { loadNow(names: readonly string[]): void; defaultNames(): string[] },
+> extends ClientObjectDouble<TItem[]> {
   protected readonly scalarProperties: readonly string[] = ["items"];
   protected readonly collectionProperties: readonly string[] = [];
   private loadedItems: TProxy[] | undefined;
@@ -362,8 +384,18 @@ export class WorkbookDouble {
     this.names = new NamedItemCollectionDouble(context, "names", () => context.state.names);
     this.worksheets = new WorksheetCollectionDouble(context, "worksheets", () => context.state.sheets);
     this.tables = new TableCollectionDouble(context, "tables", () => context.state.tables, undefined);
-    this.customXmlParts = new CustomXmlPartCollectionDouble(context, "customXmlParts", () => context.state.customXmlParts, undefined);
-    this.pivotTables = new PivotTableCollectionDouble(context, "pivotTables", () => context.state.pivotTables, undefined);
+    this.customXmlParts = new CustomXmlPartCollectionDouble(
+      context,
+      "customXmlParts",
+      () => context.state.customXmlParts,
+      undefined
+    );
+    this.pivotTables = new PivotTableCollectionDouble(
+      context,
+      "pivotTables",
+      () => context.state.pivotTables,
+      undefined
+    );
   }
 
   getSelectedRange(): RangeDouble {
@@ -409,12 +441,17 @@ export class WorksheetCollectionDouble extends CollectionDouble<SheetState, Work
   }
 
   getItemOrNullObject(key: string): WorksheetDouble {
-    return new WorksheetDouble(this.context, `worksheets.getItemOrNullObject(${JSON.stringify(key)})`, () => this.find(key), true);
+    return new WorksheetDouble(
+      this.context,
+      `worksheets.getItemOrNullObject(${JSON.stringify(key)})`,
+      () => this.find(key),
+      true
+    );
   }
 
   getActiveWorksheet(): WorksheetDouble {
     return new WorksheetDouble(this.context, "worksheets.getActiveWorksheet()", () =>
-      this.context.state.sheetById(this.context.state.activeSheetId),
+      this.context.state.sheetById(this.context.state.activeSheetId)
     );
   }
 
@@ -463,26 +500,34 @@ export class WorksheetDouble extends ClientObjectDouble<SheetState> {
   }
 
   get tables(): TableCollectionDouble {
-    return new TableCollectionDouble(
-      this.context,
-      `${this.path}.tables`,
-      () => {
-        const sheet = this.resolve();
-        return this.context.state.tables.filter((t) => t.sheetId === sheet.id);
-      },
-      this,
+    return this.cached(
+      "tables",
+      () =>
+        new TableCollectionDouble(
+          this.context,
+          `${this.path}.tables`,
+          () => {
+            const sheet = this.resolve();
+            return this.context.state.tables.filter((t) => t.sheetId === sheet.id);
+          },
+          this
+        )
     );
   }
 
   get pivotTables(): PivotTableCollectionDouble {
-    return new PivotTableCollectionDouble(
-      this.context,
-      `${this.path}.pivotTables`,
-      () => {
-        const sheet = this.resolve();
-        return this.context.state.pivotTables.filter((p) => p.sheetId === sheet.id);
-      },
-      this,
+    return this.cached(
+      "pivotTables",
+      () =>
+        new PivotTableCollectionDouble(
+          this.context,
+          `${this.path}.pivotTables`,
+          () => {
+            const sheet = this.resolve();
+            return this.context.state.pivotTables.filter((p) => p.sheetId === sheet.id);
+          },
+          this
+        )
     );
   }
 
@@ -506,7 +551,8 @@ export class WorksheetDouble extends ClientObjectDouble<SheetState> {
   getRange(address?: string): RangeDouble {
     return new RangeDouble(this.context, `${this.path}.getRange(${JSON.stringify(address ?? "")})`, () => {
       const sheet = this.resolve();
-      if (address === undefined || address === "") return { sheet, rect: { row: 0, col: 0, rows: MAX_ROWS, cols: 16_384 } };
+      if (address === undefined || address === "")
+        return { sheet, rect: { row: 0, col: 0, rows: MAX_ROWS, cols: 16_384 } };
       const parsed = parseA1(address);
       if (parsed.sheet !== undefined && parsed.sheet.toLowerCase() !== sheet.name.toLowerCase()) {
         throw invalidArgument(`The address ${address} is on another worksheet.`);
@@ -516,11 +562,15 @@ export class WorksheetDouble extends ClientObjectDouble<SheetState> {
   }
 
   getRangeByIndexes(startRow: number, startColumn: number, rowCount: number, columnCount: number): RangeDouble {
-    return new RangeDouble(this.context, `${this.path}.getRangeByIndexes(${startRow},${startColumn},${rowCount},${columnCount})`, () => {
-      const rect = { row: startRow, col: startColumn, rows: rowCount, cols: columnCount };
-      assertInGrid(rect);
-      return { sheet: this.resolve(), rect };
-    });
+    return new RangeDouble(
+      this.context,
+      `${this.path}.getRangeByIndexes(${startRow},${startColumn},${rowCount},${columnCount})`,
+      () => {
+        const rect = { row: startRow, col: startColumn, rows: rowCount, cols: columnCount };
+        assertInGrid(rect);
+        return { sheet: this.resolve(), rect };
+      }
+    );
   }
 
   getCell(row: number, column: number): RangeDouble {
@@ -543,7 +593,7 @@ export class WorksheetDouble extends ClientObjectDouble<SheetState> {
         const rect = this.context.state.usedRect(sheet);
         return rect ? { sheet, rect } : undefined;
       },
-      true,
+      true
     );
   }
 }
@@ -662,7 +712,13 @@ export class RangeDouble extends ClientObjectDouble<RangeTarget> {
       case "valueTypes":
         return state.readGrid(sheet, rect, (r, c) => {
           const value = state.readValue(sheet, r, c);
-          return value === "" ? "Empty" : typeof value === "number" ? "Double" : typeof value === "boolean" ? "Boolean" : "String";
+          return value === ""
+            ? "Empty"
+            : typeof value === "number"
+              ? "Double"
+              : typeof value === "boolean"
+                ? "Boolean"
+                : "String";
         });
       default:
         return this.unknownProperty(name);
@@ -702,12 +758,14 @@ export class RangeDouble extends ClientObjectDouble<RangeTarget> {
 
   getResizedRange(deltaRows: number, deltaColumns: number): RangeDouble {
     return this.derive(`getResizedRange(${deltaRows},${deltaColumns})`, (rect) =>
-      within(rect, 0, 0, rect.rows + deltaRows, rect.cols + deltaColumns),
+      within(rect, 0, 0, rect.rows + deltaRows, rect.cols + deltaColumns)
     );
   }
 
   getOffsetRange(rowOffset: number, columnOffset: number): RangeDouble {
-    return this.derive(`getOffsetRange(${rowOffset},${columnOffset})`, (rect) => within(rect, rowOffset, columnOffset, rect.rows, rect.cols));
+    return this.derive(`getOffsetRange(${rowOffset},${columnOffset})`, (rect) =>
+      within(rect, rowOffset, columnOffset, rect.rows, rect.cols)
+    );
   }
 
   getAbsoluteResizedRange(rows: number, columns: number): RangeDouble {
@@ -715,15 +773,24 @@ export class RangeDouble extends ClientObjectDouble<RangeTarget> {
   }
 
   get worksheet(): WorksheetDouble {
-    return new WorksheetDouble(this.context, `${this.path}.worksheet`, () => this.resolve().sheet);
+    return this.cached(
+      "worksheet",
+      () => new WorksheetDouble(this.context, `${this.path}.worksheet`, () => this.resolve().sheet)
+    );
   }
 
   get format(): RangeFormatDouble {
-    return new RangeFormatDouble(this.context, `${this.path}.format`, () => this.resolve());
+    return this.cached(
+      "format",
+      () => new RangeFormatDouble(this.context, `${this.path}.format`, () => this.resolve())
+    );
   }
 
   get conditionalFormats(): ConditionalFormatCollectionDouble {
-    return new ConditionalFormatCollectionDouble(this.context, `${this.path}.conditionalFormats`, this);
+    return this.cached(
+      "conditionalFormats",
+      () => new ConditionalFormatCollectionDouble(this.context, `${this.path}.conditionalFormats`, this)
+    );
   }
 
   clear(applyTo: string = "All"): void {
@@ -744,7 +811,8 @@ export class RangeDouble extends ClientObjectDouble<RangeTarget> {
   }
 
   insert(shift: string): RangeDouble {
-    if (shift !== "Down" && shift !== "Right") throw invalidArgument(`Range.insert takes "Down" or "Right", not ${shift}.`);
+    if (shift !== "Down" && shift !== "Right")
+      throw invalidArgument(`Range.insert takes "Down" or "Right", not ${shift}.`);
     this.command("insert", shift, (target, record) => {
       record.address = formatAddress(target.sheet.name, target.rect);
       this.context.state.insertCells(target.sheet, target.rect, shift);
@@ -770,11 +838,14 @@ export class RangeDouble extends ClientObjectDouble<RangeTarget> {
           (t) =>
             t.sheetId === sheet.id &&
             (fullyContained
-              ? t.rect.row >= rect.row && t.rect.col >= rect.col && t.rect.row + t.rect.rows <= rect.row + rect.rows && t.rect.col + t.rect.cols <= rect.col + rect.cols
-              : intersects(t.rect, rect)),
+              ? t.rect.row >= rect.row &&
+                t.rect.col >= rect.col &&
+                t.rect.row + t.rect.rows <= rect.row + rect.rows &&
+                t.rect.col + t.rect.cols <= rect.col + rect.cols
+              : intersects(t.rect, rect))
         );
       },
-      undefined,
+      undefined
     );
   }
 }
@@ -794,10 +865,15 @@ abstract class StyleObjectDouble extends ClientObjectDouble<RangeTarget> {
   }
 
   protected setStyle(name: string, key: StyleKey, value: unknown): void {
-    this.setProperty(name, value, (target, record) => {
-      record.address = formatAddress(target.sheet.name, target.rect);
-      this.context.state.applyStyle(target.sheet, target.rect, { [key]: value } as StyleState);
-    }, `format.${name}`);
+    this.setProperty(
+      name,
+      value,
+      (target, record) => {
+        record.address = formatAddress(target.sheet.name, target.rect);
+        this.context.state.applyStyle(target.sheet, target.rect, { [key]: value } as StyleState);
+      },
+      `format.${name}`
+    );
   }
 }
 
@@ -806,11 +882,11 @@ export class RangeFormatDouble extends StyleObjectDouble {
   protected readonly scalarProperties = ["horizontalAlignment", "wrapText", "columnWidth"];
 
   get font(): RangeFontDouble {
-    return new RangeFontDouble(this.context, `${this.path}.font`, () => this.resolve());
+    return this.cached("font", () => new RangeFontDouble(this.context, `${this.path}.font`, () => this.resolve()));
   }
 
   get fill(): RangeFillDouble {
-    return new RangeFillDouble(this.context, `${this.path}.fill`, () => this.resolve());
+    return this.cached("fill", () => new RangeFillDouble(this.context, `${this.path}.fill`, () => this.resolve()));
   }
 
   get horizontalAlignment(): string {
@@ -911,7 +987,9 @@ export class RangeFillDouble extends StyleObjectDouble {
   }
 
   clear(): void {
-    this.command("format.fill.clear", undefined, (target) => this.context.state.applyStyle(target.sheet, target.rect, { fillColor: null }));
+    this.command("format.fill.clear", undefined, (target) =>
+      this.context.state.applyStyle(target.sheet, target.rect, { fillColor: null })
+    );
   }
 
   protected read(name: string, target: RangeTarget): unknown {
@@ -922,10 +1000,17 @@ export class RangeFillDouble extends StyleObjectDouble {
 
 // ------------------------------------------------------------------ conditional formats
 
-export class ConditionalFormatCollectionDouble extends CollectionDouble<ConditionalFormatState, ConditionalFormatDouble> {
+export class ConditionalFormatCollectionDouble extends CollectionDouble<
+  ConditionalFormatState,
+  ConditionalFormatDouble
+> {
   protected readonly entity = "ConditionalFormatCollection";
 
-  constructor(context: RequestContextDouble, path: string, private readonly range: RangeDouble) {
+  constructor(
+    context: RequestContextDouble,
+    path: string,
+    private readonly range: RangeDouble
+  ) {
     super(context, path, () => {
       const { sheet, rect } = range.resolve();
       return sheet.conditionalFormats.filter((cf) => intersects(cf.rect, rect));
@@ -1085,7 +1170,7 @@ export class TableCollectionDouble extends CollectionDouble<TableState, TableDou
     context: RequestContextDouble,
     path: string,
     locate: () => TableState[] | undefined,
-    private readonly sheet: WorksheetDouble | undefined,
+    private readonly sheet: WorksheetDouble | undefined
   ) {
     super(context, path, locate);
   }
@@ -1101,28 +1186,33 @@ export class TableCollectionDouble extends CollectionDouble<TableState, TableDou
   add(address: string | RangeDouble, hasHeaders: boolean): TableDouble {
     let created: TableState | undefined;
     const label = typeof address === "string" ? address : address.path;
-    this.context.enqueue("tables.add", `${this.path}.add(${JSON.stringify(label)})`, { address: label, hasHeaders }, (record) => {
-      const state = this.context.state;
-      let sheet: SheetState;
-      let rect: Rect;
-      if (typeof address === "string") {
-        const parsed = parseA1(address);
-        if (parsed.sheet !== undefined) {
-          const named = state.sheetByName(parsed.sheet);
-          if (!named) throw officeError("ItemNotFound", `The worksheet ${parsed.sheet} doesn't exist.`);
-          sheet = named;
-        } else if (this.sheet) {
-          sheet = this.sheet.resolve();
+    this.context.enqueue(
+      "tables.add",
+      `${this.path}.add(${JSON.stringify(label)})`,
+      { address: label, hasHeaders },
+      (record) => {
+        const state = this.context.state;
+        let sheet: SheetState;
+        let rect: Rect;
+        if (typeof address === "string") {
+          const parsed = parseA1(address);
+          if (parsed.sheet !== undefined) {
+            const named = state.sheetByName(parsed.sheet);
+            if (!named) throw officeError("ItemNotFound", `The worksheet ${parsed.sheet} doesn't exist.`);
+            sheet = named;
+          } else if (this.sheet) {
+            sheet = this.sheet.resolve();
+          } else {
+            throw invalidArgument("A workbook-level tables.add needs a sheet-qualified address or a Range.");
+          }
+          rect = parsed.rect;
         } else {
-          throw invalidArgument("A workbook-level tables.add needs a sheet-qualified address or a Range.");
+          ({ sheet, rect } = address.resolve());
         }
-        rect = parsed.rect;
-      } else {
-        ({ sheet, rect } = address.resolve());
+        record.address = formatAddress(sheet.name, rect);
+        created = state.addTable(sheet, rect, hasHeaders);
       }
-      record.address = formatAddress(sheet.name, rect);
-      created = state.addTable(sheet, rect, hasHeaders);
-    });
+    );
     return new TableDouble(this.context, `${this.path}.add(${JSON.stringify(label)})`, () => created);
   }
 
@@ -1137,7 +1227,12 @@ export class TableCollectionDouble extends CollectionDouble<TableState, TableDou
   }
 
   getItemOrNullObject(key: string): TableDouble {
-    return new TableDouble(this.context, `${this.path}.getItemOrNullObject(${JSON.stringify(key)})`, () => this.find(key), true);
+    return new TableDouble(
+      this.context,
+      `${this.path}.getItemOrNullObject(${JSON.stringify(key)})`,
+      () => this.find(key),
+      true
+    );
   }
 
   getItemAt(index: number): TableDouble {
@@ -1170,17 +1265,27 @@ export class TableDouble extends ClientObjectDouble<TableState> {
     return this.get("style");
   }
   set style(value: string) {
-    this.setProperty("style", value, (table) => {
-      table.style = value;
-    }, "table.style");
+    this.setProperty(
+      "style",
+      value,
+      (table) => {
+        table.style = value;
+      },
+      "table.style"
+    );
   }
   get showBandedRows(): boolean {
     return this.get("showBandedRows");
   }
   set showBandedRows(value: boolean) {
-    this.setProperty("showBandedRows", value, (table) => {
-      table.showBandedRows = value;
-    }, "table.showBandedRows");
+    this.setProperty(
+      "showBandedRows",
+      value,
+      (table) => {
+        table.showBandedRows = value;
+      },
+      "table.showBandedRows"
+    );
   }
   get showHeaders(): boolean {
     return this.get("showHeaders");
@@ -1189,9 +1294,14 @@ export class TableDouble extends ClientObjectDouble<TableState> {
     return this.get("showTotals");
   }
   set showTotals(value: boolean) {
-    this.setProperty("showTotals", value, () => {
-      if (value) throw officeError("NotImplemented", "The Excel double has no total rows.");
-    }, "table.showTotals");
+    this.setProperty(
+      "showTotals",
+      value,
+      () => {
+        if (value) throw officeError("NotImplemented", "The Excel double has no total rows.");
+      },
+      "table.showTotals"
+    );
   }
 
   protected read(name: string, table: TableState): unknown {
@@ -1211,6 +1321,10 @@ export class TableDouble extends ClientObjectDouble<TableState> {
       default:
         return this.unknownProperty(name);
     }
+  }
+
+  protected override navigate(name: string): ClientObjectDouble<unknown> | undefined {
+    return name === "worksheet" ? (this.worksheet as ClientObjectDouble<unknown>) : undefined;
   }
 
   private range(label: string, rect: (table: TableState) => Rect): RangeDouble {
@@ -1233,15 +1347,21 @@ export class TableDouble extends ClientObjectDouble<TableState> {
   }
 
   get worksheet(): WorksheetDouble {
-    return new WorksheetDouble(this.context, `${this.path}.worksheet`, () => this.context.state.requireSheet(this.resolve().sheetId));
+    return this.cached(
+      "worksheet",
+      () =>
+        new WorksheetDouble(this.context, `${this.path}.worksheet`, () =>
+          this.context.state.requireSheet(this.resolve().sheetId)
+        )
+    );
   }
 
   get rows(): TableRowCollectionDouble {
-    return new TableRowCollectionDouble(this.context, `${this.path}.rows`, this);
+    return this.cached("rows", () => new TableRowCollectionDouble(this.context, `${this.path}.rows`, this));
   }
 
   get columns(): TableColumnCollectionDouble {
-    return new TableColumnCollectionDouble(this.context, `${this.path}.columns`, this);
+    return this.cached("columns", () => new TableColumnCollectionDouble(this.context, `${this.path}.columns`, this));
   }
 
   /** `Table.resize(newRange)` (ExcelApi 1.13): the header stays in place, the name and columns are kept. */
@@ -1280,7 +1400,9 @@ export class TableDouble extends ClientObjectDouble<TableState> {
       rect = table.rect;
       state.tables = state.tables.filter((t) => t !== table);
     });
-    return new RangeDouble(this.context, `${this.path}.convertToRange()`, () => (sheet && rect ? { sheet, rect } : undefined));
+    return new RangeDouble(this.context, `${this.path}.convertToRange()`, () =>
+      sheet && rect ? { sheet, rect } : undefined
+    );
   }
 }
 
@@ -1288,7 +1410,11 @@ export class TableRowCollectionDouble extends CollectionDouble<number, TableRowD
   protected readonly entity = "TableRowCollection";
   protected override readonly collectionProperties = ["count"];
 
-  constructor(context: RequestContextDouble, path: string, private readonly table: TableDouble) {
+  constructor(
+    context: RequestContextDouble,
+    path: string,
+    private readonly table: TableDouble
+  ) {
     super(context, path, () => {
       const t = table.resolve();
       return Array.from({ length: t.rect.rows - 1 }, (_, i) => i);
@@ -1300,11 +1426,17 @@ export class TableRowCollectionDouble extends CollectionDouble<number, TableRowD
   }
 
   protected wrap(index: number): TableRowDouble {
-    return new TableRowDouble(this.context, `${this.path}.getItemAt(${index})`, () => ({ table: this.table.resolve(), index }));
+    return new TableRowDouble(this.context, `${this.path}.getItemAt(${index})`, () => ({
+      table: this.table.resolve(),
+      index,
+    }));
   }
 
   getItemAt(index: number): TableRowDouble {
-    return new TableRowDouble(this.context, `${this.path}.getItemAt(${index})`, () => ({ table: this.table.resolve(), index }));
+    return new TableRowDouble(this.context, `${this.path}.getItemAt(${index})`, () => ({
+      table: this.table.resolve(),
+      index,
+    }));
   }
 
   /** Adds rows; the writer must not use this for bulk data (the test asserts it), but users and tests may. */
@@ -1370,7 +1502,11 @@ export class TableColumnCollectionDouble extends CollectionDouble<ColumnTarget, 
   protected readonly entity = "TableColumnCollection";
   protected override readonly collectionProperties = ["count"];
 
-  constructor(context: RequestContextDouble, path: string, private readonly table: TableDouble) {
+  constructor(
+    context: RequestContextDouble,
+    path: string,
+    private readonly table: TableDouble
+  ) {
     super(context, path, () => {
       const t = table.resolve();
       return Array.from({ length: t.rect.cols }, (_, index) => ({ table: t, index }));
@@ -1405,7 +1541,12 @@ export class TableColumnCollectionDouble extends CollectionDouble<ColumnTarget, 
   }
 
   getItemOrNullObject(key: string | number): TableColumnDouble {
-    return new TableColumnDouble(this.context, `${this.path}.getItemOrNullObject(${JSON.stringify(key)})`, () => this.find(key), true);
+    return new TableColumnDouble(
+      this.context,
+      `${this.path}.getItemOrNullObject(${JSON.stringify(key)})`,
+      () => this.find(key),
+      true
+    );
   }
 
   getItemAt(index: number): TableColumnDouble {
@@ -1442,11 +1583,22 @@ export class TableColumnDouble extends ClientObjectDouble<ColumnTarget> {
     return this.get("name");
   }
   set name(value: string) {
-    this.setProperty("name", value, ({ table, index }) => {
-      const state = this.context.state;
-      const sheet = state.requireSheet(table.sheetId);
-      state.writeCells(sheet, { row: table.rect.row, col: table.rect.col + index, rows: 1, cols: 1 }, value, false, "name");
-    }, "tableColumn.name");
+    this.setProperty(
+      "name",
+      value,
+      ({ table, index }) => {
+        const state = this.context.state;
+        const sheet = state.requireSheet(table.sheetId);
+        state.writeCells(
+          sheet,
+          { row: table.rect.row, col: table.rect.col + index, rows: 1, cols: 1 },
+          value,
+          false,
+          "name"
+        );
+      },
+      "tableColumn.name"
+    );
   }
   get index(): number {
     return this.get("index");
@@ -1496,7 +1648,11 @@ export class TableColumnDouble extends ClientObjectDouble<ColumnTarget> {
   }
 
   getDataBodyRange(): RangeDouble {
-    return this.range("getDataBodyRange()", (c) => ({ ...this.rect(c), row: c.table.rect.row + 1, rows: c.table.rect.rows - 1 }));
+    return this.range("getDataBodyRange()", (c) => ({
+      ...this.rect(c),
+      row: c.table.rect.row + 1,
+      rows: c.table.rect.rows - 1,
+    }));
   }
 
   delete(): void {
@@ -1520,7 +1676,7 @@ export class CustomXmlPartCollectionDouble extends CollectionDouble<CustomXmlPar
     context: RequestContextDouble,
     path: string,
     locate: () => CustomXmlPartState[] | undefined,
-    private readonly namespaceUri: string | undefined,
+    private readonly namespaceUri: string | undefined
   ) {
     super(context, path, locate);
   }
@@ -1530,7 +1686,8 @@ export class CustomXmlPartCollectionDouble extends CollectionDouble<CustomXmlPar
   }
 
   add(xml: string): CustomXmlPartDouble {
-    if (this.namespaceUri !== undefined) throw officeError("InvalidOperation", "Parts are added to workbook.customXmlParts.");
+    if (this.namespaceUri !== undefined)
+      throw officeError("InvalidOperation", "Parts are added to workbook.customXmlParts.");
     let created: CustomXmlPartState | undefined;
     this.context.enqueue("customXmlParts.add", "customXmlParts.add()", xml, () => {
       created = this.context.state.addCustomXmlPart(xml);
@@ -1543,7 +1700,7 @@ export class CustomXmlPartCollectionDouble extends CollectionDouble<CustomXmlPar
       this.context,
       `customXmlParts.getByNamespace(${JSON.stringify(namespaceUri)})`,
       () => this.context.state.customXmlParts.filter((p) => p.namespaceUri === namespaceUri),
-      namespaceUri,
+      namespaceUri
     );
   }
 
@@ -1556,14 +1713,20 @@ export class CustomXmlPartCollectionDouble extends CollectionDouble<CustomXmlPar
   }
 
   getItemOrNullObject(id: string): CustomXmlPartDouble {
-    return new CustomXmlPartDouble(this.context, `${this.path}.getItemOrNullObject(${JSON.stringify(id)})`, () => this.find(id), true);
+    return new CustomXmlPartDouble(
+      this.context,
+      `${this.path}.getItemOrNullObject(${JSON.stringify(id)})`,
+      () => this.find(id),
+      true
+    );
   }
 
   /** Scoped collections: the only part, or an error when there are none or several (InvalidOperation). */
   getOnlyItem(): CustomXmlPartDouble {
     return new CustomXmlPartDouble(this.context, `${this.path}.getOnlyItem()`, () => {
       const parts = this.resolve();
-      if (parts.length !== 1) throw officeError("InvalidOperation", `Expected exactly one custom XML part, found ${parts.length}.`);
+      if (parts.length !== 1)
+        throw officeError("InvalidOperation", `Expected exactly one custom XML part, found ${parts.length}.`);
       return parts[0];
     });
   }
@@ -1574,10 +1737,11 @@ export class CustomXmlPartCollectionDouble extends CollectionDouble<CustomXmlPar
       `${this.path}.getOnlyItemOrNullObject()`,
       () => {
         const parts = this.resolve();
-        if (parts.length > 1) throw officeError("InvalidOperation", `Expected at most one custom XML part, found ${parts.length}.`);
+        if (parts.length > 1)
+          throw officeError("InvalidOperation", `Expected at most one custom XML part, found ${parts.length}.`);
         return parts[0];
       },
-      true,
+      true
     );
   }
 }
@@ -1623,7 +1787,7 @@ export class PivotTableCollectionDouble extends CollectionDouble<PivotTableState
     context: RequestContextDouble,
     path: string,
     locate: () => PivotTableState[] | undefined,
-    private readonly sheet: WorksheetDouble | undefined,
+    private readonly sheet: WorksheetDouble | undefined
   ) {
     super(context, path, locate);
   }
@@ -1636,49 +1800,54 @@ export class PivotTableCollectionDouble extends CollectionDouble<PivotTableState
   add(name: string, source: string | RangeDouble | TableDouble, destination: string | RangeDouble): PivotTableDouble {
     let created: PivotTableState | undefined;
     const label = (x: string | RangeDouble | TableDouble): string => (typeof x === "string" ? x : x.path);
-    this.context.enqueue("pivotTables.add", `${this.path}.add(${JSON.stringify(name)})`, { name, source: label(source), destination: label(destination) }, () => {
-      const state = this.context.state;
-      if (state.pivotTables.some((p) => p.name.toLowerCase() === name.toLowerCase())) {
-        throw officeError("ItemAlreadyExists", `A PivotTable named "${name}" already exists.`);
-      }
-      let pivotSource: PivotTableState["source"];
-      if (source instanceof TableDouble) {
-        pivotSource = { kind: "table", tableId: source.resolve().id };
-      } else if (source instanceof RangeDouble) {
-        const target = source.resolve();
-        pivotSource = { kind: "range", sheetId: target.sheet.id, rect: target.rect };
-      } else {
-        const table = state.tableByName(source);
-        if (table) pivotSource = { kind: "table", tableId: table.id };
-        else {
-          const parsed = parseA1(source);
-          const sheet = parsed.sheet !== undefined ? state.sheetByName(parsed.sheet) : undefined;
-          if (!sheet) throw invalidArgument(`PivotTable source ${source} is not a table or a sheet-qualified range.`);
-          pivotSource = { kind: "range", sheetId: sheet.id, rect: parsed.rect };
+    this.context.enqueue(
+      "pivotTables.add",
+      `${this.path}.add(${JSON.stringify(name)})`,
+      { name, source: label(source), destination: label(destination) },
+      () => {
+        const state = this.context.state;
+        if (state.pivotTables.some((p) => p.name.toLowerCase() === name.toLowerCase())) {
+          throw officeError("ItemAlreadyExists", `A PivotTable named "${name}" already exists.`);
         }
+        let pivotSource: PivotTableState["source"];
+        if (source instanceof TableDouble) {
+          pivotSource = { kind: "table", tableId: source.resolve().id };
+        } else if (source instanceof RangeDouble) {
+          const target = source.resolve();
+          pivotSource = { kind: "range", sheetId: target.sheet.id, rect: target.rect };
+        } else {
+          const table = state.tableByName(source);
+          if (table) pivotSource = { kind: "table", tableId: table.id };
+          else {
+            const parsed = parseA1(source);
+            const sheet = parsed.sheet !== undefined ? state.sheetByName(parsed.sheet) : undefined;
+            if (!sheet) throw invalidArgument(`PivotTable source ${source} is not a table or a sheet-qualified range.`);
+            pivotSource = { kind: "range", sheetId: sheet.id, rect: parsed.rect };
+          }
+        }
+        let destinationTarget: RangeTarget;
+        if (destination instanceof RangeDouble) destinationTarget = destination.resolve();
+        else {
+          const parsed = parseA1(destination);
+          const sheet = parsed.sheet !== undefined ? state.sheetByName(parsed.sheet) : this.sheet?.resolve();
+          if (!sheet) throw invalidArgument(`PivotTable destination ${destination} needs a worksheet.`);
+          destinationTarget = { sheet, rect: parsed.rect };
+        }
+        created = {
+          id: state.nextId("pivot"),
+          name,
+          sheetId: destinationTarget.sheet.id,
+          destination: destinationTarget.rect,
+          source: pivotSource,
+          rowHierarchies: [],
+          columnHierarchies: [],
+          dataHierarchies: [],
+          filterHierarchies: [],
+          refreshCount: 0,
+        };
+        state.pivotTables.push(created);
       }
-      let destinationTarget: RangeTarget;
-      if (destination instanceof RangeDouble) destinationTarget = destination.resolve();
-      else {
-        const parsed = parseA1(destination);
-        const sheet = parsed.sheet !== undefined ? state.sheetByName(parsed.sheet) : this.sheet?.resolve();
-        if (!sheet) throw invalidArgument(`PivotTable destination ${destination} needs a worksheet.`);
-        destinationTarget = { sheet, rect: parsed.rect };
-      }
-      created = {
-        id: state.nextId("pivot"),
-        name,
-        sheetId: destinationTarget.sheet.id,
-        destination: destinationTarget.rect,
-        source: pivotSource,
-        rowHierarchies: [],
-        columnHierarchies: [],
-        dataHierarchies: [],
-        filterHierarchies: [],
-        refreshCount: 0,
-      };
-      state.pivotTables.push(created);
-    });
+    );
     return new PivotTableDouble(this.context, `${this.path}.add(${JSON.stringify(name)})`, () => created);
   }
 
@@ -1691,7 +1860,12 @@ export class PivotTableCollectionDouble extends CollectionDouble<PivotTableState
   }
 
   getItemOrNullObject(name: string): PivotTableDouble {
-    return new PivotTableDouble(this.context, `${this.path}.getItemOrNullObject(${JSON.stringify(name)})`, () => this.find(name), true);
+    return new PivotTableDouble(
+      this.context,
+      `${this.path}.getItemOrNullObject(${JSON.stringify(name)})`,
+      () => this.find(name),
+      true
+    );
   }
 
   refreshAll(): void {
@@ -1706,7 +1880,7 @@ type HierarchyKind = "rowHierarchies" | "columnHierarchies" | "filterHierarchies
 export class PivotHierarchyDouble {
   constructor(
     readonly name: string,
-    private readonly pivot?: PivotTableDouble,
+    private readonly pivot?: PivotTableDouble
   ) {}
 
   /** `hierarchy.fields.getItem(name)`: a hierarchy has exactly one field, of the same name. */
@@ -1715,7 +1889,8 @@ export class PivotHierarchyDouble {
     if (!pivot) throw invalidArgument("This PivotHierarchy was not reached through a PivotTable.");
     return {
       getItem: (name: string) => {
-        if (name.toLowerCase() !== this.name.toLowerCase()) throw invalidArgument(`The hierarchy ${this.name} has no field ${name}.`);
+        if (name.toLowerCase() !== this.name.toLowerCase())
+          throw invalidArgument(`The hierarchy ${this.name} has no field ${name}.`);
         return new PivotFieldDouble(pivot, this.name);
       },
     };
@@ -1726,12 +1901,14 @@ export class PivotHierarchyDouble {
 export class PivotFieldDouble {
   constructor(
     private readonly pivot: PivotTableDouble,
-    readonly name: string,
+    readonly name: string
   ) {}
 
   get items(): PivotItemCollectionDouble {
-    return new PivotItemCollectionDouble(this.pivot.context, `${this.pivot.path}.hierarchies.getItem(${JSON.stringify(this.name)}).fields.getItem(${JSON.stringify(this.name)}).items`, () =>
-      this.pivot.fieldItems(this.pivot.resolve(), this.name),
+    return new PivotItemCollectionDouble(
+      this.pivot.context,
+      `${this.pivot.path}.hierarchies.getItem(${JSON.stringify(this.name)}).fields.getItem(${JSON.stringify(this.name)}).items`,
+      () => this.pivot.fieldItems(this.pivot.resolve(), this.name)
     );
   }
 
@@ -1766,7 +1943,7 @@ export class PivotItemDouble extends ClientObjectDouble<string> {
 export class DataPivotHierarchyDouble {
   constructor(
     private readonly pivot: PivotTableDouble,
-    private readonly hierarchyName: string,
+    private readonly hierarchyName: string
   ) {}
 
   set summarizeBy(value: string) {
@@ -1818,7 +1995,9 @@ export class PivotTableDouble extends ClientObjectDouble<PivotTableState> {
   }
 
   getDataSourceType(): ClientResultDouble<string> {
-    return this.result("pivotTable.getDataSourceType", (pivot) => (pivot.source.kind === "table" ? "LocalTable" : "LocalRange"));
+    return this.result("pivotTable.getDataSourceType", (pivot) =>
+      pivot.source.kind === "table" ? "LocalTable" : "LocalRange"
+    );
   }
 
   getDataSourceString(): ClientResultDouble<string> {
@@ -1831,7 +2010,13 @@ export class PivotTableDouble extends ClientObjectDouble<PivotTableState> {
   }
 
   get worksheet(): WorksheetDouble {
-    return new WorksheetDouble(this.context, `${this.path}.worksheet`, () => this.context.state.requireSheet(this.resolve().sheetId));
+    return this.cached(
+      "worksheet",
+      () =>
+        new WorksheetDouble(this.context, `${this.path}.worksheet`, () =>
+          this.context.state.requireSheet(this.resolve().sheetId)
+        )
+    );
   }
 
   /** The source's field names (the table's headers). */
@@ -1872,7 +2057,9 @@ export class PivotTableDouble extends ClientObjectDouble<PivotTableState> {
     if (pivot.source.kind === "table") {
       const table = state.tableById(pivot.source.tableId);
       sheet = table ? state.sheetById(table.sheetId) : undefined;
-      body = table ? { row: table.rect.row + 1, col: table.rect.col + offset, rows: table.rect.rows - 1, cols: 1 } : undefined;
+      body = table
+        ? { row: table.rect.row + 1, col: table.rect.col + offset, rows: table.rect.rows - 1, cols: 1 }
+        : undefined;
     } else {
       sheet = state.sheetById(pivot.source.sheetId);
       const r = pivot.source.rect;
@@ -1880,15 +2067,24 @@ export class PivotTableDouble extends ClientObjectDouble<PivotTableState> {
     }
     if (!sheet || !body) return [];
     const owner = sheet;
-    const names = state.readGrid(owner, body, (r, c) => state.readValue(owner, r, c)).map((row) => String(row[0] ?? ""));
+    const names = state
+      .readGrid(owner, body, (r, c) => state.readValue(owner, r, c))
+      .map((row) => String(row[0] ?? ""));
     return [...new Set(names.filter((n) => n !== ""))];
   }
 
   applyManualFilter(field: string, filter: { manualFilter?: { selectedItems?: unknown[] } }): void {
     this.command("pivotField.applyFilter", filter, (pivot) => {
-      const onAxis = [...pivot.rowHierarchies, ...pivot.columnHierarchies, ...pivot.filterHierarchies, ...pivot.dataHierarchies.map((d) => d.name)];
+      const onAxis = [
+        ...pivot.rowHierarchies,
+        ...pivot.columnHierarchies,
+        ...pivot.filterHierarchies,
+        ...pivot.dataHierarchies.map((d) => d.name),
+      ];
       if (!onAxis.some((h) => h.toLowerCase() === field.toLowerCase())) {
-        throw invalidArgument(`PivotFilters can only be applied to a field whose hierarchy is on an axis (${field} is not).`);
+        throw invalidArgument(
+          `PivotFilters can only be applied to a field whose hierarchy is on an axis (${field} is not).`
+        );
       }
       const selected = (filter.manualFilter?.selectedItems ?? []).map(String);
       const items = this.fieldItems(pivot, field);
@@ -1898,7 +2094,9 @@ export class PivotTableDouble extends ClientObjectDouble<PivotTableState> {
     });
   }
 
-  private hierarchyCollection(kind: HierarchyKind): { add: (hierarchy: PivotHierarchyDouble) => DataPivotHierarchyDouble } {
+  private hierarchyCollection(kind: HierarchyKind): {
+    add: (hierarchy: PivotHierarchyDouble) => DataPivotHierarchyDouble;
+  } {
     return {
       add: (hierarchy: PivotHierarchyDouble) => {
         this.command(`pivotTable.${kind}.add`, hierarchy.name, (pivot) => {
@@ -1927,7 +2125,10 @@ export class PivotTableDouble extends ClientObjectDouble<PivotTableState> {
     return this.hierarchyCollection("dataHierarchies");
   }
 
-  editData(hierarchyName: string, change: (data: { name: string; summarizeBy: string; numberFormat?: string }) => void): void {
+  editData(
+    hierarchyName: string,
+    change: (data: { name: string; summarizeBy: string; numberFormat?: string }) => void
+  ): void {
     this.command("pivotTable.dataHierarchy.edit", hierarchyName, (pivot) => {
       const data = pivot.dataHierarchies.find((d) => d.name === hierarchyName);
       if (!data) throw officeError("ItemNotFound", `No data hierarchy ${hierarchyName}.`);
@@ -1943,7 +2144,10 @@ export class PivotTableDouble extends ClientObjectDouble<PivotTableState> {
     }
     const sheet = state.sheetById(pivot.source.sheetId);
     if (!sheet) return [];
-    return state.readGrid(sheet, { ...pivot.source.rect, rows: 1 }, (r, c) => state.readValue(sheet, r, c)).flat().map(String);
+    return state
+      .readGrid(sheet, { ...pivot.source.rect, rows: 1 }, (r, c) => state.readValue(sheet, r, c))
+      .flat()
+      .map(String);
   }
 }
 
@@ -1960,27 +2164,34 @@ export class NamedItemCollectionDouble extends CollectionDouble<NamedItemState, 
   add(name: string, reference: RangeDouble | string, comment = ""): NamedItemDouble {
     let created: NamedItemState | undefined;
     const label = typeof reference === "string" ? reference : reference.path;
-    this.context.enqueue("names.add", `${this.path}.add(${JSON.stringify(name)})`, { name, reference: label, comment }, (record) => {
-      const state = this.context.state;
-      if (!/^[A-Za-z_\\][A-Za-z0-9_.]*$/.test(name) || /^[A-Za-z]{1,3}[0-9]+$/.test(name) || /^[rRcC]$/.test(name)) {
-        throw invalidArgument(`"${name}" is not a valid name (letters, digits, underscores and periods; not a cell reference).`);
+    this.context.enqueue(
+      "names.add",
+      `${this.path}.add(${JSON.stringify(name)})`,
+      { name, reference: label, comment },
+      (record) => {
+        const state = this.context.state;
+        if (!/^[A-Za-z_\\][A-Za-z0-9_.]*$/.test(name) || /^[A-Za-z]{1,3}[0-9]+$/.test(name) || /^[rRcC]$/.test(name)) {
+          throw invalidArgument(
+            `"${name}" is not a valid name (letters, digits, underscores and periods; not a cell reference).`
+          );
+        }
+        if (state.names.some((n) => n.name.toLowerCase() === name.toLowerCase()) || state.tableByName(name)) {
+          throw officeError("ItemAlreadyExists", `The name "${name}" already exists.`);
+        }
+        let target: RangeTarget;
+        if (typeof reference === "string") {
+          const parsed = parseA1(reference.replace(/^=/, ""));
+          const sheet = parsed.sheet !== undefined ? state.sheetByName(parsed.sheet) : undefined;
+          if (!sheet) throw invalidArgument(`The reference ${reference} needs a worksheet name.`);
+          target = { sheet, rect: parsed.rect };
+        } else {
+          target = reference.resolve();
+        }
+        record.address = formatAddress(target.sheet.name, target.rect);
+        created = { name, sheetId: target.sheet.id, rect: target.rect, comment };
+        state.names.push(created);
       }
-      if (state.names.some((n) => n.name.toLowerCase() === name.toLowerCase()) || state.tableByName(name)) {
-        throw officeError("ItemAlreadyExists", `The name "${name}" already exists.`);
-      }
-      let target: RangeTarget;
-      if (typeof reference === "string") {
-        const parsed = parseA1(reference.replace(/^=/, ""));
-        const sheet = parsed.sheet !== undefined ? state.sheetByName(parsed.sheet) : undefined;
-        if (!sheet) throw invalidArgument(`The reference ${reference} needs a worksheet name.`);
-        target = { sheet, rect: parsed.rect };
-      } else {
-        target = reference.resolve();
-      }
-      record.address = formatAddress(target.sheet.name, target.rect);
-      created = { name, sheetId: target.sheet.id, rect: target.rect, comment };
-      state.names.push(created);
-    });
+    );
     return new NamedItemDouble(this.context, `${this.path}.add(${JSON.stringify(name)})`, () => created);
   }
 
@@ -1993,7 +2204,12 @@ export class NamedItemCollectionDouble extends CollectionDouble<NamedItemState, 
   }
 
   getItemOrNullObject(name: string): NamedItemDouble {
-    return new NamedItemDouble(this.context, `${this.path}.getItemOrNullObject(${JSON.stringify(name)})`, () => this.find(name), true);
+    return new NamedItemDouble(
+      this.context,
+      `${this.path}.getItemOrNullObject(${JSON.stringify(name)})`,
+      () => this.find(name),
+      true
+    );
   }
 }
 

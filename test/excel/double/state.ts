@@ -300,10 +300,17 @@ export class WorkbookState {
       const t = table.rect;
       const sharesColumns = t.col < rect.col + rect.cols && rect.col < t.col + t.cols;
       const sharesRows = t.row < rect.row + rect.rows && rect.row < t.row + t.rows;
-      const shifted = shift === "Up" ? sharesColumns && t.row + t.rows > rect.row : sharesRows && t.col + t.cols > rect.col;
-      const whole = shift === "Up" ? rect.col <= t.col && rect.col + rect.cols >= t.col + t.cols : rect.row <= t.row && rect.row + rect.rows >= t.row + t.rows;
+      const shifted =
+        shift === "Up" ? sharesColumns && t.row + t.rows > rect.row : sharesRows && t.col + t.cols > rect.col;
+      const whole =
+        shift === "Up"
+          ? rect.col <= t.col && rect.col + rect.cols >= t.col + t.cols
+          : rect.row <= t.row && rect.row + rect.rows >= t.row + t.rows;
       if ((shifted && !whole) || intersects(t, rect)) {
-        throw officeError("InvalidOperation", "This operation is not allowed. The operation is attempting to shift cells in a table on your worksheet.");
+        throw officeError(
+          "InvalidOperation",
+          "This operation is not allowed. The operation is attempting to shift cells in a table on your worksheet."
+        );
       }
     }
     this.clearContents(sheet, rect);
@@ -335,13 +342,17 @@ export class WorkbookState {
       const t = table.rect;
       const sharesColumns = t.col < rect.col + rect.cols && rect.col < t.col + t.cols;
       const sharesRows = t.row < rect.row + rect.rows && rect.row < t.row + t.rows;
-      const moves = shift === "Down" ? sharesColumns && t.row + t.rows > rect.row : sharesRows && t.col + t.cols > rect.col;
+      const moves =
+        shift === "Down" ? sharesColumns && t.row + t.rows > rect.row : sharesRows && t.col + t.cols > rect.col;
       const whole =
         shift === "Down"
           ? rect.col <= t.col && rect.col + rect.cols >= t.col + t.cols && t.row >= rect.row
           : rect.row <= t.row && rect.row + rect.rows >= t.row + t.rows && t.col >= rect.col;
       if (moves && !whole) {
-        throw officeError("InvalidOperation", "This operation is not allowed. The operation is attempting to shift cells in a table on your worksheet.");
+        throw officeError(
+          "InvalidOperation",
+          "This operation is not allowed. The operation is attempting to shift cells in a table on your worksheet."
+        );
       }
     }
     if (shift === "Down") {
@@ -349,7 +360,10 @@ export class WorkbookState {
       if (last >= 0 && last + rect.rows >= MAX_ROWS) {
         const cells = sheet.rows.get(last) ?? [];
         if (cells.slice(rect.col, rect.col + rect.cols).some((c) => c !== undefined)) {
-          throw officeError("InvalidOperation", "Excel can't insert cells: that would push non-empty cells off the worksheet.");
+          throw officeError(
+            "InvalidOperation",
+            "Excel can't insert cells: that would push non-empty cells off the worksheet."
+          );
         }
       }
       const below = [...sheet.rows.keys()].filter((r) => r >= rect.row).sort((a, b) => b - a);
@@ -480,7 +494,8 @@ export class WorkbookState {
   tableHeaders(table: TableState): string[] {
     const sheet = this.requireSheet(table.sheetId);
     const headers: string[] = [];
-    for (let c = 0; c < table.rect.cols; c++) headers.push(String(this.readValue(sheet, table.rect.row, table.rect.col + c)));
+    for (let c = 0; c < table.rect.cols; c++)
+      headers.push(String(this.readValue(sheet, table.rect.row, table.rect.col + c)));
     return headers;
   }
 
@@ -515,7 +530,8 @@ export class WorkbookState {
     }
     const old = table.name;
     table.name = name;
-    if (old !== name) this.rewriteTableReferences(old, (ref) => ref.replace(new RegExp(`^${escapeRegExp(old)}`, "i"), name));
+    if (old !== name)
+      this.rewriteTableReferences(old, (ref) => ref.replace(new RegExp(`^${escapeRegExp(old)}`, "i"), name));
   }
 
   /**
@@ -526,7 +542,7 @@ export class WorkbookState {
   resizeTable(table: TableState, rect: Rect): void {
     if (rect.row !== table.rect.row || !intersects(rect, table.rect) || rect.rows < 2) {
       throw invalidArgument(
-        "The argument is invalid or missing or has an incorrect format: the headers must remain in the same row and the new range must overlap the table.",
+        "The argument is invalid or missing or has an incorrect format: the headers must remain in the same row and the new range must overlap the table."
       );
     }
     assertInGrid(rect);
@@ -555,7 +571,8 @@ export class WorkbookState {
       const first = this.cell(sheet, table.rect.row + 1, col)?.formula;
       if (first === undefined) continue;
       let same = true;
-      for (let r = 2; r < table.rect.rows && same; r++) same = this.cell(sheet, table.rect.row + r, col)?.formula === first;
+      for (let r = 2; r < table.rect.rows && same; r++)
+        same = this.cell(sheet, table.rect.row + r, col)?.formula === first;
       if (same) result.set(c, first);
     }
     return result;
@@ -566,7 +583,8 @@ export class WorkbookState {
     const sheet = this.requireSheet(table.sheetId);
     const dataRows = table.rect.rows - 1;
     const at = index === undefined || index < 0 ? dataRows : index;
-    if (at > dataRows) throw invalidArgument("The argument is invalid or missing or has an incorrect format: row index.");
+    if (at > dataRows)
+      throw invalidArgument("The argument is invalid or missing or has an incorrect format: row index.");
     const insertRow = table.rect.row + 1 + at;
     const calculated = this.calculatedColumns(table);
     const rows = [...sheet.rows.keys()].filter((r) => r >= insertRow).sort((a, b) => b - a);
@@ -579,7 +597,8 @@ export class WorkbookState {
     }
     table.rect = { ...table.rect, rows: table.rect.rows + count };
     for (const [offset, formula] of calculated) {
-      for (let r = 0; r < count; r++) this.setCell(sheet, insertRow + r, table.rect.col + offset, { value: 0, formula });
+      for (let r = 0; r < count; r++)
+        this.setCell(sheet, insertRow + r, table.rect.col + offset, { value: 0, formula });
     }
     return insertRow;
   }
@@ -613,9 +632,11 @@ export class WorkbookState {
   addTableColumn(table: TableState, index: number | undefined): number {
     const sheet = this.requireSheet(table.sheetId);
     const at = index === undefined || index < 0 ? table.rect.cols : index;
-    if (at > table.rect.cols) throw invalidArgument("The argument is invalid or missing or has an incorrect format: column index.");
+    if (at > table.rect.cols)
+      throw invalidArgument("The argument is invalid or missing or has an incorrect format: column index.");
     const col = table.rect.col + at;
-    if (col >= MAX_COLUMNS) throw officeError("InvalidOperation", "The table cannot grow past the last column of the sheet.");
+    if (col >= MAX_COLUMNS)
+      throw officeError("InvalidOperation", "The table cannot grow past the last column of the sheet.");
     for (let r = table.rect.row; r < table.rect.row + table.rect.rows; r++) {
       const cells = sheet.rows.get(r);
       if (cells && cells.length > col) cells.splice(col, 0, undefined);
@@ -683,7 +704,10 @@ export class WorkbookState {
 
   /** Applies `rewrite` to every structured reference to `tableName` in every formula of the workbook. */
   private rewriteTableReferences(tableName: string, rewrite: (reference: string) => string): void {
-    const pattern = new RegExp(`(?<![A-Za-z0-9_.\\\\])${escapeRegExp(tableName)}\\[(?:[^\\[\\]]|\\[[^\\]]*\\])*\\]`, "gi");
+    const pattern = new RegExp(
+      `(?<![A-Za-z0-9_.\\\\])${escapeRegExp(tableName)}\\[(?:[^\\[\\]]|\\[[^\\]]*\\])*\\]`,
+      "gi"
+    );
     for (const sheet of this.sheets) {
       for (const cells of sheet.rows.values()) {
         cells.forEach((cell) => {
@@ -726,14 +750,8 @@ export function validateSheetName(name: string): void {
 
 /** Excel's rules for a table name. */
 export function validateTableName(name: string): void {
-  const looksLikeCell =
-    /^[A-Za-z]{1,3}\d+$/.test(name) || /^[Rr](\d*)[Cc](\d*)$/.test(name) || /^[RrCc]$/.test(name);
-  if (
-    name.length === 0 ||
-    name.length > 255 ||
-    !/^[\p{L}_\\][\p{L}\p{N}_.\\]*$/u.test(name) ||
-    looksLikeCell
-  ) {
+  const looksLikeCell = /^[A-Za-z]{1,3}\d+$/.test(name) || /^[Rr](\d*)[Cc](\d*)$/.test(name) || /^[RrCc]$/.test(name);
+  if (name.length === 0 || name.length > 255 || !/^[\p{L}_\\][\p{L}\p{N}_.\\]*$/u.test(name) || looksLikeCell) {
     throw invalidArgument(`The argument is invalid or missing or has an incorrect format: table name "${name}".`);
   }
 }
@@ -742,13 +760,19 @@ export function validateTableName(name: string): void {
 export function namespaceOf(xml: string): string {
   const root = /^\s*(?:<\?xml[^>]*\?>\s*)?<([A-Za-z_][\w.-]*(?::[\w.-]+)?)([^>]*)>/.exec(xml);
   const tagName = root?.[1];
-  if (!root || !tagName) throw invalidArgument("The argument is invalid or missing or has an incorrect format: XML has no root element.");
+  if (!root || !tagName)
+    throw invalidArgument("The argument is invalid or missing or has an incorrect format: XML has no root element.");
   const prefix = tagName.includes(":") ? tagName.split(":")[0] : undefined;
-  const attribute = prefix === undefined ? /\sxmlns\s*=\s*("([^"]*)"|'([^']*)')/ : new RegExp(`\\sxmlns:${prefix}\\s*=\\s*("([^"]*)"|'([^']*)')`);
+  const attribute =
+    prefix === undefined
+      ? /\sxmlns\s*=\s*("([^"]*)"|'([^']*)')/
+      : new RegExp(`\\sxmlns:${prefix}\\s*=\\s*("([^"]*)"|'([^']*)')`);
   const match = attribute.exec(root[2] ?? "");
   const closing = new RegExp(`</${escapeRegExp(tagName)}\\s*>\\s*$`);
   if (!closing.test(xml) && !/\/>\s*$/.test(root[0])) {
-    throw invalidArgument("The argument is invalid or missing or has an incorrect format: XML root element is not closed.");
+    throw invalidArgument(
+      "The argument is invalid or missing or has an incorrect format: XML root element is not closed."
+    );
   }
   return match?.[2] ?? match?.[3] ?? "";
 }
@@ -766,15 +790,23 @@ function serialOf(year: number, month: number, day: number): number {
 }
 
 /** One input cell to what Excel stores (see the file comment). */
-export function coerceInput(raw: unknown, isText: boolean, asFormulas: boolean, property: string): CellState | undefined {
+export function coerceInput(
+  raw: unknown,
+  isText: boolean,
+  asFormulas: boolean,
+  property: string
+): CellState | undefined {
   if (typeof raw === "number") {
-    if (!Number.isFinite(raw)) throw invalidArgument(`The argument is invalid or missing or has an incorrect format: ${property} holds ${raw}.`);
+    if (!Number.isFinite(raw))
+      throw invalidArgument(`The argument is invalid or missing or has an incorrect format: ${property} holds ${raw}.`);
     return { value: raw };
   }
   if (typeof raw === "boolean") return { value: raw };
   const text = raw instanceof Date ? raw.toJSON() : raw;
   if (typeof text !== "string") {
-    throw invalidArgument(`The argument is invalid or missing or has an incorrect format: ${property} holds a ${typeof raw}.`);
+    throw invalidArgument(
+      `The argument is invalid or missing or has an incorrect format: ${property} holds a ${typeof raw}.`
+    );
   }
   if (text === "") return undefined;
   if (isText && !asFormulas) return { value: text };
@@ -785,7 +817,8 @@ export function coerceInput(raw: unknown, isText: boolean, asFormulas: boolean, 
   const date = ISO_DATE.exec(text);
   if (date) return { value: serialOf(Number(date[1]), Number(date[2]), Number(date[3])) };
   const month = ISO_MONTH.exec(text);
-  if (month && Number(month[2]) >= 1 && Number(month[2]) <= 12) return { value: serialOf(Number(month[1]), Number(month[2]), 1) };
+  if (month && Number(month[2]) >= 1 && Number(month[2]) <= 12)
+    return { value: serialOf(Number(month[1]), Number(month[2]), 1) };
   if (/^(true|false)$/i.test(text)) return { value: text.toLowerCase() === "true" };
   return { value: text };
 }
@@ -808,7 +841,7 @@ export function broadcaster(input: unknown, rect: Rect, property: string): (r: n
     const width = Array.isArray(rows[0]) ? (rows[0] as unknown[]).length : 0;
     throw invalidArgument(
       `The number of rows or columns in the input array doesn't match the size or dimensions of the range ` +
-        `(${property}: ${rows.length}×${width} written to ${formatA1(rect)}, ${rect.rows}×${rect.cols}).`,
+        `(${property}: ${rows.length}×${width} written to ${formatA1(rect)}, ${rect.rows}×${rect.cols}).`
     );
   }
   return (r, c) => (rows[r] as unknown[])[c];

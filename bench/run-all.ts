@@ -1,0 +1,20 @@
+/**
+ * `npm run bench`: every bench in turn, each printing its own figures. Add a bench by adding one entry.
+ */
+import { benchExcel, printExcelBench } from "./excel";
+
+const benches: { name: string; run: () => Promise<void> }[] = [
+  { name: "excel", run: async () => printExcelBench(await benchExcel()) },
+];
+
+async function main(): Promise<void> {
+  for (const bench of benches) {
+    console.log(`== ${bench.name}`);
+    await bench.run();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});
