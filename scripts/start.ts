@@ -35,7 +35,9 @@ function childSpecs(config: StackConfig, transport: DevServerTransport): ChildSp
   const base = { ...process.env, FORCE_COLOR: process.stdout.isTTY ? "1" : "0" };
   const specs: ChildSpec[] = [];
   if (config.emulator) {
-    specs.push(tsxChild("emulator", "src/emulator/server.ts", { ...base, EMULATOR_PORT: String(config.emulator.port) }));
+    specs.push(
+      tsxChild("emulator", "src/emulator/server.ts", { ...base, EMULATOR_PORT: String(config.emulator.port) })
+    );
   }
   specs.push(
     tsxChild("relay", "src/relay/server.ts", {
@@ -45,7 +47,7 @@ function childSpecs(config: StackConfig, transport: DevServerTransport): ChildSp
       INFOBIP_BASE_URL: config.infobipBaseUrl,
       RELAY_DATA_DIR: config.relay.dataDir,
       RELAY_ALLOWED_ORIGINS: relayAllowedOrigins(config, transport.protocol),
-    }),
+    })
   );
   specs.push({
     name: "pane",
@@ -70,23 +72,23 @@ function readyMessage(config: StackConfig, transport: DevServerTransport, paneUr
     lines.push(
       `    (plain http because ${transport.reason}.`,
       "     A browser is fine with http://localhost; Excel sideloads only https add-ins: run",
-      "     `npx office-addin-dev-certs install` where you can use sudo, then `npm start` again.)",
+      "     `npx office-addin-dev-certs install` where you can use sudo, then `npm start` again.)"
     );
   }
   if (config.emulator) {
     lines.push(
       `  Paste this API key:  ${DEMO_KEY}   (the emulator's demo parent account; other demo keys are in the README)`,
-      `  Emulator:            ${config.emulator.url}   (stands in for Infobip's Billing Usage API)`,
+      `  Emulator:            ${config.emulator.url}   (stands in for Infobip's Billing Usage API)`
     );
   } else {
     lines.push(
       `  Infobip:             ${config.infobipBaseUrl}   (INFOBIP_BASE_URL is set, so the emulator is not started;`,
-      "                       paste your own Infobip API key with the billing:usage:view scope)",
+      "                       paste your own Infobip API key with the billing:usage:view scope)"
     );
     if (/^http:\/\/(localhost|127\.|\[::1\])/.test(config.relay.publicUrl)) {
       lines.push(
         `  Warning: RELAY_PUBLIC_URL is ${config.relay.publicUrl}; Infobip cannot deliver results there.`,
-        "           Set it to a public HTTPS address that reaches this relay.",
+        "           Set it to a public HTTPS address that reaches this relay."
       );
     }
   }
@@ -96,10 +98,10 @@ function readyMessage(config: StackConfig, transport: DevServerTransport, paneUr
     `  Relay:               ${config.relay.url}   (data in ${dataDir})`,
     "",
     "  In Excel: keep this running, then sideload manifest.xml — `npm run start:desktop` on Windows or Mac,",
-    "  or in Excel on the web: Home > Add-ins > More add-ins > Upload My Add-in (README, \"Sideload into Excel\").",
+    '  or in Excel on the web: Home > Add-ins > More add-ins > Upload My Add-in (README, "Sideload into Excel").',
     "",
     "  Stop with Ctrl-C here, or `npm stop` from another terminal.",
-    "",
+    ""
   );
   return lines.join("\n");
 }
@@ -111,7 +113,7 @@ async function main(): Promise<number> {
   if (previous && previous.pid !== process.pid && isAlive(previous.pid)) {
     console.error(
       `A stack is already running (pid ${previous.pid}, pane at ${previous.paneUrl}). Run \`npm stop\` first, ` +
-        "or give this one other ports and another RELAY_DATA_DIR.",
+        "or give this one other ports and another RELAY_DATA_DIR."
     );
     return 1;
   }
@@ -156,7 +158,7 @@ async function main(): Promise<number> {
     children.map(async (child) => {
       const code = await child.exited;
       return { child, code };
-    }),
+    })
   );
 
   const readyTimeout = Number(process.env.STACK_READY_TIMEOUT_MS) || 180_000;
@@ -196,5 +198,5 @@ main().then(
   (err: unknown) => {
     console.error(err instanceof StackConfigError ? `[start] ${err.message}` : err);
     process.exit(1);
-  },
+  }
 );

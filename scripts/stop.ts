@@ -55,5 +55,5 @@ main().then(
   (err: unknown) => {
     console.error(err instanceof StackConfigError ? err.message : err);
     process.exit(1);
-  },
+  }
 );

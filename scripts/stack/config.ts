@@ -52,7 +52,9 @@ function absoluteHttpUrl(name: string, text: string): string {
   } catch {
     // reported below
   }
-  throw new StackConfigError(`${name}="${text}" must be an absolute http or https URL, such as https://api.infobip.com.`);
+  throw new StackConfigError(
+    `${name}="${text}" must be an absolute http or https URL, such as https://api.infobip.com.`
+  );
 }
 
 /** The dev server's origin, as the browser (and so the relay's CORS check) sees it. */
@@ -81,7 +83,9 @@ export function stackConfig(env: NodeJS.ProcessEnv, cwd: string): StackConfig {
 
   // The emulator and the relay listen on 127.0.0.1 by default; naming it avoids a detour through ::1 for "localhost".
   const relayUrl = `http://127.0.0.1:${relayPort}`;
-  const publicUrl = env.RELAY_PUBLIC_URL?.trim() ? absoluteHttpUrl("RELAY_PUBLIC_URL", env.RELAY_PUBLIC_URL.trim()) : relayUrl;
+  const publicUrl = env.RELAY_PUBLIC_URL?.trim()
+    ? absoluteHttpUrl("RELAY_PUBLIC_URL", env.RELAY_PUBLIC_URL.trim())
+    : relayUrl;
   const dataDir = path.resolve(cwd, env.RELAY_DATA_DIR?.trim() || DEFAULT_RELAY_DATA_DIR);
   const extraOrigins = (env.RELAY_ALLOWED_ORIGINS ?? "")
     .split(",")

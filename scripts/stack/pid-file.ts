@@ -10,14 +10,24 @@ export const StackRecordSchema = z.object({
 });
 export type StackRecord = z.infer<typeof StackRecordSchema>;
 
+/** A zombie has exited but its parent has not collected it yet (Linux: state Z in /proc/<pid>/stat). */
+function isZombie(pid: number): boolean {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+    return stat.slice(stat.lastIndexOf(")") + 2).startsWith("Z");
+  } catch {
+    return false;
+  }
+}
+
 export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (err) {
     // EPERM: the process exists but belongs to someone else.
     return (err as NodeJS.ErrnoException).code === "EPERM";
   }
+  return !isZombie(pid);
 }
 
 /** The record in the pid file, or undefined when there is none; a file that does not parse is reported. */

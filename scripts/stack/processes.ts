@@ -61,6 +61,6 @@ export async function stopChildren(children: readonly RunningChild[], graceMs = 
       const timer = setTimeout(() => child.process.kill("SIGKILL"), graceMs);
       await child.exited;
       clearTimeout(timer);
-    }),
+    })
   );
 }

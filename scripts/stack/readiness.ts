@@ -14,7 +14,7 @@ export function probe(url: string, timeoutMs = 5000): Promise<number | undefined
       (response) => {
         response.resume();
         resolve(response.statusCode);
-      },
+      }
     );
     request.on("timeout", () => request.destroy());
     request.on("error", () => resolve(undefined));
@@ -34,21 +34,23 @@ export async function waitUntilReady(
   name: string,
   url: string,
   exited: Promise<number | string>,
-  timeoutMs: number,
+  timeoutMs: number
 ): Promise<void> {
   let exitedWith: number | string | undefined;
   void exited.then((code) => (exitedWith = code));
   const deadline = Date.now() + timeoutMs;
   let lastStatus: number | undefined;
   while (Date.now() < deadline) {
-    if (exitedWith !== undefined) throw new NotReadyError(`${name} stopped (exit ${exitedWith}) before ${url} answered.`);
+    if (exitedWith !== undefined)
+      throw new NotReadyError(`${name} stopped (exit ${exitedWith}) before ${url} answered.`);
     lastStatus = await probe(url, Math.max(1000, Math.min(60_000, deadline - Date.now())));
     if (lastStatus === 200) return;
-    if (exitedWith !== undefined) throw new NotReadyError(`${name} stopped (exit ${exitedWith}) before ${url} answered.`);
+    if (exitedWith !== undefined)
+      throw new NotReadyError(`${name} stopped (exit ${exitedWith}) before ${url} answered.`);
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
   throw new NotReadyError(
     `${name} did not answer 200 at ${url} within ${Math.round(timeoutMs / 1000)} s` +
-      (lastStatus === undefined ? " (no answer at all)." : ` (last status ${lastStatus}).`),
+      (lastStatus === undefined ? " (no answer at all)." : ` (last status ${lastStatus}).`)
   );
 }

@@ -19,7 +19,8 @@ export interface TransportHost {
 /** Why certificates cannot be installed here, or undefined when it is worth trying. */
 export function reasonForPlainHttp(host: Omit<TransportHost, "installCertificates">): string | undefined {
   if (host.env.DEV_SERVER_HTTP === "1") return "DEV_SERVER_HTTP=1 is set";
-  if (host.env.CI && host.env.CI !== "false") return "CI is set and the certificate authority cannot be trusted unattended";
+  if (host.env.CI && host.env.CI !== "false")
+    return "CI is set and the certificate authority cannot be trusted unattended";
   if (host.platform !== "win32" && host.platform !== "darwin" && !host.hasCommand("sudo")) {
     return "office-addin-dev-certs trusts its certificate authority with sudo, and sudo is not available here";
   }

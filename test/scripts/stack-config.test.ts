@@ -22,7 +22,7 @@ describe("stackConfig", () => {
   it("takes every port and the data directory from the environment", () => {
     const config = stackConfig(
       { EMULATOR_PORT: "5010", RELAY_PORT: "5001", DEV_SERVER_PORT: "5000", RELAY_DATA_DIR: "/tmp/x" },
-      cwd,
+      cwd
     );
     expect(config.emulator?.url).toBe("http://127.0.0.1:5010");
     expect(config.infobipBaseUrl).toBe("http://127.0.0.1:5010");
@@ -35,21 +35,30 @@ describe("stackConfig", () => {
     [{ RELAY_PORT: "abc" }, /RELAY_PORT="abc"/],
     [{ EMULATOR_PORT: "70000" }, /EMULATOR_PORT="70000" must be between 1 and 65535/],
     [{ DEV_SERVER_PORT: "3001" }, /DEV_SERVER_PORT and RELAY_PORT are both 3001/],
-    [{ INFOBIP_BASE_URL: "api.infobip.com" }, /INFOBIP_BASE_URL="api.infobip.com" must be an absolute http or https URL/],
+    [
+      { INFOBIP_BASE_URL: "api.infobip.com" },
+      /INFOBIP_BASE_URL="api.infobip.com" must be an absolute http or https URL/,
+    ],
   ])("refuses %j, naming the variable", (env, message) => {
     expect(() => stackConfig(env, cwd)).toThrow(StackConfigError);
     expect(() => stackConfig(env, cwd)).toThrow(message);
   });
 
   it("does not start the emulator when INFOBIP_BASE_URL names an Infobip account", () => {
-    const config = stackConfig({ INFOBIP_BASE_URL: "https://xyz.api.infobip.com/", RELAY_PUBLIC_URL: "https://relay.example.com" }, cwd);
+    const config = stackConfig(
+      { INFOBIP_BASE_URL: "https://xyz.api.infobip.com/", RELAY_PUBLIC_URL: "https://relay.example.com" },
+      cwd
+    );
     expect(config.emulator).toBeUndefined();
     expect(config.infobipBaseUrl).toBe("https://xyz.api.infobip.com");
     expect(config.relay.publicUrl).toBe("https://relay.example.com");
   });
 
   it("lets the relay accept the dev server's origin plus the user's, once each", () => {
-    const config = stackConfig({ DEV_SERVER_PORT: "3100", RELAY_ALLOWED_ORIGINS: " https://a.example , http://localhost:3100" }, cwd);
+    const config = stackConfig(
+      { DEV_SERVER_PORT: "3100", RELAY_ALLOWED_ORIGINS: " https://a.example , http://localhost:3100" },
+      cwd
+    );
     expect(relayAllowedOrigins(config, "http")).toBe("http://localhost:3100,https://a.example");
     expect(relayAllowedOrigins(config, "https")).toBe("https://localhost:3100,https://a.example,http://localhost:3100");
   });
@@ -81,7 +90,7 @@ describe("dev server transport", () => {
   it("uses https once the certificates install, and falls back with the reason when they do not", async () => {
     let installs = 0;
     await expect(
-      chooseTransport({ ...host({}, "linux", true), installCertificates: async () => void installs++ }),
+      chooseTransport({ ...host({}, "linux", true), installCertificates: async () => void installs++ })
     ).resolves.toEqual({ protocol: "https" });
     expect(installs).toBe(1);
     await expect(
@@ -90,10 +99,11 @@ describe("dev server transport", () => {
         installCertificates: async () => {
           throw new Error("Unable to install the CA certificate. sudo: a password is required\nmore");
         },
-      }),
+      })
     ).resolves.toEqual({
       protocol: "http",
-      reason: "the Office development certificate could not be installed (Unable to install the CA certificate. sudo: a password is required)",
+      reason:
+        "the Office development certificate could not be installed (Unable to install the CA certificate. sudo: a password is required)",
     });
   });
 

@@ -12,7 +12,7 @@ export async function launchChromium(): Promise<Browser> {
   if (!fs.existsSync(CHROMIUM_PATH)) {
     throw new Error(
       `Chromium is not installed at ${CHROMIUM_PATH}: the end-to-end tests need it. ` +
-        "Install it with `sudo apt-get install chromium` (CI does), or set CHROMIUM_PATH to a Chromium binary.",
+        "Install it with `sudo apt-get install chromium` (CI does), or set CHROMIUM_PATH to a Chromium binary."
     );
   }
   return chromium.launch({

@@ -42,7 +42,9 @@ export function freePort(): Promise<number> {
     server.on("error", reject);
     server.listen(0, "127.0.0.1", () => {
       const address = server.address();
-      server.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
+      server.close(() =>
+        typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))
+      );
     });
   });
 }
@@ -110,7 +112,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     const timeout = options.readyTimeoutMs ?? 240_000;
     const timer = setTimeout(
       () => reject(new Error(`npm start did not print "${READY_BANNER}" within ${timeout / 1000} s`)),
-      timeout + 10_000,
+      timeout + 10_000
     );
     const onData = (data: Buffer): void => {
       const text = data.toString();

@@ -1,0 +1,250 @@
+/**
+ * The task pane end to end (issue 5): the real `npm start` stack on the emulator, the pane in real Chromium
+ * with the office.js of our bundle and no Excel host, so it runs in browser preview mode. Every figure the
+ * pane shows is checked against the emulator's own answer to the same query, fetched over HTTP here.
+ */
+import { execFile } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import { promisify } from "node:util";
+import type { Browser } from "playwright-core";
+import { resolvePreset, toQuery } from "../../src/billing";
+import { launchChromium } from "./support/browser";
+import { emulatorResult, emulatorSubmissionCount, rowsByCurrency, totalsByCurrency } from "./support/emulator";
+import {
+  composeQuery,
+  openPane,
+  parseMoney,
+  runAndWait,
+  saveSettings,
+  statusLine,
+  tableRecords,
+  type PaneSession,
+} from "./support/pane";
+import { probe } from "../../scripts/stack/readiness";
+import { startStack, type RunningStack } from "./support/stack";
+
+const execFileAsync = promisify(execFile);
+const EMULATOR_NOW = new Date("2026-11-25T10:00:00Z");
+/** Money is shown with up to six decimals; sums taken in another order may differ in the last float bits. */
+const MONEY_TOLERANCE = 0.000001;
+
+jest.setTimeout(120_000);
+
+let stack: RunningStack | undefined;
+let browser: Browser | undefined;
+let pane: PaneSession | undefined;
+
+beforeAll(async () => {
+  // Chromium first: when it is missing, say so before spending a minute on webpack.
+  browser = await launchChromium();
+  stack = await startStack({ emulatorNow: EMULATOR_NOW.toISOString(), callbackDelayMs: 500 });
+}, 300_000);
+
+afterAll(async () => {
+  await pane?.context.close().catch(() => undefined);
+  await browser?.close().catch(() => undefined);
+  await stack?.stop();
+}, 60_000);
+
+function running(): { stack: RunningStack; browser: Browser } {
+  if (!stack || !browser) throw new Error("the stack or Chromium did not start (see beforeAll)");
+  return { stack, browser };
+}
+
+function sameTotals(shown: Map<string, number>, truth: Map<string, number>): void {
+  expect([...shown.keys()].sort()).toEqual([...truth.keys()].sort());
+  for (const [key, amount] of truth) {
+    const difference = Math.abs((shown.get(key) ?? Number.NaN) - amount);
+    if (!(difference <= MONEY_TOLERANCE))
+      throw new Error(`${key}: the pane shows ${shown.get(key)}, the emulator sums ${amount}`);
+  }
+}
+
+describe("the task pane in a browser, on the npm start stack", () => {
+  it("opens in browser preview mode with office.js from our own bundle, proposing its own origin as the relay", async () => {
+    const { stack, browser } = running();
+    const officeJs: Array<{ url: string; status: number }> = [];
+    const context = await browser.newContext();
+    try {
+      const page = await context.newPage();
+      page.on("response", (response) => {
+        if (/office(\.debug)?\.js$/.test(new URL(response.url()).pathname)) {
+          officeJs.push({ url: response.url(), status: response.status() });
+        }
+      });
+      await page.goto(stack.paneUrl);
+      await page
+        .getByText("Browser preview: results are shown here, not written to Excel.")
+        .waitFor({ timeout: 60_000 });
+      expect(officeJs).toContainEqual({ url: `${stack.paneOrigin}/office-js/office.js`, status: 200 });
+      // No key yet: the pane opens on Settings, with the relay on the page's own origin.
+      expect(await page.getByRole("tab", { name: "Settings" }).getAttribute("aria-selected")).toBe("true");
+      expect(await page.getByRole("textbox", { name: "Relay URL" }).inputValue()).toBe(stack.paneOrigin);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it("runs last month by month and country, and shows the emulator's rows and totals per currency", async () => {
+    const { stack, browser } = running();
+    pane = await openPane(browser, stack.paneUrl, EMULATOR_NOW);
+    const { page } = pane;
+    expect(await saveSettings(page, "demo-key")).toBe(stack.paneOrigin);
+
+    await composeQuery(page, {
+      period: "Last month",
+      granularity: "Month",
+      dimensions: ["Country"],
+      label: "E2E last month",
+    });
+    const finished = await runAndWait(page, page.getByRole("button", { name: "Run query" }));
+    expect(finished).toMatch(/^Done in /);
+
+    // The status line went through the documented steps, in order.
+    const history = await pane.statusHistory();
+    const stepIndex = (pattern: RegExp) => history.findIndex((text) => pattern.test(text));
+    const steps = [/^Sending the query/, /^Waiting for Infobip/, /^Receiving rows/, /^Done in /].map(stepIndex);
+    expect(steps.every((index) => index >= 0)).toBe(true);
+    expect([...steps].sort((a, b) => a - b)).toEqual(steps);
+
+    // The same query, straight to the emulator.
+    const query = toQuery(
+      {
+        version: 1,
+        period: { preset: "last-month" },
+        aggregateBy: ["MONTH", "COUNTRY_NAME"],
+        filters: {},
+        includeUnfinalizedData: true,
+      },
+      EMULATOR_NOW
+    );
+    expect(query.filterBy.dateInterval).toEqual(resolvePreset("last-month", EMULATOR_NOW));
+    const truth = await emulatorResult(stack.emulatorUrl, "demo-key", query);
+    const totalRows = truth.response?.totalRows ?? 0;
+    expect(totalRows).toBeGreaterThan(0);
+
+    const preview = page.getByRole("region", { name: /^Preview/ });
+    await preview.waitFor();
+    const rowsNote =
+      totalRows <= 200
+        ? `All ${totalRows.toLocaleString("en-US")} rows.`
+        : `First 200 of ${totalRows.toLocaleString("en-US")} rows`;
+    await preview.getByText(rowsNote, { exact: false }).waitFor();
+    const gridRows = await page.getByRole("table", { name: "Result rows" }).locator("tbody tr").count();
+    expect(gridRows).toBe(Math.min(totalRows, 200));
+
+    const totals = await tableRecords(page, "Totals per currency");
+    sameTotals(
+      new Map(totals.map((t) => [t["Currency"] ?? "", parseMoney(t["Total"] ?? "")])),
+      totalsByCurrency(truth)
+    );
+    expect(new Map(totals.map((t) => [t["Currency"] ?? "", Number((t["Rows"] ?? "").replace(/,/g, ""))]))).toEqual(
+      rowsByCurrency(truth)
+    );
+
+    // Last month is October 2026, final since 5 November.
+    const periods = await page.getByRole("list", { name: "Billing periods" }).textContent();
+    expect(periods).toMatch(/October 2026:\s*Final/);
+
+    // The CSV download holds every row plus its header.
+    const download = await Promise.all([
+      page.waitForEvent("download"),
+      page.getByRole("button", { name: "Download CSV" }).click(),
+    ]);
+    const csvPath = await download[0].path();
+    const csv = fs.readFileSync(csvPath, "utf8");
+    expect(csv.trim().split(/\r?\n/)).toHaveLength(totalRows + 1);
+  });
+
+  it("marks a bad custom date beside its field and sends nothing", async () => {
+    const { stack } = running();
+    if (!pane) throw new Error("the previous test did not open the pane");
+    const { page } = pane;
+    const posted: string[] = [];
+    const onRequest = (request: { method(): string; url(): string }) => {
+      if (request.method() === "POST" && new URL(request.url()).pathname.startsWith("/v1/")) posted.push(request.url());
+    };
+    page.on("request", onRequest);
+    const submissionsBefore = await emulatorSubmissionCount(stack.emulatorUrl);
+    const statusBefore = await statusLine(page).textContent();
+
+    await composeQuery(page, {
+      period: "Custom dates",
+      from: "2026-11-10",
+      to: "2026-11-05",
+      granularity: "Day",
+      dimensions: [],
+    });
+    await page.getByRole("button", { name: "Run query" }).click();
+
+    const to = page.getByLabel("To (exclusive)");
+    await page.waitForFunction((element) => element?.getAttribute("aria-invalid") === "true", await to.elementHandle());
+    const describedBy = (await to.getAttribute("aria-describedby")) ?? "";
+    const message = await page.evaluate(
+      (ids) =>
+        ids
+          .split(" ")
+          .map((id) => document.getElementById(id)?.textContent ?? "")
+          .join(" "),
+      describedBy
+    );
+    expect(message).toMatch(/after|later|before/i);
+    // Still on the query, nothing started, nothing sent to the relay or to Infobip.
+    expect(await page.getByRole("tab", { name: "Query" }).getAttribute("aria-selected")).toBe("true");
+    expect(await statusLine(page).textContent()).toBe(statusBefore);
+    page.off("request", onRequest);
+    expect(posted).toEqual([]);
+    expect(await emulatorSubmissionCount(stack.emulatorUrl)).toBe(submissionsBefore);
+  });
+
+  it("says in plain words when the key lacks the billing scope, and when Infobip does not know it", async () => {
+    const { stack, browser } = running();
+    const session = await openPane(browser, stack.paneUrl, EMULATOR_NOW);
+    try {
+      const { page } = session;
+      await saveSettings(page, "demo-noscope-key");
+      await page.getByRole("button", { name: "Test connection" }).click();
+      const key = page.getByLabel("Infobip API key");
+      await page.waitForFunction(
+        (element) => element?.getAttribute("aria-invalid") === "true",
+        await key.elementHandle()
+      );
+      const keyMessage = await page.evaluate(
+        (ids) =>
+          ids
+            .split(" ")
+            .map((id) => document.getElementById(id)?.textContent ?? "")
+            .join(" "),
+        (await key.getAttribute("aria-describedby")) ?? ""
+      );
+      expect(keyMessage).toMatch(/API key/);
+      expect(keyMessage).toMatch(/billing:usage:view/);
+
+      await saveSettings(page, "no-such-key-4f2a");
+      await composeQuery(page, { period: "Last month", granularity: "Month", dimensions: [] });
+      const finished = await runAndWait(page, page.getByRole("button", { name: "Run query" }));
+      expect(finished).toMatch(/^Stopped: /);
+      const alert = page.getByRole("alert");
+      expect(await alert.textContent()).toContain("Infobip did not accept the API key.");
+      await alert.getByRole("button", { name: "Open Settings" }).waitFor();
+    } finally {
+      await session.context.close();
+    }
+  });
+
+  it("npm stop stops the whole stack", async () => {
+    const { stack } = running();
+    // Asynchronously: this process must stay free to collect the stack's exit while npm stop waits for it.
+    const result = await execFileAsync(process.execPath, ["--import", "tsx", "scripts/stop.ts"], {
+      cwd: path.resolve(__dirname, "../.."),
+      env: { ...process.env, RELAY_DATA_DIR: stack.dataDir },
+      encoding: "utf8",
+      timeout: 30_000,
+    });
+    expect(result.stdout).toContain("Stopped.");
+    for (const url of [`${stack.emulatorUrl}/healthz`, `${stack.relayUrl}/healthz`, stack.paneUrl]) {
+      expect(await probe(url, 2000)).toBeUndefined();
+    }
+  });
+});

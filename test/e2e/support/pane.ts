@@ -1,0 +1,144 @@
+/**
+ * Driving the task pane in Chromium the way a person (or a screen reader) does: controls are found by role
+ * and accessible name, never by CSS class or test id. Shared by the end-to-end tests and `npm run screenshot`.
+ */
+import type { Browser, BrowserContext, Locator, Page } from "playwright-core";
+
+export interface PaneSession {
+  context: BrowserContext;
+  page: Page;
+  /** Every text the status line (role="status") showed, in order, recorded in the page as it changed. */
+  statusHistory(): Promise<string[]>;
+}
+
+/** Polls until `read()` satisfies `accept`, or throws with the last value seen. */
+export async function waitUntil<T>(
+  what: string,
+  read: () => Promise<T>,
+  accept: (value: T) => boolean,
+  timeoutMs = 30_000
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: T | undefined;
+  for (;;) {
+    last = await read();
+    if (accept(last)) return last;
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}; last seen: ${JSON.stringify(last)}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/**
+ * Opens the pane in a fresh context whose clock starts at `now` and runs on from there, so the pane's presets
+ * and rules see the same date as the emulator. The status line's every change is recorded from the start.
+ */
+export async function openPane(
+  browser: Browser,
+  paneUrl: string,
+  now: Date,
+  viewport: { width: number; height: number } = { width: 420, height: 900 }
+): Promise<PaneSession> {
+  const context = await browser.newContext({ viewport, acceptDownloads: true, locale: "en-US", timezoneId: "UTC" });
+  await context.clock.install({ time: now });
+  await context.addInitScript(() => {
+    const seen: string[] = [];
+    (window as unknown as { __statusHistory: string[] }).__statusHistory = seen;
+    const record = (): void => {
+      const text = document.querySelector('[role="status"]')?.textContent ?? "";
+      if (text !== "" && seen[seen.length - 1] !== text) seen.push(text);
+    };
+    new MutationObserver(record).observe(document, { subtree: true, childList: true, characterData: true });
+  });
+  const page = await context.newPage();
+  await page.goto(paneUrl);
+  await page.getByRole("heading", { name: "Billing Usage", level: 1 }).waitFor({ timeout: 60_000 });
+  return {
+    context,
+    page,
+    statusHistory: () => page.evaluate(() => [...(window as unknown as { __statusHistory: string[] }).__statusHistory]),
+  };
+}
+
+export async function openScreen(page: Page, name: "Query" | "Result" | "Tables" | "Settings"): Promise<void> {
+  const tab = page.getByRole("tab", { name });
+  await tab.click();
+  await waitUntil(
+    `the ${name} tab to be selected`,
+    () => tab.getAttribute("aria-selected"),
+    (v) => v === "true"
+  );
+}
+
+/** Fills Settings with the relay URL it proposes (or `relayUrl`) and the key, saves, and returns the URL used. */
+export async function saveSettings(page: Page, apiKey: string, relayUrl?: string): Promise<string> {
+  await openScreen(page, "Settings");
+  const url = page.getByRole("textbox", { name: "Relay URL" });
+  if (relayUrl !== undefined) await url.fill(relayUrl);
+  await page.getByLabel("Infobip API key").fill(apiKey);
+  await page.getByRole("button", { name: "Save settings" }).click();
+  await page.getByText(/^Saved/).waitFor();
+  return url.inputValue();
+}
+
+export interface QueryChoice {
+  period: "This month" | "Month to date" | "Last month" | "Whole 3-month window" | "Custom dates";
+  from?: string;
+  to?: string;
+  granularity: "Day" | "Month" | "None";
+  dimensions: string[];
+  label?: string;
+}
+
+export async function composeQuery(page: Page, choice: QueryChoice): Promise<void> {
+  await openScreen(page, "Query");
+  await page.getByRole("combobox", { name: "Period" }).selectOption({ label: choice.period });
+  if (choice.from !== undefined) await page.getByLabel("From (inclusive)").fill(choice.from);
+  if (choice.to !== undefined) await page.getByLabel("To (exclusive)").fill(choice.to);
+  await page.getByRole("radiogroup", { name: "Granularity" }).getByRole("radio", { name: choice.granularity }).check();
+  for (const dimension of choice.dimensions) {
+    await page.getByRole("checkbox", { name: dimension, exact: true }).check();
+  }
+  if (choice.label !== undefined) await page.getByRole("textbox", { name: "Table label" }).fill(choice.label);
+}
+
+export function statusLine(page: Page): Locator {
+  return page.getByRole("status");
+}
+
+/** Clicks `button` and waits until the status line says how the query ended; returns that line. */
+export async function runAndWait(page: Page, button: Locator, timeoutMs = 60_000): Promise<string> {
+  const before = (await statusLine(page).textContent()) ?? "";
+  await button.click();
+  return waitUntil(
+    "the query to finish",
+    async () => (await statusLine(page).textContent()) ?? "",
+    (text) => text !== before && /^(Done in|Stopped|Cancelled|Infobip has not delivered)/.test(text),
+    timeoutMs
+  );
+}
+
+/** The cells of a table found by its accessible name, as text, header row first. */
+export async function tableText(page: Page, name: string): Promise<string[][]> {
+  const table = page.getByRole("table", { name, exact: true });
+  await table.waitFor();
+  return table.evaluate((element) =>
+    [...element.querySelectorAll('[role="row"], tr')].map((row) =>
+      [...row.querySelectorAll('[role="columnheader"], [role="cell"], [role="gridcell"], th, td')].map(
+        (cell) => cell.textContent?.trim() ?? ""
+      )
+    )
+  );
+}
+
+/** Rows of a table as objects keyed by its header cells. */
+export async function tableRecords(page: Page, name: string): Promise<Array<Record<string, string>>> {
+  const [header = [], ...rows] = await tableText(page, name);
+  return rows.map((cells) => Object.fromEntries(header.map((h, i) => [h, cells[i] ?? ""])));
+}
+
+/** `1,234.567` → 1234.567 (the pane's en-US money format). */
+export function parseMoney(text: string): number {
+  const value = Number(text.replace(/,/g, ""));
+  if (!Number.isFinite(value)) throw new Error(`"${text}" is not an amount`);
+  return value;
+}
