@@ -128,6 +128,16 @@ function explain(error: unknown, action: string, log: WriteOptions["log"]): Bill
   return new BillingTableError(`Excel could not finish ${action}: ${reason}`, error);
 }
 
+/**
+ * Does the host have `Table.resize` (ExcelApi 1.13)? Outside Office (tests on the double, the bench) there
+ * is no `Office` global and the double has it.
+ */
+export function hostSupportsTableResize(): boolean {
+  const office = (globalThis as { Office?: typeof Office }).Office;
+  const requirements = office?.context?.requirements;
+  return requirements === undefined ? true : requirements.isSetSupported("ExcelApi", "1.13");
+}
+
 /** Refuses a result that cannot fit below a header at `headerRowIndex`, before anything is written. */
 export function assertFitsSheet(rowCount: number, headerRowIndex: number): void {
   const capacity = EXCEL_MAX_ROWS - (headerRowIndex + 1);
@@ -470,6 +480,12 @@ async function replaceRows(
   shape: TableShape,
   options: WriteOptions
 ): Promise<WriteReport> {
+  if (!hostSupportsTableResize()) {
+    throw new BillingTableError(
+      "Refreshing a table in place needs Table.resize, which this Excel does not have (requirement set ExcelApi 1.13: " +
+        "Microsoft 365, Excel 2021 or later, Excel on the web). Nothing was written. Write the result to a new sheet instead."
+    );
+  }
   const log = options.log;
   const title = defaultTitle(options.title, shape.dimensionLabels);
 

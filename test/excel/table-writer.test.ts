@@ -433,6 +433,27 @@ describe("refreshing a billing table in place", () => {
     expect(PROVENANCE_LABELS[0]).toBe("Requested period");
   });
 
+  it("refuses plainly, before reading or writing, where the host lacks Table.resize (ExcelApi 1.13)", async () => {
+    const { excel, tableName } = await builtOn(3);
+    const before = excel.syncs.length;
+    const host = globalThis as { Office?: unknown };
+    host.Office = {
+      context: {
+        requirements: {
+          isSetSupported: (set: string, version: string) => set === "ExcelApi" && Number(version) < 1.13,
+        },
+      },
+    };
+    try {
+      await expect(replaceTableRowsInPlace(excel.newContext(), tableName, shapeOf(4), quiet)).rejects.toThrow(
+        /needs Table.resize.*ExcelApi 1.13.*Nothing was written/
+      );
+    } finally {
+      delete host.Office;
+    }
+    expect(excel.syncs.length).toBe(before);
+  });
+
   it("is what writeBillingTable does for a replace destination", async () => {
     const { excel, tableName } = await builtOn(4);
     const shape = shapeOf(7);
