@@ -54,12 +54,17 @@ import { RunScreen, type RunView } from "./screens/RunScreen";
 import { SettingsScreen } from "./screens/SettingsScreen";
 import { TablesScreen } from "./screens/TablesScreen";
 import { loadRelayUrl, saveRelayUrl } from "./settings";
-import { describeRefresh, refreshTable, refreshTables, type TableRefreshResult } from "./table-refresh";
+import { refreshTable, refreshTables, type TableRefreshResult } from "./table-refresh";
 import type { BillingTableInfo, WorkbookActions } from "./workbook-actions";
 
 export type Screen = "compose" | "run" | "tables" | "settings";
 
-const SCREEN_LABELS: Record<Screen, string> = { compose: "Query", run: "Result", tables: "Tables", settings: "Settings" };
+const SCREEN_LABELS: Record<Screen, string> = {
+  compose: "Query",
+  run: "Result",
+  tables: "Tables",
+  settings: "Settings",
+};
 
 const useStyles = makeStyles({
   root: {
@@ -68,15 +73,32 @@ const useStyles = makeStyles({
     padding: `${tokens.spacingVerticalM} ${tokens.spacingHorizontalM}`,
     display: "flex",
     flexDirection: "column",
-    rowGap: tokens.spacingVerticalM,
     backgroundColor: tokens.colorNeutralBackground1,
     color: tokens.colorNeutralForeground1,
   },
   header: { display: "flex", flexWrap: "wrap", alignItems: "baseline", columnGap: tokens.spacingHorizontalS },
   title: { fontSize: tokens.fontSizeBase500, fontWeight: tokens.fontWeightSemibold, margin: 0 },
   mode: { color: tokens.colorNeutralForeground3 },
-  tabs: { marginLeft: `calc(-1 * ${tokens.spacingHorizontalM})`, marginRight: `calc(-1 * ${tokens.spacingHorizontalM})` },
-  status: { color: tokens.colorNeutralForeground2, minHeight: tokens.lineHeightBase300 },
+  tabs: {
+    marginLeft: `calc(-1 * ${tokens.spacingHorizontalM})`,
+    marginRight: `calc(-1 * ${tokens.spacingHorizontalM})`,
+    marginTop: tokens.spacingVerticalS,
+    marginBottom: tokens.spacingVerticalM,
+  },
+  // The live regions stay in the page (so changes are announced) but take no room while empty.
+  alertBar: { marginBottom: tokens.spacingVerticalM },
+  status: { color: tokens.colorNeutralForeground2, marginBottom: tokens.spacingVerticalS, display: "block" },
+  visuallyHidden: {
+    position: "absolute",
+    width: "1px",
+    height: "1px",
+    margin: "-1px",
+    padding: 0,
+    overflow: "hidden",
+    clipPath: "inset(50%)",
+    whiteSpace: "nowrap",
+    border: 0,
+  },
   main: { display: "flex", flexDirection: "column", minWidth: 0 },
 });
 
@@ -135,7 +157,10 @@ export function App({ mode, theme, workbook }: AppProps): React.JSX.Element {
   const [selectedTable, setSelectedTable] = React.useState<string | undefined>(undefined);
   const [tableResults, setTableResults] = React.useState<TableRefreshResult[]>([]);
   const [tablesInProgress, setTablesInProgress] = React.useState<Record<string, string>>({});
-  const [tablesMessage, setTablesMessage] = React.useState<{ intent: "success" | "warning" | "error" | "info"; text: string }>();
+  const [tablesMessage, setTablesMessage] = React.useState<{
+    intent: "success" | "warning" | "error" | "info";
+    text: string;
+  }>();
   const [tablesBusy, setTablesBusy] = React.useState(false);
   const abort = React.useRef<AbortController | undefined>(undefined);
   const pendingStore = React.useMemo(() => workbook?.pending ?? browserPendingStore(), [workbook]);
@@ -155,18 +180,27 @@ export function App({ mode, theme, workbook }: AppProps): React.JSX.Element {
       now: () => new Date(),
       sleep: abortableSleep,
     }),
-    [relayUrl, pendingStore, sink],
+    [relayUrl, pendingStore, sink]
   );
 
   const reloadTables = React.useCallback(async () => {
     if (!workbook) return;
     setTablesLoading(true);
     try {
-      const [list, atSelection] = await Promise.all([workbook.listTables(), workbook.selectedTableName().catch(() => undefined)]);
+      const [list, atSelection] = await Promise.all([
+        workbook.listTables(),
+        workbook.selectedTableName().catch(() => undefined),
+      ]);
       setTables(list);
-      setSelectedTable((current) => atSelection ?? (current && list.some((t) => t.tableName === current) ? current : list[0]?.tableName));
+      setSelectedTable(
+        (current) =>
+          atSelection ?? (current && list.some((t) => t.tableName === current) ? current : list[0]?.tableName)
+      );
     } catch (error) {
-      setTablesMessage({ intent: "error", text: `The workbook's billing tables could not be read: ${error instanceof Error ? error.message : String(error)}` });
+      setTablesMessage({
+        intent: "error",
+        text: `The workbook's billing tables could not be read: ${error instanceof Error ? error.message : String(error)}`,
+      });
     } finally {
       setTablesLoading(false);
     }
@@ -194,7 +228,10 @@ export function App({ mode, theme, workbook }: AppProps): React.JSX.Element {
           setErrors(mapViolations(outcome.error.violations, request.definition));
           setFocusRequest((n) => n + 1);
           switchScreen("compose");
-          setAlert({ title: outcome.error.summary, body: "The fields with a problem are marked below: correct them and run the query again." });
+          setAlert({
+            title: outcome.error.summary,
+            body: "The fields with a problem are marked below: correct them and run the query again.",
+          });
         } else {
           setAlert(alertFor(outcome.error, openSettings));
         }
@@ -202,15 +239,22 @@ export function App({ mode, theme, workbook }: AppProps): React.JSX.Element {
         setAlert(undefined);
       }
     },
-    [inExcel, openSettings, reloadTables, switchScreen],
+    [inExcel, openSettings, reloadTables, switchScreen]
   );
 
-  const onProgress = React.useCallback((title: string) => (progress: RunProgress) => setRun({ kind: "running", progress, title }), []);
+  const onProgress = React.useCallback(
+    (title: string) => (progress: RunProgress) => setRun({ kind: "running", progress, title }),
+    []
+  );
 
   const start = React.useCallback(
     async (request: RunRequest, options: { refresh?: boolean } = {}) => {
       if (!currentApiKey()) {
-        setAlert({ title: "No Infobip API key is set.", body: "Enter your API key in Settings, then run the query.", action: { label: "Open Settings", run: openSettings } });
+        setAlert({
+          title: "No Infobip API key is set.",
+          body: "Enter your API key in Settings, then run the query.",
+          action: { label: "Open Settings", run: openSettings },
+        });
         return;
       }
       abort.current?.abort();
@@ -225,7 +269,7 @@ export function App({ mode, theme, workbook }: AppProps): React.JSX.Element {
       const outcome = await runQuery(request, runnerDeps(), onProgress(title), controller.signal);
       finish(outcome, title, request, previous);
     },
-    [finish, onProgress, openSettings, runnerDeps, switchScreen],
+    [finish, onProgress, openSettings, runnerDeps, switchScreen]
   );
 
   const submitComposer = React.useCallback(() => {
@@ -255,7 +299,7 @@ export function App({ mode, theme, workbook }: AppProps): React.JSX.Element {
       }
       void start({ definition: lastRun.definition, query: again.query, destination: lastRun.destination }, { refresh });
     },
-    [lastRun, start, switchScreen],
+    [lastRun, start, switchScreen]
   );
 
   // Queries still running when the pane (or the workbook) was last closed: pick them up once, at start.
@@ -292,41 +336,53 @@ export function App({ mode, theme, workbook }: AppProps): React.JSX.Element {
       const table = tables.find((t) => t.tableName === tableName);
       if (!workbook || !table) return;
       if (!currentApiKey()) {
-        setAlert({ title: "No Infobip API key is set.", body: "Enter your API key in Settings first.", action: { label: "Open Settings", run: openSettings } });
+        setAlert({
+          title: "No Infobip API key is set.",
+          body: "Enter your API key in Settings first.",
+          action: { label: "Open Settings", run: openSettings },
+        });
         return;
       }
       setTablesBusy(true);
       setTableResults([]);
       setTablesMessage(undefined);
       const result = await refreshTable(table, { runner: runnerDeps(), workbook }, (p) =>
-        setTablesInProgress({ [table.label ?? tableName]: describeStep(p) }),
+        setTablesInProgress({ [table.label ?? tableName]: describeStep(p) })
       );
       setTablesInProgress({});
       setTableResults([result]);
       setTablesBusy(false);
       void reloadTables();
     },
-    [openSettings, reloadTables, runnerDeps, tables, workbook],
+    [openSettings, reloadTables, runnerDeps, tables, workbook]
   );
 
   const refreshAll = React.useCallback(async () => {
     if (!workbook) return;
     if (!currentApiKey()) {
-      setAlert({ title: "No Infobip API key is set.", body: "Enter your API key in Settings first.", action: { label: "Open Settings", run: openSettings } });
+      setAlert({
+        title: "No Infobip API key is set.",
+        body: "Enter your API key in Settings first.",
+        action: { label: "Open Settings", run: openSettings },
+      });
       return;
     }
     setTablesBusy(true);
     setTableResults([]);
     setTablesMessage(undefined);
     const finished: TableRefreshResult[] = [];
-    const results = await refreshTables(tables, { runner: runnerDeps(), workbook }, {
-      onProgress: (name, p) => setTablesInProgress((current) => ({ ...current, [name]: describeStep(p) })),
-      onFinished: (result) => {
-        finished.push(result);
-        setTablesInProgress(({ [result.tableName]: _done, ...rest }) => rest);
-        setTableResults([...finished]);
-      },
-    });
+    const results = await refreshTables(
+      tables,
+      { runner: runnerDeps(), workbook },
+      {
+        onProgress: (name, p) => setTablesInProgress((current) => ({ ...current, [name]: describeStep(p) })),
+        onFinished: (result) => {
+          finished.push(result);
+          setTablesInProgress(({ [result.tableName]: _done, ...rest }) => rest);
+          setTableResults([...finished]);
+        },
+      }
+    );
     const failed = results.filter((r) => r.outcome.kind !== "done").length;
     setTablesMessage({
       intent: failed === 0 ? "success" : "warning",
@@ -346,12 +402,15 @@ export function App({ mode, theme, workbook }: AppProps): React.JSX.Element {
       try {
         setTablesMessage({ intent: "success", text: await workbook.reconcile(tableName) });
       } catch (error) {
-        setTablesMessage({ intent: "error", text: `The reconciliation sheet could not be built: ${error instanceof Error ? error.message : String(error)}` });
+        setTablesMessage({
+          intent: "error",
+          text: `The reconciliation sheet could not be built: ${error instanceof Error ? error.message : String(error)}`,
+        });
       } finally {
         setTablesBusy(false);
       }
     },
-    [workbook],
+    [workbook]
   );
 
   const createPivot = React.useCallback(
@@ -360,13 +419,17 @@ export function App({ mode, theme, workbook }: AppProps): React.JSX.Element {
       try {
         return await workbook.createPivot(tableName, rows);
       } catch (error) {
-        return { ok: false as const, message: `The PivotTable could not be created: ${error instanceof Error ? error.message : String(error)}` };
+        return {
+          ok: false as const,
+          message: `The PivotTable could not be created: ${error instanceof Error ? error.message : String(error)}`,
+        };
       }
     },
-    [workbook],
+    [workbook]
   );
 
   const status = statusText(run, tablesInProgress);
+  const refreshingTables = Object.keys(tablesInProgress).length > 0;
 
   return (
     <FluentProvider theme={theme}>
@@ -396,7 +459,7 @@ export function App({ mode, theme, workbook }: AppProps): React.JSX.Element {
 
         <div role="alert">
           {alert ? (
-            <MessageBar intent="error" layout="multiline">
+            <MessageBar intent="error" layout="multiline" className={styles.alertBar}>
               <MessageBarBody>
                 <MessageBarTitle>{alert.title}</MessageBarTitle>
                 {alert.body}
@@ -420,8 +483,13 @@ export function App({ mode, theme, workbook }: AppProps): React.JSX.Element {
           ) : null}
         </div>
 
-        <div role="status" aria-live="polite" className={styles.status}>
-          {status}
+        <div role="status" aria-live="polite">
+          {status ? (
+            // Shown while something runs; how it ended is on the Result screen, so then it is only announced.
+            <span className={run.kind === "running" || refreshingTables ? styles.status : styles.visuallyHidden}>
+              {status}
+            </span>
+          ) : null}
         </div>
 
         <main className={styles.main}>{renderScreen()}</main>

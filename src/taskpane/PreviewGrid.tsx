@@ -15,6 +15,7 @@ import {
   TableRow,
   Text,
   makeStyles,
+  mergeClasses,
   tokens,
 } from "@fluentui/react-components";
 import { addDays, finalizationDate } from "../billing";
@@ -23,7 +24,15 @@ import { headersOf, totalsByCurrency, type TableShape } from "../excel/shape";
 import { csvFileName, toCsv } from "./csv";
 import { longDate, monthName } from "./composer-state";
 import type { FetchedResult } from "./query-runner";
-import { displayCell, formatMoney, isNumericKind, previewRows, rowStatuses, shapeFetched, snapshotOf } from "./result-view";
+import {
+  displayCell,
+  formatMoney,
+  isNumericKind,
+  previewRows,
+  rowStatuses,
+  shapeFetched,
+  snapshotOf,
+} from "./result-view";
 
 export const PREVIEW_ROWS = 200;
 
@@ -37,7 +46,8 @@ const useStyles = makeStyles({
     border: `1px solid ${tokens.colorNeutralStroke2}`,
     borderRadius: tokens.borderRadiusMedium,
   },
-  grid: { minWidth: "max-content" },
+  // Columns as wide as their content (Fluent's fixed layout would squeeze them into the pane's width).
+  grid: { tableLayout: "auto", width: "max-content", minWidth: "100%" },
   headerCell: {
     position: "sticky",
     top: 0,
@@ -67,7 +77,7 @@ function downloadCsv(result: FetchedResult, shape: TableShape): void {
   const csv = toCsv(
     headersOf(shape),
     shape.columns.map((c) => c.kind),
-    previewRows(shape),
+    previewRows(shape)
   );
   const blob = new Blob([csv], { type: "text/csv;charset=utf-8" });
   const url = URL.createObjectURL(blob);
@@ -110,7 +120,7 @@ export function PreviewGrid({ result }: { result: FetchedResult }): React.JSX.El
   return (
     <section className={styles.root} aria-labelledby="preview-heading">
       <h2 id="preview-heading" className={styles.heading}>
-        Preview{result.label ? `: ${result.label}` : ""}
+        Preview
       </h2>
 
       {total === 0 ? (
@@ -125,9 +135,7 @@ export function PreviewGrid({ result }: { result: FetchedResult }): React.JSX.El
       )}
 
       <div className={styles.actions}>
-        <Button onClick={() => downloadCsv(result, shape)}>
-          Download CSV
-        </Button>
+        <Button onClick={() => downloadCsv(result, shape)}>Download CSV</Button>
       </div>
 
       <h3 className={styles.subheading} id="totals-heading">
@@ -224,7 +232,10 @@ export function PreviewGrid({ result }: { result: FetchedResult }): React.JSX.El
           <TableHeader>
             <TableRow>
               {shape.columns.map((c) => (
-                <TableHeaderCell key={c.header} className={`${styles.headerCell} ${isNumericKind(c.kind) ? styles.number : ""}`}>
+                <TableHeaderCell
+                  key={c.header}
+                  className={mergeClasses(styles.headerCell, isNumericKind(c.kind) && styles.number)}
+                >
                   {c.header}
                 </TableHeaderCell>
               ))}
@@ -236,7 +247,10 @@ export function PreviewGrid({ result }: { result: FetchedResult }): React.JSX.El
               return (
                 <TableRow key={rowIndex} className={provisional ? styles.provisionalRow : undefined}>
                   {shape.columns.map((c, i) => (
-                    <TableCell key={c.header} className={`${styles.cell} ${isNumericKind(c.kind) ? styles.number : ""}`}>
+                    <TableCell
+                      key={c.header}
+                      className={mergeClasses(styles.cell, isNumericKind(c.kind) && styles.number)}
+                    >
                       {c.kind === "period-status" && provisional ? (
                         <Badge appearance="tint" color="warning" size="small">
                           Provisional
@@ -270,7 +284,9 @@ export function PreviewGrid({ result }: { result: FetchedResult }): React.JSX.El
         <dt>Request ID</dt>
         <dd className={styles.dd}>{provenance.requestId}</dd>
         <dt>Provisional data</dt>
-        <dd className={styles.dd}>{provenance.includeUnfinalizedData ? "Included" : "Not included (final data only)"}</dd>
+        <dd className={styles.dd}>
+          {provenance.includeUnfinalizedData ? "Included" : "Not included (final data only)"}
+        </dd>
       </dl>
     </section>
   );

@@ -147,9 +147,10 @@ export function toggleChoice<K extends ChoiceFilterKey>(
   state: ComposerState,
   key: K,
   value: ComposerState[K][number],
-  on: boolean,
+  on: boolean
 ): ComposerState {
-  const order: readonly string[] = key === "categories" ? CATEGORIES : key === "subCategories" ? SUBCATEGORIES : DIRECTIONS;
+  const order: readonly string[] =
+    key === "categories" ? CATEGORIES : key === "subCategories" ? SUBCATEGORIES : DIRECTIONS;
   const chosen = new Set<string>(state[key]);
   if (on) chosen.add(value);
   else chosen.delete(value);
@@ -226,7 +227,8 @@ export interface PeriodInfo {
 export function periodInfo(state: ComposerState, now: Date): PeriodInfo {
   const retention = retentionWindow(now);
   const interval = resolvedInterval(state, now);
-  if (!interval || interval.sentUntil <= interval.sentSince) return { retention, provisionalNotes: [], ...(interval ? { interval } : {}) };
+  if (!interval || interval.sentUntil <= interval.sentSince)
+    return { retention, provisionalNotes: [], ...(interval ? { interval } : {}) };
   const provisional = monthsCovered(interval).filter((month) => !isMonthFinalAt(month, now));
   const aligned = alignToGranularity(interval, state.granularity);
   const widened = aligned.sentSince !== interval.sentSince || aligned.sentUntil !== interval.sentUntil;
@@ -236,7 +238,7 @@ export function periodInfo(state: ComposerState, now: Date): PeriodInfo {
     ...(widened ? { alignedInterval: aligned } : {}),
     retention,
     provisionalNotes: provisional.map(
-      (month) => `Data for ${monthName(month)} is provisional until ${longDate(finalizationDate(month))}.`,
+      (month) => `Data for ${monthName(month)} is provisional until ${longDate(finalizationDate(month))}.`
     ),
     ...(provisional.length > 0 && !state.includeUnfinalizedData
       ? {
@@ -252,7 +254,10 @@ export function predictedHeaders(state: ComposerState): { label: string; autoAdd
   const aggregateBy = aggregateByOf(state);
   const added = new Set<string>(autoAddedDimensions(aggregateBy));
   return [
-    ...predictColumns(aggregateBy).map((c) => ({ label: columnLabel(c.columnName), autoAdded: added.has(c.columnName) })),
+    ...predictColumns(aggregateBy).map((c) => ({
+      label: columnLabel(c.columnName),
+      autoAdded: added.has(c.columnName),
+    })),
     { label: "Billing month", autoAdded: false },
     { label: "Period status", autoAdded: false },
   ];
@@ -316,7 +321,10 @@ export function toDefinition(state: ComposerState): { definition: QueryDefinitio
 }
 
 /** A state that shows a saved definition (to refresh or edit a table's query). */
-export function fromDefinition(definition: QueryDefinition, destination: Destination = { kind: "new-sheet" }): ComposerState {
+export function fromDefinition(
+  definition: QueryDefinition,
+  destination: Destination = { kind: "new-sheet" }
+): ComposerState {
   const textFilters = emptyTextFilters();
   const f = definition.filters;
   for (const key of TEXT_FILTER_KEYS) {
@@ -451,7 +459,8 @@ function customDateErrors(state: ComposerState): FieldErrors {
   const check = (text: string, field: "from" | "to") => {
     const trimmed = text.trim();
     if (trimmed === "") addError(errors, field, "Enter a date, for example 2026-03-01.");
-    else if (!isIsoDate(trimmed)) addError(errors, field, `\u201c${trimmed}\u201d is not a date: write it as yyyy-mm-dd, for example 2026-03-01.`);
+    else if (!isIsoDate(trimmed))
+      addError(errors, field, `\u201c${trimmed}\u201d is not a date: write it as yyyy-mm-dd, for example 2026-03-01.`);
   };
   check(state.customSince, "from");
   check(state.customUntil, "to");

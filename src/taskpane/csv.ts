@@ -34,7 +34,7 @@ export function csvField(cell: PreviewCell, kind: ColumnKind): string {
 export function toCsv(
   headers: readonly string[],
   kinds: readonly ColumnKind[],
-  rows: readonly (readonly PreviewCell[])[],
+  rows: readonly (readonly PreviewCell[])[]
 ): string {
   const lines = [headers.map(quote).join(",")];
   for (const row of rows) lines.push(kinds.map((kind, i) => csvField(row[i] ?? "", kind)).join(","));

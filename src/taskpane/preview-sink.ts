@@ -5,7 +5,7 @@ export class PreviewSink implements ResultSink {
   async write(
     result: FetchedResult,
     _destination: unknown,
-    onProgress: (written: number, total: number) => void,
+    onProgress: (written: number, total: number) => void
   ): Promise<WriteReport> {
     const total = result.rows.length;
     onProgress(total, total);

@@ -64,7 +64,7 @@ export interface ResultSink {
   write(
     result: FetchedResult,
     destination: Destination,
-    onProgress: (written: number, total: number) => void,
+    onProgress: (written: number, total: number) => void
   ): Promise<WriteReport>;
 }
 
@@ -132,7 +132,11 @@ function asRelayError(error: unknown): RelayError {
   if (error instanceof RelayError) return error;
   if (isAbort(error)) return new RelayError("aborted", "Stopped.", "Nothing more will be fetched.");
   const text = error instanceof Error ? error.message : String(error);
-  return new RelayError("invalid-answer", `Something went wrong: ${text}`, "Try again; if it keeps happening, report it.");
+  return new RelayError(
+    "invalid-answer",
+    `Something went wrong: ${text}`,
+    "Try again; if it keeps happening, report it."
+  );
 }
 
 class Run {
@@ -145,7 +149,7 @@ class Run {
     private readonly deps: RunnerDeps,
     private readonly onProgress: (progress: RunProgress) => void,
     private readonly signal: AbortSignal | undefined,
-    private readonly label: string | undefined,
+    private readonly label: string | undefined
   ) {
     this.startedAt = deps.now();
     this.waitSeconds = Math.min(30, Math.max(1, deps.waitSeconds ?? DEFAULT_WAIT_SECONDS));
@@ -185,7 +189,10 @@ class Run {
     for (let attempt = 1; ; attempt++) {
       this.report({ step: "waiting", queryId, attempt });
       const state = await this.withRetries(() =>
-        this.deps.client.get(queryId, { waitSeconds: this.waitSeconds, ...(this.signal ? { signal: this.signal } : {}) }),
+        this.deps.client.get(queryId, {
+          waitSeconds: this.waitSeconds,
+          ...(this.signal ? { signal: this.signal } : {}),
+        })
       );
       if (state.status !== "pending" || state.overdue) return state;
     }
@@ -202,7 +209,7 @@ class Run {
     while (total === undefined || rows.length < total) {
       const offset = rows.length;
       const page = await this.withRetries(() =>
-        this.deps.client.rows(queryId, { offset, limit: this.pageSize }, this.signal),
+        this.deps.client.rows(queryId, { offset, limit: this.pageSize }, this.signal)
       );
       total = page.totalRows;
       columns ??= page.columns;
@@ -211,7 +218,7 @@ class Run {
         throw new RelayError(
           "invalid-answer",
           `The relay stopped returning rows at ${rows.length} of ${total}.`,
-          "Run the query again.",
+          "Run the query again."
         );
       }
       for (const row of page.rows) rows.push(row);
@@ -240,11 +247,15 @@ class Run {
         const why = state.failureMessage ? `: ${state.failureMessage.replace(/\.$/, "")}` : "";
         const error =
           state.status === "failed"
-            ? new RelayError("unavailable", `Infobip could not produce the result${why}.`, "Check the query and run it again.")
+            ? new RelayError(
+                "unavailable",
+                `Infobip could not produce the result${why}.`,
+                "Check the query and run it again."
+              )
             : new RelayError(
                 "invalid-answer",
                 `Infobip's result arrived but could not be read${why}.`,
-                "Run the query again; if it happens again, the relay keeps the raw answer for support.",
+                "Run the query again; if it happens again, the relay keeps the raw answer for support."
               );
         return { kind: "failed", queryId, error, elapsedMs: this.elapsed(), pendingKept: false };
       }
@@ -253,9 +264,22 @@ class Run {
       const result: FetchedResult = { ...fetched, retrievedAt: this.deps.now() };
       const total = result.rows.length;
       this.report({ step: "writing", queryId, written: 0, total });
-      const report = await this.deps.sink.write(result, pending.destination, (written, of) =>
-        this.report({ step: "writing", queryId, written, total: of }),
-      );
+      let report: WriteReport;
+      try {
+        report = await this.deps.sink.write(result, pending.destination, (written, of) =>
+          this.report({ step: "writing", queryId, written, total: of })
+        );
+      } catch (error) {
+        // Writing again would fail the same way (too many rows, a missing table): forget the query.
+        await this.deps.pending.remove(queryId).catch(() => undefined);
+        const why = error instanceof Error ? error.message : String(error);
+        const writeError = new RelayError(
+          "write-failed",
+          why,
+          "Check the workbook (the destination table must still exist) and run the query again."
+        );
+        return { kind: "failed", queryId, error: writeError, elapsedMs: this.elapsed(), pendingKept: false };
+      }
       await this.deps.pending.remove(queryId);
       return { kind: "done", queryId, result, report, elapsedMs: this.elapsed() };
     } catch (error) {
@@ -279,7 +303,7 @@ class Run {
       this.checkAborted();
       const label = request.definition.label;
       const submitted = await this.withRetries(() =>
-        this.deps.client.submit({ request: request.query, ...(label ? { label } : {}) }, this.signal),
+        this.deps.client.submit({ request: request.query, ...(label ? { label } : {}) }, this.signal)
       );
       pending = {
         queryId: submitted.id,
@@ -305,7 +329,7 @@ export function runQuery(
   request: RunRequest,
   deps: RunnerDeps,
   onProgress: (progress: RunProgress) => void = () => undefined,
-  signal?: AbortSignal,
+  signal?: AbortSignal
 ): Promise<RunOutcome> {
   return new Run(deps, onProgress, signal, request.definition.label).submitAndFollow(request);
 }
@@ -315,7 +339,7 @@ export function followPendingQuery(
   pending: PendingQuery,
   deps: RunnerDeps,
   onProgress: (progress: RunProgress) => void = () => undefined,
-  signal?: AbortSignal,
+  signal?: AbortSignal
 ): Promise<RunOutcome> {
   return new Run(deps, onProgress, signal, pending.label ?? pending.definition.label).follow(pending);
 }
@@ -324,7 +348,7 @@ export function followPendingQuery(
 export async function mapWithConcurrency<T, R>(
   items: readonly T[],
   limit: number,
-  work: (item: T, index: number) => Promise<R>,
+  work: (item: T, index: number) => Promise<R>
 ): Promise<R[]> {
   const results = new Array<R>(items.length);
   let next = 0;
@@ -355,9 +379,7 @@ export function describeStep(step: RunStep): string {
     case "waiting":
       return "Waiting for Infobip to prepare the result\u2026";
     case "receiving":
-      return step.total > 0
-        ? `Receiving rows: ${n(step.received)} of ${n(step.total)}`
-        : "Receiving rows\u2026";
+      return step.total > 0 ? `Receiving rows: ${n(step.received)} of ${n(step.total)}` : "Receiving rows\u2026";
     case "writing":
       return `Writing rows: ${n(step.written)} of ${n(step.total)}`;
   }

@@ -10,7 +10,8 @@ const FIELD_WORDS: readonly [RegExp, string][] = [
 
 export function mapDefinitionViolations(violations: readonly Violation[]): string[] {
   return violations.map((v) => {
-    const subject = FIELD_WORDS.find(([pattern]) => pattern.test(v.property))?.[1] ?? v.property.replace(/^request\./, "");
+    const subject =
+      FIELD_WORDS.find(([pattern]) => pattern.test(v.property))?.[1] ?? v.property.replace(/^request\./, "");
     return `${subject} ${v.violation.replace(/\bsentSince\b/g, "the first day").replace(/\bsentUntil\b/g, "the end date")}`;
   });
 }

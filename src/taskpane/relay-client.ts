@@ -75,7 +75,9 @@ export type RelayErrorKind =
   | "unreachable"
   | "invalid-answer"
   | "no-key"
-  | "aborted";
+  | "aborted"
+  /** The rows arrived but could not be written (workbook code failed). */
+  | "write-failed";
 
 export class RelayError extends Error {
   override readonly name = "RelayError";
@@ -90,7 +92,7 @@ export class RelayError extends Error {
       apiError?: ApiError;
       violations?: Violation[];
       retryAfterSeconds?: number;
-    } = {},
+    } = {}
   ) {
     super(`${summary} ${advice}`);
   }
@@ -137,7 +139,7 @@ export function errorForStatus(status: number, apiError: ApiError | undefined, r
       "bad-request",
       `The query was refused${said}.`,
       "Correct the fields marked below and run it again.",
-      details,
+      details
     );
   }
   if (status === 401) {
@@ -145,7 +147,7 @@ export function errorForStatus(status: number, apiError: ApiError | undefined, r
       "unauthorized",
       "Infobip did not accept the API key.",
       "Check the key in Settings, and that it has the billing:usage:view scope.",
-      details,
+      details
     );
   }
   if (status === 403) {
@@ -153,7 +155,7 @@ export function errorForStatus(status: number, apiError: ApiError | undefined, r
       "forbidden",
       "The API key is not allowed to read billing usage.",
       "Ask your Infobip account administrator to give the key the billing:usage:view scope, or use a key that has it.",
-      details,
+      details
     );
   }
   if (status === 404) {
@@ -161,7 +163,7 @@ export function errorForStatus(status: number, apiError: ApiError | undefined, r
       "not-found",
       "The relay does not know this query (it has expired, or it was submitted with another API key).",
       "Run the query again.",
-      details,
+      details
     );
   }
   if (status === 429) {
@@ -176,7 +178,7 @@ export function errorForStatus(status: number, apiError: ApiError | undefined, r
       "unavailable",
       `Infobip could not be reached through the relay${said}.`,
       "Try again in a few minutes; if it keeps failing, ask whoever runs the relay to check its connection to Infobip.",
-      details,
+      details
     );
   }
   if (status >= 500) {
@@ -184,14 +186,14 @@ export function errorForStatus(status: number, apiError: ApiError | undefined, r
       "unavailable",
       `Infobip or the relay had a problem${said}.`,
       "Try again in a few minutes; if it keeps failing, contact Infobip support or whoever runs the relay.",
-      details,
+      details
     );
   }
   return new RelayError(
     "invalid-answer",
     `The relay answered with an unexpected status ${status}${said}.`,
     "Check the Relay URL in Settings.",
-    details,
+    details
   );
 }
 
@@ -243,11 +245,15 @@ export function normaliseBaseUrl(text: string): string {
     throw new RelayError(
       "unreachable",
       `\u201c${text.trim()}\u201d is not a web address.`,
-      "Enter the Relay URL in Settings, such as https://relay.example.com.",
+      "Enter the Relay URL in Settings, such as https://relay.example.com."
     );
   }
   if (url.protocol !== "https:" && url.protocol !== "http:") {
-    throw new RelayError("unreachable", "The Relay URL must start with https:// or http://.", "Correct it in Settings.");
+    throw new RelayError(
+      "unreachable",
+      "The Relay URL must start with https:// or http://.",
+      "Correct it in Settings."
+    );
   }
   return `${url.origin}${url.pathname.replace(/\/+$/, "")}`;
 }
@@ -271,7 +277,9 @@ export class RelayClient implements RelayApi {
   async get(id: string, options: { waitSeconds?: number; signal?: AbortSignal } = {}): Promise<QueryState> {
     const wait = options.waitSeconds ? Math.min(MAX_WAIT_SECONDS, Math.max(0, Math.round(options.waitSeconds))) : 0;
     const query = wait > 0 ? `?wait=${wait}` : "";
-    return this.call("GET", `/v1/queries/${encodeURIComponent(id)}${query}`, QueryStateSchema, { signal: options.signal });
+    return this.call("GET", `/v1/queries/${encodeURIComponent(id)}${query}`, QueryStateSchema, {
+      signal: options.signal,
+    });
   }
 
   async list(signal?: AbortSignal): Promise<QueryState[]> {
@@ -281,9 +289,14 @@ export class RelayClient implements RelayApi {
   async rows(id: string, page: RowsRequest, signal?: AbortSignal): Promise<RowsPage> {
     const limit = Math.min(MAX_PAGE_ROWS, Math.max(1, Math.floor(page.limit)));
     const offset = Math.max(0, Math.floor(page.offset));
-    return this.call("GET", `/v1/queries/${encodeURIComponent(id)}/rows?offset=${offset}&limit=${limit}`, RowsPageSchema, {
-      signal,
-    });
+    return this.call(
+      "GET",
+      `/v1/queries/${encodeURIComponent(id)}/rows?offset=${offset}&limit=${limit}`,
+      RowsPageSchema,
+      {
+        signal,
+      }
+    );
   }
 
   async remove(id: string, signal?: AbortSignal): Promise<void> {
@@ -315,7 +328,7 @@ export class RelayClient implements RelayApi {
     method: "GET" | "POST" | "DELETE",
     path: string,
     schema: z.ZodType<T>,
-    init: { body?: unknown; signal?: AbortSignal | undefined },
+    init: { body?: unknown; signal?: AbortSignal | undefined }
   ): Promise<T> {
     const key = this.options.apiKey();
     if (!key) {
@@ -340,12 +353,16 @@ export class RelayClient implements RelayApi {
       throw new RelayError(
         "unreachable",
         `The relay at ${this.baseUrl} could not be reached.`,
-        "Check the Relay URL in Settings and your network connection, then try again.",
+        "Check the Relay URL in Settings and your network connection, then try again."
       );
     }
     const text = await readText(response, init.signal);
     if (!response.ok) {
-      throw errorForStatus(response.status, parseApiError(text), retryAfterSeconds(response.headers.get("Retry-After"), this.now()));
+      throw errorForStatus(
+        response.status,
+        parseApiError(text),
+        retryAfterSeconds(response.headers.get("Retry-After"), this.now())
+      );
     }
     let json: unknown;
     try {
@@ -356,7 +373,10 @@ export class RelayClient implements RelayApi {
     const parsed = schema.safeParse(json);
     if (!parsed.success) {
       const first = parsed.error.issues[0];
-      throw invalidAnswer(this.baseUrl, first ? `${first.path.join(".") || "the body"} ${first.message}` : "its shape is wrong");
+      throw invalidAnswer(
+        this.baseUrl,
+        first ? `${first.path.join(".") || "the body"} ${first.message}` : "its shape is wrong"
+      );
     }
     return parsed.data;
   }
@@ -384,6 +404,6 @@ function invalidAnswer(baseUrl: string, why: string): RelayError {
   return new RelayError(
     "invalid-answer",
     `The server at ${baseUrl} did not answer as the Billing Usage relay does (${why}).`,
-    "Check the Relay URL in Settings: it must point at the relay, not at Infobip or another site.",
+    "Check the Relay URL in Settings: it must point at the relay, not at Infobip or another site."
   );
 }

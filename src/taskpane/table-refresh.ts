@@ -44,7 +44,7 @@ export async function refreshTable(
   table: BillingTableInfo,
   deps: RefreshDeps,
   onProgress: (progress: RunProgress) => void = () => undefined,
-  signal?: AbortSignal,
+  signal?: AbortSignal
 ): Promise<TableRefreshResult> {
   const base = { tableName: table.tableName, ...(table.label ? { label: table.label } : {}) };
   const started = deps.runner.now();
@@ -57,20 +57,25 @@ export async function refreshTable(
   }
   const validation = query ? validateQuery(query, now) : undefined;
   if (!validation || !validation.ok) {
-    const reasons = validation && !validation.ok ? mapDefinitionViolations(validation.violations) : ["its saved period is not valid"];
+    const reasons =
+      validation && !validation.ok ? mapDefinitionViolations(validation.violations) : ["its saved period is not valid"];
     const error = new RelayError(
       "bad-request",
       `The saved query of ${table.label ?? table.tableName} cannot be run now: ${reasons.join("; ")}.`,
-      "Run a new query for a period within the last three months, and choose this table as its destination.",
+      "Run a new query for a period within the last three months, and choose this table as its destination."
     );
     return { ...base, outcome: { kind: "failed", error, elapsedMs: 0, pendingKept: false }, notes: [] };
   }
   const before = await safeSnapshot(deps.workbook, table.tableName);
   const outcome = await runQuery(
-    { definition: table.definition, query: validation.value, destination: { kind: "replace", tableName: table.tableName } },
+    {
+      definition: table.definition,
+      query: validation.value,
+      destination: { kind: "replace", tableName: table.tableName },
+    },
     deps.runner,
     onProgress,
-    signal,
+    signal
   );
   if (outcome.kind !== "done") return { ...base, outcome, notes: [] };
   const notes: string[] = [];
@@ -80,13 +85,17 @@ export async function refreshTable(
     try {
       changes = compareSnapshots(before, after);
     } catch (error) {
-      notes.push(`The changes since the previous refresh could not be worked out (${error instanceof Error ? error.message : "unknown reason"}).`);
+      notes.push(
+        `The changes since the previous refresh could not be worked out (${error instanceof Error ? error.message : "unknown reason"}).`
+      );
     }
   }
   try {
     notes.push(...(await deps.workbook.afterRefresh(table.tableName)));
   } catch (error) {
-    notes.push(`The rows were written, but PivotTables on the table were not refreshed: ${error instanceof Error ? error.message : "unknown reason"}.`);
+    notes.push(
+      `The rows were written, but PivotTables on the table were not refreshed: ${error instanceof Error ? error.message : "unknown reason"}.`
+    );
   }
   const elapsedMs = deps.runner.now().getTime() - started.getTime();
   return { ...base, outcome: { ...outcome, elapsedMs }, ...(changes ? { changes } : {}), notes };
@@ -101,20 +110,30 @@ export async function refreshTables(
     onProgress?: (tableName: string, progress: RunProgress) => void;
     onFinished?: (result: TableRefreshResult) => void;
     signal?: AbortSignal;
-  } = {},
+  } = {}
 ): Promise<TableRefreshResult[]> {
-  return mapWithConcurrency(tables, Math.min(REFRESH_CONCURRENCY, options.concurrency ?? REFRESH_CONCURRENCY), async (table) => {
-    let result: TableRefreshResult;
-    try {
-      result = await refreshTable(table, deps, (p) => options.onProgress?.(table.tableName, p), options.signal);
-    } catch (error) {
-      const relayError =
-        error instanceof RelayError ? error : new RelayError("invalid-answer", `Something went wrong: ${String(error)}`, "Try again.");
-      result = { tableName: table.tableName, outcome: { kind: "failed", error: relayError, elapsedMs: 0, pendingKept: false }, notes: [] };
+  return mapWithConcurrency(
+    tables,
+    Math.min(REFRESH_CONCURRENCY, options.concurrency ?? REFRESH_CONCURRENCY),
+    async (table) => {
+      let result: TableRefreshResult;
+      try {
+        result = await refreshTable(table, deps, (p) => options.onProgress?.(table.tableName, p), options.signal);
+      } catch (error) {
+        const relayError =
+          error instanceof RelayError
+            ? error
+            : new RelayError("invalid-answer", `Something went wrong: ${String(error)}`, "Try again.");
+        result = {
+          tableName: table.tableName,
+          outcome: { kind: "failed", error: relayError, elapsedMs: 0, pendingKept: false },
+          notes: [],
+        };
+      }
+      options.onFinished?.(result);
+      return result;
     }
-    options.onFinished?.(result);
-    return result;
-  });
+  );
 }
 
 /** One line per table for the summary after Refresh all. */

@@ -57,8 +57,14 @@ describe("period presets", () => {
   it("keeps a preset by name in the definition, so a refresh next month asks for that month", () => {
     const { definition } = expectOk(validateComposer(state({ preset: "last-month" }), NOW));
     const nextMonth = new Date("2026-04-20T00:00:00Z");
-    expect(toQuery(definition, NOW).filterBy.dateInterval).toEqual({ sentSince: "2026-02-01", sentUntil: "2026-03-01" });
-    expect(toQuery(definition, nextMonth).filterBy.dateInterval).toEqual({ sentSince: "2026-03-01", sentUntil: "2026-04-01" });
+    expect(toQuery(definition, NOW).filterBy.dateInterval).toEqual({
+      sentSince: "2026-02-01",
+      sentUntil: "2026-03-01",
+    });
+    expect(toQuery(definition, nextMonth).filterBy.dateInterval).toEqual({
+      sentSince: "2026-03-01",
+      sentUntil: "2026-04-01",
+    });
   });
 
   it("keeps custom dates fixed", () => {
@@ -87,11 +93,18 @@ describe("period presets", () => {
   it("says provisional months will be left out when provisional data is off", () => {
     const info = periodInfo(state({ preset: "this-month", includeUnfinalizedData: false }), NOW);
     expect(info.excludedNote).toMatch(/left out/);
-    expect(periodInfo(state({ preset: "last-month", includeUnfinalizedData: false }), NOW).excludedNote).toBeUndefined();
+    expect(
+      periodInfo(state({ preset: "last-month", includeUnfinalizedData: false }), NOW).excludedNote
+    ).toBeUndefined();
   });
 
   it("shows the wider period Infobip uses when Month granularity aligns custom dates", () => {
-    const custom = state({ preset: "custom", customSince: "2026-02-10", customUntil: "2026-03-05", granularity: "MONTH" });
+    const custom = state({
+      preset: "custom",
+      customSince: "2026-02-10",
+      customUntil: "2026-03-05",
+      granularity: "MONTH",
+    });
     expect(periodInfo(custom, NOW).alignedInterval).toEqual({ sentSince: "2026-02-01", sentUntil: "2026-04-01" });
     expect(periodInfo({ ...custom, granularity: "DAY" }, NOW).alignedInterval).toBeUndefined();
   });
@@ -99,7 +112,9 @@ describe("period presets", () => {
 
 describe("date errors are shown beside the date fields, in plain words", () => {
   it("an empty or malformed custom date is an error on that field, and nothing else is blamed", () => {
-    const errors = expectErrors(validateComposer(state({ preset: "custom", customSince: "", customUntil: "2026-13-01" }), NOW));
+    const errors = expectErrors(
+      validateComposer(state({ preset: "custom", customSince: "", customUntil: "2026-13-01" }), NOW)
+    );
     expect(errors.from).toEqual(["Enter a date, for example 2026-03-01."]);
     expect(errors.to?.[0]).toMatch(/“2026-13-01” is not a date: write it as yyyy-mm-dd/);
     expect(Object.keys(errors).sort()).toEqual(["from", "to"]);
@@ -107,30 +122,37 @@ describe("date errors are shown beside the date fields, in plain words", () => {
 
   it("a date before the retention window is put on From, naming the first allowed day", () => {
     const errors = expectErrors(
-      validateComposer(state({ preset: "custom", customSince: "2025-12-31", customUntil: "2026-01-15" }), NOW),
+      validateComposer(state({ preset: "custom", customSince: "2025-12-31", customUntil: "2026-01-15" }), NOW)
     );
-    expect(errors.from?.[0]).toMatch(/^Is before 2026-01-01: billing data is kept for the current month and the two months before it only\.$/);
+    expect(errors.from?.[0]).toMatch(
+      /^Is before 2026-01-01: billing data is kept for the current month and the two months before it only\.$/
+    );
     expect(errors.to).toBeUndefined();
   });
 
   it("an end before the start is put on To, with the API's field names replaced by the form's", () => {
     const errors = expectErrors(
-      validateComposer(state({ preset: "custom", customSince: "2026-03-10", customUntil: "2026-03-10" }), NOW),
+      validateComposer(state({ preset: "custom", customSince: "2026-03-10", customUntil: "2026-03-10" }), NOW)
     );
-    expect(errors.to?.[0]).toBe("Must be after the From date: the To date is exclusive, the day after the last day you want.");
+    expect(errors.to?.[0]).toBe(
+      "Must be after the From date: the To date is exclusive, the day after the last day you want."
+    );
     expect(errors.to?.[0]).not.toMatch(/sentSince|sentUntil/);
   });
 
   it("an end beyond the first of next month is put on To", () => {
     const errors = expectErrors(
-      validateComposer(state({ preset: "custom", customSince: "2026-03-01", customUntil: "2026-04-02" }), NOW),
+      validateComposer(state({ preset: "custom", customSince: "2026-03-01", customUntil: "2026-04-02" }), NOW)
     );
     expect(errors.to?.[0]).toMatch(/^Is after 2026-04-01, the first day of next month/);
   });
 
   it("still reports other fields' problems while the dates are half-typed", () => {
     const errors = expectErrors(
-      validateComposer(withText("countryCodes", "USA", state({ preset: "custom", customSince: "2026-03", customUntil: "" })), NOW),
+      validateComposer(
+        withText("countryCodes", "USA", state({ preset: "custom", customSince: "2026-03", customUntil: "" })),
+        NOW
+      )
     );
     expect(errors.from).toBeDefined();
     expect(errors.to).toBeDefined();
@@ -158,7 +180,10 @@ describe("violations map to their fields by property path", () => {
 
   it("names the offending value of a list when a relay 400 points at an item", () => {
     const { definition } = toDefinition(withText("senders", "ACME\nShop"));
-    const errors = mapViolations([{ property: "request.filterBy.senders[1]", violation: "is not a sender we know" }], definition);
+    const errors = mapViolations(
+      [{ property: "request.filterBy.senders[1]", violation: "is not a sender we know" }],
+      definition
+    );
     expect(errors.senders).toEqual(["“Shop” is not a sender we know."]);
   });
 
@@ -191,12 +216,17 @@ describe("pasted lists", () => {
 
   it("read platforms as application:entity, one per line", () => {
     const { query } = expectOk(validateComposer(withText("platforms", "app-1:entity-9\napp-2"), NOW));
-    expect(query.filterBy.platforms).toEqual([{ applicationId: "app-1", entityId: "entity-9" }, { applicationId: "app-2" }]);
+    expect(query.filterBy.platforms).toEqual([
+      { applicationId: "app-1", entityId: "entity-9" },
+      { applicationId: "app-2" },
+    ]);
   });
 
   it("refuse a platform with no application, naming the line", () => {
     const errors = expectErrors(validateComposer(withText("platforms", ":entity-9"), NOW));
-    expect(errors.platforms).toEqual(["“:entity-9” needs an application ID, written application:entity (or the application alone)."]);
+    expect(errors.platforms).toEqual([
+      "“:entity-9” needs an application ID, written application:entity (or the application alone).",
+    ]);
   });
 
   it("appending a suggestion adds it once, on its own line", () => {
@@ -298,7 +328,13 @@ describe("checkbox filters, options, destination and label", () => {
 
 describe("definitions round-trip through the form", () => {
   it("a valid form gives a definition the saved schema accepts, and the form shows it again unchanged", () => {
-    let s = state({ preset: "custom", customSince: "2026-02-01", customUntil: "2026-03-01", granularity: "DAY", label: "Feb" });
+    let s = state({
+      preset: "custom",
+      customSince: "2026-02-01",
+      customUntil: "2026-03-01",
+      granularity: "DAY",
+      label: "Feb",
+    });
     s = toggleDimension(s, "COUNTRY_NAME", true);
     s = toggleChoice(s, "categories", "SMS", true);
     s = withText("platforms", "app:ent\napp2", s);

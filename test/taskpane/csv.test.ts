@@ -37,7 +37,7 @@ describe("CSV of a billing result", () => {
       [
         ["Côte d'Ivoire", 0.0075, "2026-03-01", 'He said "hi", twice\nthen left'],
         ["", 12, "2026-03-02", "plain"],
-      ],
+      ]
     );
     expect(csv.startsWith("\uFEFF")).toBe(true);
     expect(csv.endsWith("\r\n")).toBe(true);
@@ -55,9 +55,9 @@ describe("CSV of a billing result", () => {
   });
 
   it("guards text that Excel would run as a formula", () => {
-    expect(csvField("=HYPERLINK(\"x\")", "text")).toBe('"\'=HYPERLINK(""x"")"');
-    expect(csvField("+4915112345", "text")).toBe("\"'+4915112345\"");
-    expect(csvField("@sum", "text")).toBe("\"'@sum\"");
+    expect(csvField('=HYPERLINK("x")', "text")).toBe('"\'=HYPERLINK(""x"")"');
+    expect(csvField("+4915112345", "text")).toBe('"\'+4915112345"');
+    expect(csvField("@sum", "text")).toBe('"\'@sum"');
   });
 
   it("writes numbers plainly, empty cells empty, dates as they are", () => {
@@ -67,7 +67,9 @@ describe("CSV of a billing result", () => {
   });
 
   it("names the file after the label and the period", () => {
-    expect(csvFileName("March SMS / costs", "2026-03-01", "2026-04-01")).toBe("March-SMS-costs_2026-03-01_to_2026-04-01.csv");
+    expect(csvFileName("March SMS / costs", "2026-03-01", "2026-04-01")).toBe(
+      "March-SMS-costs_2026-03-01_to_2026-04-01.csv"
+    );
     expect(csvFileName(undefined, "2026-03-01", "2026-04-01")).toBe("billing-usage_2026-03-01_to_2026-04-01.csv");
   });
 });

@@ -1,4 +1,10 @@
-import { predictColumns, type BillingUsageMetadata, type ColumnInfo, type QueryDefinition, type RawRow } from "../../src/billing";
+import {
+  predictColumns,
+  type BillingUsageMetadata,
+  type ColumnInfo,
+  type QueryDefinition,
+  type RawRow,
+} from "../../src/billing";
 import { validateComposer, initialComposerState } from "../../src/taskpane/composer-state";
 import { MemoryPendingStore } from "../../src/taskpane/pending-store";
 import {
@@ -62,7 +68,12 @@ class FakeRelay implements RelayApi {
     this.calls.push("submit");
     this.maybeFail();
     const id = `q${this.nextId++}`;
-    const state: QueryState = { id, requestId: `r-${id}`, status: "pending", createdAt: this.clock.now().toISOString() };
+    const state: QueryState = {
+      id,
+      requestId: `r-${id}`,
+      status: "pending",
+      createdAt: this.clock.now().toISOString(),
+    };
     this.queries.set(id, {
       state,
       rows: this.rowsFor(this.script.totalRows),
@@ -103,7 +114,11 @@ class FakeRelay implements RelayApi {
     const query = this.queries.get(id);
     if (!query) throw errorForStatus(404, undefined);
     this.clock.advance(100);
-    return { rows: query.rows.slice(page.offset, page.offset + page.limit), totalRows: query.rows.length, offset: page.offset };
+    return {
+      rows: query.rows.slice(page.offset, page.offset + page.limit),
+      totalRows: query.rows.length,
+      offset: page.offset,
+    };
   }
 
   async remove(id: string): Promise<void> {
@@ -154,7 +169,10 @@ class RecordingSink implements ResultSink {
 }
 
 function request(): RunRequest {
-  const composed = validateComposer({ ...initialComposerState(), label: "Feb by country", dimensions: ["COUNTRY_NAME"] }, START);
+  const composed = validateComposer(
+    { ...initialComposerState(), label: "Feb by country", dimensions: ["COUNTRY_NAME"] },
+    START
+  );
   if (!composed.ok) throw new Error("test form is invalid");
   return { definition: composed.definition, query: composed.query, destination: composed.destination };
 }
@@ -210,7 +228,9 @@ describe("runQuery", () => {
     expect(kinds[0]).toBe("submitting");
     expect(kinds.indexOf("waiting")).toBeLessThan(kinds.indexOf("receiving"));
     expect(kinds.lastIndexOf("receiving")).toBeLessThan(kinds.indexOf("writing"));
-    const receiving = t.steps.filter((s) => s.step === "receiving").map((s) => (s.step === "receiving" ? s.received : -1));
+    const receiving = t.steps
+      .filter((s) => s.step === "receiving")
+      .map((s) => (s.step === "receiving" ? s.received : -1));
     expect(receiving).toEqual([0, 10, 20, 25]);
     const lastWrite = t.steps[t.steps.length - 1];
     expect(lastWrite).toMatchObject({ step: "writing", written: 25, total: 25 });
@@ -317,7 +337,7 @@ describe("runQuery", () => {
         submittedAt: START.toISOString(),
       },
       t.deps,
-      t.onProgress,
+      t.onProgress
     );
     expect(outcome).toMatchObject({ kind: "failed", pendingKept: false });
     if (outcome.kind === "failed") expect(outcome.error.kind).toBe("not-found");
@@ -334,10 +354,26 @@ describe("runQuery", () => {
         return { message: "ok", rowsWritten: result.rows.length };
       },
     };
-    await t.pending.add({ queryId: submitted.id, definition: request().definition, destination, submittedAt: START.toISOString() });
+    await t.pending.add({
+      queryId: submitted.id,
+      definition: request().definition,
+      destination,
+      submittedAt: START.toISOString(),
+    });
     const outcome = await followPendingQuery((await t.pending.list())[0]!, t.deps, t.onProgress);
     expect(outcome.kind).toBe("done");
     expect(wroteTo).toEqual(destination);
+    expect(await t.pending.list()).toEqual([]);
+  });
+
+  it("a write that fails is reported in the writer's words, and the query is forgotten", async () => {
+    const t = setup();
+    t.sink.failWith = new Error("This result has 2,000,000 rows, more than an Excel sheet can hold.");
+    const outcome = await runQuery(request(), t.deps, t.onProgress);
+    expect(outcome.kind).toBe("failed");
+    if (outcome.kind !== "failed") return;
+    expect(outcome.error.kind).toBe("write-failed");
+    expect(outcome.error.summary).toBe("This result has 2,000,000 rows, more than an Excel sheet can hold.");
     expect(await t.pending.list()).toEqual([]);
   });
 
@@ -391,7 +427,7 @@ describe("mapWithConcurrency", () => {
 describe("status words", () => {
   it("say where the query is, with counts", () => {
     expect(describeStep({ step: "receiving", queryId: "q", received: 10000, total: 123456 })).toBe(
-      "Receiving rows: 10,000 of 123,456",
+      "Receiving rows: 10,000 of 123,456"
     );
     expect(describeStep({ step: "writing", queryId: "q", written: 5, total: 9 })).toBe("Writing rows: 5 of 9");
     expect(formatElapsed(65_000)).toBe("1 min 05 s");

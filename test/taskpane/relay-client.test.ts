@@ -70,7 +70,10 @@ const QUERY = {
 
 describe("RelayClient", () => {
   it("submits with the key in the Authorization header only, and reads the 202", async () => {
-    handler = () => ({ status: 202, body: { id: "abc", requestId: "r1", status: "pending", createdAt: "2026-03-15T10:00:00Z" } });
+    handler = () => ({
+      status: 202,
+      body: { id: "abc", requestId: "r1", status: "pending", createdAt: "2026-03-15T10:00:00Z" },
+    });
     const submitted = await client().submit({ request: QUERY, label: "Feb" });
     expect(submitted).toEqual({ id: "abc", requestId: "r1", status: "pending", createdAt: "2026-03-15T10:00:00Z" });
     expect(seen[0]).toMatchObject({ method: "POST", url: "/v1/queries", authorization: `App ${KEY}` });
@@ -91,7 +94,10 @@ describe("RelayClient", () => {
         totalRows: 2,
         columns: [{ columnName: "MONTH", columnDataType: "DATE_TIME" }],
         metadata: {
-          clientRequestedPeriod: { sentSince: "2026-02-01T00:00:00.000+0000", sentUntil: "2026-03-01T00:00:00.000+0000" },
+          clientRequestedPeriod: {
+            sentSince: "2026-02-01T00:00:00.000+0000",
+            sentUntil: "2026-03-01T00:00:00.000+0000",
+          },
           billingPeriods: [{ month: "2026-02", volumeFinalized: true }],
         },
         failureMessage: null,
@@ -111,11 +117,15 @@ describe("RelayClient", () => {
   });
 
   it("puts a 400's violations on the error, for the form to place beside fields", async () => {
-    const body = badRequest([{ property: "request.filterBy.countryCodes[0]", violation: "must be two capital letters" }]);
+    const body = badRequest([
+      { property: "request.filterBy.countryCodes[0]", violation: "must be two capital letters" },
+    ]);
     handler = () => ({ status: 400, body });
     const error = await failure(client().submit({ request: QUERY }));
     expect(error.kind).toBe("bad-request");
-    expect(error.violations).toEqual([{ property: "request.filterBy.countryCodes[0]", violation: "must be two capital letters" }]);
+    expect(error.violations).toEqual([
+      { property: "request.filterBy.countryCodes[0]", violation: "must be two capital letters" },
+    ]);
   });
 
   it.each([
@@ -173,7 +183,8 @@ describe("RelayClient", () => {
   });
 
   it("falls back to listing queries when the relay has no connection check", async () => {
-    handler = (req) => (req.url === "/v1/connection-check" ? { status: 404, body: API_ERRORS.internal } : { status: 200, body: [] });
+    handler = (req) =>
+      req.url === "/v1/connection-check" ? { status: 404, body: API_ERRORS.internal } : { status: 200, body: [] };
     expect((await client().checkConnection()).via).toBe("list");
     expect(seen.map((s) => `${s.method} ${s.url}`)).toEqual(["POST /v1/connection-check", "GET /v1/queries"]);
   });

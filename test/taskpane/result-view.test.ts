@@ -38,8 +38,28 @@ function result(rows: RawRow[], marchFinal: boolean): FetchedResult {
   };
 }
 
-const feb = (total: number, currency = "EUR"): RawRow => ["Acme", "SMS", "2026-02-01T00:00:00.000+0000", "Germany", "message", 0.01, total * 100, total, currency];
-const mar = (total: number, currency = "EUR"): RawRow => ["Acme", "SMS", "2026-03-01T00:00:00.000+0000", "Germany", "message", 0.01, total * 100, total, currency];
+const feb = (total: number, currency = "EUR"): RawRow => [
+  "Acme",
+  "SMS",
+  "2026-02-01T00:00:00.000+0000",
+  "Germany",
+  "message",
+  0.01,
+  total * 100,
+  total,
+  currency,
+];
+const mar = (total: number, currency = "EUR"): RawRow => [
+  "Acme",
+  "SMS",
+  "2026-03-01T00:00:00.000+0000",
+  "Germany",
+  "message",
+  0.01,
+  total * 100,
+  total,
+  currency,
+];
 
 describe("result view for the browser preview", () => {
   it("has the Excel table's headers, Billing month and Period status last, dates as text", () => {
@@ -57,7 +77,19 @@ describe("result view for the browser preview", () => {
       "Billing month",
       "Period status",
     ]);
-    expect(previewRows(shape)[1]).toEqual(["Acme", "SMS", "2026-03", "Germany", "message", 0.01, 500, 5, "EUR", "2026-03", "Provisional"]);
+    expect(previewRows(shape)[1]).toEqual([
+      "Acme",
+      "SMS",
+      "2026-03",
+      "Germany",
+      "message",
+      0.01,
+      500,
+      5,
+      "EUR",
+      "2026-03",
+      "Provisional",
+    ]);
     expect(rowStatuses(shape)).toEqual(["Final", "Provisional"]);
     expect(displayCell(0.0075, "unit-price")).toBe("0.0075");
     expect(displayCell(1234567.5, "total")).toBe("1,234,567.5");
@@ -65,7 +97,10 @@ describe("result view for the browser preview", () => {
 
   it("falls back to the asked period aligned to the granularity when the relay passes no requestedPeriod", () => {
     const input = shapeInputOf(result([], true));
-    expect(input.requestedPeriod).toEqual({ sentSince: "2026-02-01T00:00:00.000+0000", sentUntil: "2026-04-01T00:00:00.000+0000" });
+    expect(input.requestedPeriod).toEqual({
+      sentSince: "2026-02-01T00:00:00.000+0000",
+      sentUntil: "2026-04-01T00:00:00.000+0000",
+    });
     expect(input.requestId).toBe("req-1");
   });
 

@@ -2,7 +2,13 @@ import { predictColumns, type QueryDefinition, type RawRow } from "../../src/bil
 import type { TableSnapshot } from "../../src/excel/changes";
 import { MemoryPendingStore } from "../../src/taskpane/pending-store";
 import type { FetchedResult, RunnerDeps } from "../../src/taskpane/query-runner";
-import { errorForStatus, type QueryState, type RelayApi, type RowsPage, type SubmitBody } from "../../src/taskpane/relay-client";
+import {
+  errorForStatus,
+  type QueryState,
+  type RelayApi,
+  type RowsPage,
+  type SubmitBody,
+} from "../../src/taskpane/relay-client";
 import { snapshotOf } from "../../src/taskpane/result-view";
 import { describeRefresh, refreshTables, type TableRefreshResult } from "../../src/taskpane/table-refresh";
 import type { BillingTableInfo, WorkbookActions } from "../../src/taskpane/workbook-actions";
@@ -14,7 +20,16 @@ function definition(label: string, period: QueryDefinition["period"] = { preset:
   return { version: 1, label, period, aggregateBy: ["MONTH"], filters: {}, includeUnfinalizedData: true };
 }
 
-const row = (total: number): RawRow => ["Acme", "SMS", "2026-03-01T00:00:00.000+0000", "message", 0.01, total * 100, total, "EUR"];
+const row = (total: number): RawRow => [
+  "Acme",
+  "SMS",
+  "2026-03-01T00:00:00.000+0000",
+  "message",
+  0.01,
+  total * 100,
+  total,
+  "EUR",
+];
 
 /** A relay whose answers depend on the query's label; it records how many queries run at once. */
 class ScriptedRelay implements RelayApi {
@@ -134,15 +149,22 @@ describe("Refresh all", () => {
     };
     const relay = new ScriptedRelay(script);
     const old = new Map<string, TableSnapshot>(
-      names.map((n) => [n, { header: ["Billing month", "Currency", "Total"], rows: [["2026-03", "EUR", 0.5]], billingPeriods: [] }]),
+      names.map((n) => [
+        n,
+        { header: ["Billing month", "Currency", "Total"], rows: [["2026-03", "EUR", 0.5]], billingPeriods: [] },
+      ])
     );
     const workbook = new FakeWorkbook(old);
     const t3Before = old.get("T3");
     const finishedOrder: string[] = [];
 
-    const results = await refreshTables(names.map((n) => table(n)), deps(relay, workbook), {
-      onFinished: (r) => finishedOrder.push(r.tableName),
-    });
+    const results = await refreshTables(
+      names.map((n) => table(n)),
+      deps(relay, workbook),
+      {
+        onFinished: (r) => finishedOrder.push(r.tableName),
+      }
+    );
 
     expect(relay.peak).toBeLessThanOrEqual(3);
     expect(relay.peak).toBeGreaterThan(1);
@@ -174,9 +196,10 @@ describe("Refresh all", () => {
       retrievedAt: NOW,
     });
     const workbook = new FakeWorkbook(new Map([["T1", before]]));
-    const [result] = (await refreshTables([table("T1")], deps(new ScriptedRelay({ T1: { rows: [row(3)] } }), workbook))) as [
-      TableRefreshResult,
-    ];
+    const [result] = (await refreshTables(
+      [table("T1")],
+      deps(new ScriptedRelay({ T1: { rows: [row(3)] } }), workbook)
+    )) as [TableRefreshResult];
     expect(result.outcome.kind).toBe("done");
     expect(result.changes?.summary.join(" ")).toMatch(/2026-03 EUR total moved from 1\.00 to 3\.00/);
     expect(result.notes).toEqual(["PivotTables on T1 refreshed."]);
@@ -185,7 +208,10 @@ describe("Refresh all", () => {
   it("a saved custom period that fell out of the retention window is refused before anything is sent", async () => {
     const workbook = new FakeWorkbook(new Map());
     const relay = new ScriptedRelay({});
-    const stale = table("Old", definition("Old", { preset: "custom", sentSince: "2025-10-01", sentUntil: "2025-11-01" }));
+    const stale = table(
+      "Old",
+      definition("Old", { preset: "custom", sentSince: "2025-10-01", sentUntil: "2025-11-01" })
+    );
     const [result] = (await refreshTables([stale], deps(relay, workbook))) as [TableRefreshResult];
     expect(result.outcome.kind).toBe("failed");
     expect(describeRefresh(result)).toMatch(/cannot be run now: the first day is before 2026-01-01/);

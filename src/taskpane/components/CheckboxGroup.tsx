@@ -1,11 +1,16 @@
 /**
  * A group of checkboxes inside a Fluent `Field`: the Field's label names the group (role="group",
- * aria-labelledby) and its validation message describes it, as a single input would be.
+ * aria-labelledby) and its validation message describes it, as a single input would be. The checkboxes
+ * themselves are shielded from the Field (each keeps its own label), and an option's description is a
+ * tooltip that also shows on keyboard focus and is announced as the checkbox's description.
  */
 import * as React from "react";
 import {
   Checkbox,
+  FieldContextProvider,
+  Tooltip,
   makeStyles,
+  mergeClasses,
   tokens,
   useFieldControlProps_unstable,
   type FieldControlProps,
@@ -28,52 +33,50 @@ export interface CheckboxGroupProps<V extends string> {
 }
 
 const useStyles = makeStyles({
-  group: { display: "grid", gridTemplateColumns: "1fr", rowGap: "0" },
+  group: { display: "grid", gridTemplateColumns: "1fr", columnGap: tokens.spacingHorizontalS },
   twoColumns: { gridTemplateColumns: "repeat(auto-fill, minmax(140px, 1fr))" },
-  option: { display: "flex", flexDirection: "column" },
-  description: {
-    color: tokens.colorNeutralForeground3,
-    fontSize: tokens.fontSizeBase200,
-    lineHeight: tokens.lineHeightBase200,
-    marginLeft: "32px",
-    marginTop: "-6px",
-    marginBottom: "4px",
-  },
 });
 
 export function CheckboxGroup<V extends string>(props: CheckboxGroupProps<V>): React.JSX.Element {
   const styles = useStyles();
   const noProps: FieldControlProps = {};
   const fieldProps = useFieldControlProps_unstable(noProps, { supportsLabelFor: false });
-  const baseId = React.useId();
   return (
     <div
       role="group"
       aria-labelledby={fieldProps["aria-labelledby"]}
       aria-describedby={fieldProps["aria-describedby"]}
       aria-invalid={fieldProps["aria-invalid"]}
-      className={`${styles.group} ${props.columns === 2 ? styles.twoColumns : ""}`}
+      className={mergeClasses(styles.group, props.columns === 2 && styles.twoColumns)}
     >
-      {props.options.map((option, index) => {
-        const descriptionId = option.description ? `${baseId}-${index}-description` : undefined;
-        return (
-          <div key={option.value} className={styles.option}>
+      {/* The Field labels the group; without this, every checkbox would take the Field's label and id. */}
+      <FieldContextProvider value={undefined}>
+        {props.options.map((option, index) => {
+          const checkbox = (
             <Checkbox
-              id={index === 0 ? props.firstId : undefined}
+              key={option.value}
+              // An explicit `id={undefined}` would wipe the id Fluent generates, and the label's link with it.
+              {...(index === 0 && props.firstId ? { id: props.firstId } : {})}
               label={option.label}
               checked={props.selected.includes(option.value)}
               disabled={props.disabled}
-              aria-describedby={descriptionId}
               onChange={(_, data) => props.onToggle(option.value, data.checked === true)}
             />
-            {option.description ? (
-              <span id={descriptionId} className={styles.description}>
-                {option.description}
-              </span>
-            ) : null}
-          </div>
-        );
-      })}
+          );
+          return option.description ? (
+            <Tooltip
+              key={option.value}
+              content={option.description}
+              relationship="description"
+              positioning="above-start"
+            >
+              {checkbox}
+            </Tooltip>
+          ) : (
+            checkbox
+          );
+        })}
+      </FieldContextProvider>
     </div>
   );
 }

@@ -1,7 +1,14 @@
 /** Granularity (Day / Month / None) and the dimensions, grouped as Infobip's docs group them. */
 import * as React from "react";
 import { Field, Radio, RadioGroup, Text, makeStyles, tokens } from "@fluentui/react-components";
-import { DIMENSION_GROUPS, columnLabel, dimensionsInGroup, autoAddedDimensions, type AggregateDimension, type Granularity } from "../../billing";
+import {
+  DIMENSION_GROUPS,
+  columnLabel,
+  dimensionsInGroup,
+  autoAddedDimensions,
+  type AggregateDimension,
+  type Granularity,
+} from "../../billing";
 import { CheckboxGroup } from "../components/CheckboxGroup";
 import { aggregateByOf, predictedHeaders, toggleDimension } from "../composer-state";
 import { fieldId, validationProps, type SectionProps } from "./fields";
@@ -49,15 +56,16 @@ export function ColumnFields({ state, update, errors, disabled }: SectionProps):
       </Field>
       <div className={styles.groups}>
         {groups.map((group, index) => (
-          <Field
-            key={group}
-            label={group}
-            {...(index === 0 ? dimensionErrors : { validationState: "none" as const })}
-          >
+          <Field key={group} label={group} {...(index === 0 ? dimensionErrors : { validationState: "none" as const })}>
             <CheckboxGroup<AggregateDimension>
               firstId={index === 0 ? fieldId("dimensions") : undefined}
+              columns={2}
               disabled={disabled}
-              options={dimensionsInGroup(group).map((d) => ({ value: d.code, label: d.label, description: d.description }))}
+              options={dimensionsInGroup(group).map((d) => ({
+                value: d.code,
+                label: d.label,
+                description: d.description,
+              }))}
               selected={state.dimensions}
               onToggle={(code, checked) => update((s) => toggleDimension(s, code, checked))}
             />
@@ -66,8 +74,8 @@ export function ColumnFields({ state, update, errors, disabled }: SectionProps):
       </div>
       {autoAdded.length > 0 ? (
         <Text size={200} className={styles.auto}>
-          Added automatically by Infobip: {autoAdded.map(columnLabel).join(" and ")} (choose an account or category column
-          above to pick which one).
+          Added automatically by Infobip: {autoAdded.map(columnLabel).join(" and ")} (choose an account or category
+          column above to pick which one).
         </Text>
       ) : null}
       <Text size={200} className={styles.columns}>

@@ -30,14 +30,14 @@ const useStyles = makeStyles({
 
 const PLACEHOLDERS: Partial<Record<TextFilterKey, string>> = {
   accountKeys: "One account key per line",
-  countryCodes: "DE\nUS\nIN",
-  platforms: "application:entity\napplication",
+  countryCodes: "One code per line, such as DE",
+  platforms: "One per line: application:entity",
   senders: "One sender per line",
   campaignIds: "One ID per line",
   templateIds: "One ID per line",
   campaignReferenceIds: "One reference per line",
-  trafficTypes: "MARKETING\nA2P",
-  senderTypes: "ALPHANUMERIC\nSHORT_CODE",
+  trafficTypes: "One per line, such as MARKETING",
+  senderTypes: "One per line, such as SHORT_CODE",
 };
 
 const SUGGESTIONS: Partial<Record<TextFilterKey, { list: readonly string[]; noun: string }>> = {
@@ -62,7 +62,11 @@ function TextFilter({ filter, state, update, errors, disabled }: SectionProps & 
   };
   return (
     <>
-      <Field label={filter.label} hint={`${filter.description}${count(state.textFilters[key])}`} {...validationProps(errors, key)}>
+      <Field
+        label={filter.label}
+        hint={`${filter.description}${count(state.textFilters[key])}`}
+        {...validationProps(errors, key)}
+      >
         <Textarea
           id={fieldId(key)}
           resize="vertical"
@@ -114,7 +118,12 @@ export function FilterFields(props: SectionProps): React.JSX.Element {
         switch (filter.key) {
           case "categories":
             return (
-              <Field key={filter.key} label={filter.label} hint={filter.description} {...validationProps(errors, "categories")}>
+              <Field
+                key={filter.key}
+                label={filter.label}
+                hint={filter.description}
+                {...validationProps(errors, "categories")}
+              >
                 <CheckboxGroup
                   firstId={fieldId("categories")}
                   columns={2}
@@ -127,7 +136,12 @@ export function FilterFields(props: SectionProps): React.JSX.Element {
             );
           case "subCategories":
             return (
-              <Field key={filter.key} label={filter.label} hint={filter.description} {...validationProps(errors, "subCategories")}>
+              <Field
+                key={filter.key}
+                label={filter.label}
+                hint={filter.description}
+                {...validationProps(errors, "subCategories")}
+              >
                 <CheckboxGroup
                   firstId={fieldId("subCategories")}
                   columns={2}
@@ -140,7 +154,12 @@ export function FilterFields(props: SectionProps): React.JSX.Element {
             );
           case "directions":
             return (
-              <Field key={filter.key} label={filter.label} hint="Leave both empty for both." {...validationProps(errors, "directions")}>
+              <Field
+                key={filter.key}
+                label={filter.label}
+                hint="Leave both empty for both."
+                {...validationProps(errors, "directions")}
+              >
                 <CheckboxGroup
                   firstId={fieldId("directions")}
                   disabled={disabled}

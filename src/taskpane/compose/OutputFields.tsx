@@ -48,7 +48,9 @@ export function OutputFields({
             update((s) => ({
               ...s,
               destination:
-                data.value === "replace" ? { kind: "replace", tableName: tables[0]?.tableName ?? "" } : { kind: "new-sheet" },
+                data.value === "replace"
+                  ? { kind: "replace", tableName: tables[0]?.tableName ?? "" }
+                  : { kind: "new-sheet" },
             }))
           }
         >
@@ -57,7 +59,10 @@ export function OutputFields({
         </RadioGroup>
       </Field>
       {replacing && canReplace ? (
-        <Field label="Table to replace" hint="Its rows are replaced in place: formulas, charts and PivotTables on it keep working.">
+        <Field
+          label="Table to replace"
+          hint="Its rows are replaced in place: formulas, charts and PivotTables on it keep working."
+        >
           <Select
             value={state.destination.kind === "replace" ? state.destination.tableName : ""}
             disabled={disabled}
@@ -71,7 +76,11 @@ export function OutputFields({
           </Select>
         </Field>
       ) : null}
-      <Field label="Table label" hint="Optional: names the sheet and the table, such as “March SMS costs”." {...validationProps(errors, "label")}>
+      <Field
+        label="Table label"
+        hint="Optional: names the sheet and the table, such as “March SMS costs”."
+        {...validationProps(errors, "label")}
+      >
         <Input
           id={fieldId("label")}
           value={state.label}

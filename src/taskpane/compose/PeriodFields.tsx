@@ -7,12 +7,27 @@ import { fieldId, validationProps, type SectionProps } from "./fields";
 import { addDays } from "../../billing";
 
 const useStyles = makeStyles({
-  dates: { display: "grid", gridTemplateColumns: "repeat(auto-fit, minmax(140px, 1fr))", columnGap: tokens.spacingHorizontalM },
-  notes: { display: "flex", flexDirection: "column", rowGap: tokens.spacingVerticalXXS, color: tokens.colorNeutralForeground2 },
+  dates: {
+    display: "grid",
+    gridTemplateColumns: "repeat(auto-fit, minmax(140px, 1fr))",
+    columnGap: tokens.spacingHorizontalM,
+  },
+  notes: {
+    display: "flex",
+    flexDirection: "column",
+    rowGap: tokens.spacingVerticalXXS,
+    color: tokens.colorNeutralForeground2,
+  },
   provisional: { color: tokens.colorPaletteMarigoldForeground2 },
 });
 
-export function PeriodFields({ state, update, errors, disabled, now }: SectionProps & { now: Date }): React.JSX.Element {
+export function PeriodFields({
+  state,
+  update,
+  errors,
+  disabled,
+  now,
+}: SectionProps & { now: Date }): React.JSX.Element {
   const styles = useStyles();
   const info = periodInfo(state, now);
   const custom = state.preset === "custom";
@@ -44,7 +59,7 @@ export function PeriodFields({ state, update, errors, disabled, now }: SectionPr
       </Field>
       {custom ? (
         <div className={styles.dates}>
-          <Field label="From (inclusive)" hint="yyyy-mm-dd, UTC" {...validationProps(errors, "from")}>
+          <Field label="From (inclusive)" hint="The first day included (UTC)." {...validationProps(errors, "from")}>
             <Input
               id={fieldId("from")}
               type="date"
@@ -55,7 +70,7 @@ export function PeriodFields({ state, update, errors, disabled, now }: SectionPr
               onChange={(_, data) => update((s) => ({ ...s, customSince: data.value }))}
             />
           </Field>
-          <Field label="To (exclusive)" hint="the day after the last day" {...validationProps(errors, "to")}>
+          <Field label="To (exclusive)" hint="The day after the last day (UTC)." {...validationProps(errors, "to")}>
             <Input
               id={fieldId("to")}
               type="date"

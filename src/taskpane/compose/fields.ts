@@ -14,7 +14,10 @@ export function fieldId(field: ComposerField): string {
 }
 
 /** Fluent `Field` props for a field's problems: the message under it, and the error state. */
-export function validationProps(errors: FieldErrors, field: ComposerField): {
+export function validationProps(
+  errors: FieldErrors,
+  field: ComposerField
+): {
   validationMessage?: string;
   validationState?: "error" | "none";
 } {

@@ -104,7 +104,7 @@ export function ComposeScreen(props: ComposeScreenProps): React.JSX.Element {
       }}
     >
       <fieldset className={styles.section}>
-        <legend className={styles.legend}>Period</legend>
+        <legend className={styles.legend}>Dates</legend>
         <PeriodFields {...section} now={props.now} />
       </fieldset>
 

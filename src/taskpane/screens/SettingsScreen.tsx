@@ -68,7 +68,9 @@ export function SettingsScreen({ relayUrl, onSave }: SettingsScreenProps): React
     } catch (error) {
       if (controller.signal.aborted) return;
       const relayError =
-        error instanceof RelayError ? error : new RelayError("unreachable", "The connection test failed.", "Try again.");
+        error instanceof RelayError
+          ? error
+          : new RelayError("unreachable", "The connection test failed.", "Try again.");
       setCheck({ state: "failed", error: relayError });
     }
   };
@@ -100,6 +102,7 @@ export function SettingsScreen({ relayUrl, onSave }: SettingsScreenProps): React
           onChange={(_, data) => {
             setUrl(data.value);
             setSaved(false);
+            setCheck({ state: "idle" });
           }}
         />
       </Field>
@@ -116,6 +119,7 @@ export function SettingsScreen({ relayUrl, onSave }: SettingsScreenProps): React
           onChange={(_, data) => {
             setKey(data.value);
             setSaved(false);
+            setCheck({ state: "idle" });
           }}
         />
       </Field>
@@ -143,7 +147,11 @@ export function SettingsScreen({ relayUrl, onSave }: SettingsScreenProps): React
       </div>
       {saved ? (
         <Text size={200} className={styles.note}>
-          Saved{key.trim() ? ` (key ${maskKey(key.trim())}${remember ? ", remembered on this computer" : ", for this session"})` : ""}.
+          Saved
+          {key.trim()
+            ? ` (key ${maskKey(key.trim())}${remember ? ", remembered on this computer" : ", for this session"})`
+            : ""}
+          .
         </Text>
       ) : null}
       {check.state === "ok" ? (

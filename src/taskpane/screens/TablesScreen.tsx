@@ -115,7 +115,9 @@ function PivotPicker({
           disabled={busy || working}
           onToggle={(label, on) =>
             setRows((current) =>
-              on ? table.dimensionLabels.filter((l) => l === label || current.includes(l)) : current.filter((l) => l !== label),
+              on
+                ? table.dimensionLabels.filter((l) => l === label || current.includes(l))
+                : current.filter((l) => l !== label)
             )
           }
         />
@@ -164,7 +166,11 @@ export function TablesScreen(props: TablesScreenProps): React.JSX.Element {
         </Field>
       ) : null}
       <div className={styles.buttons}>
-        <Button appearance="primary" disabled={busy || !table} onClick={() => table && props.onRefresh(table.tableName)}>
+        <Button
+          appearance="primary"
+          disabled={busy || !table}
+          onClick={() => table && props.onRefresh(table.tableName)}
+        >
           Refresh
         </Button>
         <Button disabled={busy || tables.length === 0} onClick={props.onRefreshAll}>
