@@ -1,0 +1,187 @@
+/**
+ * The pane's workbook adapters against the strict Excel double (test/excel/double): a result written through
+ * the pane's sink becomes a recorded billing table; Refresh replaces its rows in place (same table, user column
+ * kept) and reports what moved; pending queries live in the workbook; the API key never reaches it.
+ */
+import { predictColumns, type QueryDefinition, type RawRow } from "../../src/billing";
+import { excelWorkbookActions } from "../../src/taskpane/excel-actions";
+import { saveApiKey, useKeyStorage } from "../../src/taskpane/credentials";
+import type { FetchedResult, RunnerDeps } from "../../src/taskpane/query-runner";
+import type { QueryState, RelayApi, RowsPage } from "../../src/taskpane/relay-client";
+import { refreshTable } from "../../src/taskpane/table-refresh";
+import { createExcelDouble, type ExcelDouble } from "../excel/excel-double";
+
+const NOW = new Date("2026-03-20T08:00:00Z");
+const API_KEY = "7f1c2e9a4b8d-pane-secret-key";
+
+const definition: QueryDefinition = {
+  version: 1,
+  label: "March by country",
+  period: { preset: "this-month" },
+  aggregateBy: ["DAY", "COUNTRY_NAME"],
+  filters: { categories: ["SMS"] },
+  includeUnfinalizedData: true,
+};
+const COLUMNS = predictColumns(definition.aggregateBy);
+const METADATA = {
+  clientRequestedPeriod: { sentSince: "2026-03-01T00:00:00.000+0000", sentUntil: "2026-04-01T00:00:00.000+0000" },
+  billingPeriods: [{ month: "2026-03", volumeFinalized: false }],
+};
+
+function row(day: string, country: string, total: number): RawRow {
+  return ["Acme", "SMS", `2026-03-${day}T00:00:00.000+0000`, country, "message", 0.0075, total / 0.0075, total, "EUR"];
+}
+
+function fetched(rows: RawRow[]): FetchedResult {
+  return {
+    queryId: "q0",
+    requestId: "REQ-0",
+    label: definition.label,
+    definition,
+    columns: COLUMNS,
+    rows,
+    metadata: METADATA,
+    retrievedAt: NOW,
+  };
+}
+
+/** A relay that answers every query at once with the given rows. */
+function relayWith(rows: RawRow[]): RelayApi {
+  const state = (id: string): QueryState => ({
+    id,
+    requestId: `REQ-${id}`,
+    status: "succeeded",
+    createdAt: NOW.toISOString(),
+    totalRows: rows.length,
+    columns: COLUMNS,
+    metadata: METADATA,
+  });
+  return {
+    submit: async () => ({ id: "q1", requestId: "REQ-q1", status: "pending", createdAt: NOW.toISOString() }),
+    get: async (id) => state(id),
+    rows: async (_id, page): Promise<RowsPage> => ({
+      rows: rows.slice(page.offset, page.offset + page.limit),
+      totalRows: rows.length,
+    }),
+    list: async () => [],
+    remove: async () => undefined,
+    checkConnection: async () => ({ via: "list", message: "" }),
+  };
+}
+
+let excel: ExcelDouble;
+const globals = globalThis as unknown as { Excel?: unknown; Office?: unknown };
+
+beforeEach(() => {
+  excel = createExcelDouble();
+  globals.Excel = { run: excel.run.bind(excel) };
+  globals.Office = { context: { requirements: { isSetSupported: () => true } } };
+  const items = new Map<string, string>();
+  useKeyStorage({
+    getItem: (key) => items.get(key) ?? null,
+    setItem: (key, value) => void items.set(key, value),
+    removeItem: (key) => void items.delete(key),
+  });
+  saveApiKey(API_KEY, false);
+});
+
+afterEach(() => {
+  delete globals.Excel;
+  delete globals.Office;
+  useKeyStorage(undefined);
+});
+
+describe("excel actions", () => {
+  it("writes a result as a billing table on a new sheet and lists it with its saved query", async () => {
+    const workbook = excelWorkbookActions();
+    const progress: number[] = [];
+    const report = await workbook.sink.write(
+      fetched([row("01", "Germany", 1.5), row("02", "France", 2)]),
+      { kind: "new-sheet" },
+      (n) => progress.push(n)
+    );
+    expect(report.rowsWritten).toBe(2);
+    expect(report.message).toMatch(/^Wrote table \S+ on sheet “.+”: 2 rows\.$/);
+    expect(progress[progress.length - 1]).toBe(2);
+
+    const tables = await workbook.listTables();
+    expect(tables).toHaveLength(1);
+    expect(tables[0]).toMatchObject({
+      tableName: report.tableName,
+      label: "March by country",
+      definition,
+      rowCount: 2,
+    });
+    expect(tables[0]?.dimensionLabels).toEqual(["Account", "Category code", "Day", "Country"]);
+    const snapshot = await workbook.snapshot(report.tableName!);
+    expect(snapshot?.rows).toHaveLength(2);
+    expect(snapshot?.billingPeriods).toEqual([{ month: "2026-03", volumeFinalized: false }]);
+  });
+
+  it("refreshes in place: same table, the user's column kept, and the change summary says what moved", async () => {
+    const workbook = excelWorkbookActions();
+    const first = await workbook.sink.write(
+      fetched([row("01", "Germany", 1.5)]),
+      { kind: "new-sheet" },
+      () => undefined
+    );
+    const tableName = first.tableName!;
+    // The user adds a calculated column to the right of the table.
+    const before = excel.inspect.table(tableName)!;
+    const sheet = before.sheet;
+    const lastCol = before.address.split(":")[1]!.replace(/\d+/g, "");
+    const nextCol = String.fromCharCode(lastCol.charCodeAt(0) + 1);
+    const headerRow = Number(before.address.split("!")[1]!.split(":")[0]!.replace(/\D+/g, ""));
+    excel.inspect.seedValues(sheet, `${nextCol}${headerRow}:${nextCol}${headerRow + 1}`, [["My note"], ["keep me"]]);
+    const table = (await workbook.listTables())[0]!;
+
+    const runner: RunnerDeps = {
+      client: relayWith([row("01", "Germany", 2.25), row("03", "Spain", 1)]),
+      pending: workbook.pending,
+      sink: workbook.sink,
+      now: () => NOW,
+      sleep: async () => undefined,
+    };
+    const result = await refreshTable(table, { runner, workbook });
+
+    expect(result.outcome.kind).toBe("done");
+    expect(excel.inspect.tableNames()).toEqual([tableName]);
+    const after = excel.inspect.table(tableName)!;
+    expect(after.sheet).toBe(sheet);
+    expect(after.dataRowCount).toBe(2);
+    expect(excel.inspect.values(sheet, `${nextCol}${headerRow}:${nextCol}${headerRow}`)).toEqual([["My note"]]);
+    expect(result.changes?.summary.join(" ")).toMatch(/2026-03 EUR total moved from 1\.50 to 3\.25/);
+    expect(await workbook.pending.list()).toEqual([]);
+  });
+
+  it("keeps pending queries in the workbook, and never the API key", async () => {
+    const workbook = excelWorkbookActions();
+    await workbook.pending.add({
+      queryId: "q-77",
+      label: "Pending one",
+      definition,
+      destination: { kind: "replace", tableName: "Billing_Old" },
+      submittedAt: NOW.toISOString(),
+    });
+    const reopened = excelWorkbookActions();
+    expect(await reopened.pending.list()).toEqual([
+      {
+        queryId: "q-77",
+        label: "Pending one",
+        definition,
+        destination: { kind: "replace", tableName: "Billing_Old" },
+        submittedAt: NOW.toISOString(),
+      },
+    ]);
+    await reopened.sink.write(fetched([row("01", "Germany", 1)]), { kind: "new-sheet" }, () => undefined);
+    await reopened.pending.remove("q-77");
+    expect(await reopened.pending.list()).toEqual([]);
+    const everything = JSON.stringify(excel.inspect.customXmlParts()) + JSON.stringify(excel.syncs);
+    expect(everything).not.toContain(API_KEY);
+  });
+
+  it("reports an empty result plainly", async () => {
+    const report = await excelWorkbookActions().sink.write(fetched([]), { kind: "new-sheet" }, () => undefined);
+    expect(report.message).toMatch(/^No billed usage for these filters: table .+ has its header only\.$/);
+  });
+});
