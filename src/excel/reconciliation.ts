@@ -29,7 +29,7 @@ import {
   type ExistingReconciliation,
   type ReconciliationPlan,
 } from "./reconciliation-plan";
-import { findTableRecord } from "./workbook-store";
+import { findTableRecord, WorkbookStateError } from "./workbook-store";
 
 /** Rows of the billing table read per request: ~50 bytes of key cells per row keeps a block near 1 MB. */
 export const KEY_READ_BLOCK_ROWS = 20_000;
@@ -161,13 +161,21 @@ function result(
   return { sheetName, tableName, created, rowCount: plan.rows.length, toleranceName: toleranceName(tableName), notes };
 }
 
-/** The billing periods saved with the table's record, in the API's form; undefined without a record. */
+/**
+ * The billing periods saved with the table's record, in the API's form; undefined without a record. A store
+ * that cannot be read is not a reason to refuse a reconciliation: the Period status column says the same.
+ */
 async function recordedBillingPeriods(
   context: Excel.RequestContext,
   tableName: string
 ): Promise<BillingPeriod[] | undefined> {
-  const record = await findTableRecord(context, tableName);
-  return record?.provenance.billingPeriods.map((p) => ({ month: p.month, volumeFinalized: p.status === "Final" }));
+  try {
+    const record = await findTableRecord(context, tableName);
+    return record?.provenance.billingPeriods.map((p) => ({ month: p.month, volumeFinalized: p.status === "Final" }));
+  } catch (error) {
+    if (error instanceof WorkbookStateError) return undefined;
+    throw error;
+  }
 }
 
 /**

@@ -2,7 +2,7 @@ import { isoDateToUtc, toExcelSerial } from "../../src/billing";
 import { buildReconciliation, KEY_READ_BLOCK_ROWS, updateReconciliation } from "../../src/excel/reconciliation";
 import { computeReconciliationTotals, NOT_IN_TABLE_STATUS } from "../../src/excel/reconciliation-plan";
 import { BILLING_HEADER, billingRow, calculatingDouble, replaceBillingRows, seedBillingTable } from "./billing-fixture";
-import { saveTableRecord, tableRecordFor } from "../../src/excel/workbook-store";
+import { saveTableRecord, tableRecordFor, WORKBOOK_STATE_NAMESPACE } from "../../src/excel/workbook-store";
 import { createExcelDouble, type ExcelDouble } from "./excel-double";
 
 const PERIODS = [
@@ -243,6 +243,18 @@ describe("buildReconciliation", () => {
     );
     await buildReconciliation(double.newContext(), "Costs");
     expect(double.inspect.values(SHEET, "D5:D7").flat()).toEqual(["Final", "Final", "Final"]);
+  });
+
+  it("falls back on the Period status column when the saved billing information is damaged", async () => {
+    const double = createExcelDouble();
+    await seedBillingTable(double, "Costs", BILLING_HEADER, ROWS);
+    const context = double.newContext();
+    context.workbook.customXmlParts.add(
+      `<billingUsage xmlns="${WORKBOOK_STATE_NAMESPACE}"><state>{not json</state></billingUsage>`
+    );
+    await context.sync();
+    await buildReconciliation(double.newContext(), "Costs");
+    expect(double.inspect.values(SHEET, "D5:D7").flat()).toEqual(["Final", "Provisional", "Provisional"]);
   });
 
   it("names the table that is missing", async () => {
