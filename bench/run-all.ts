@@ -2,9 +2,11 @@
  * `npm run bench`: every bench in turn, each printing its own figures. Add a bench by adding one entry.
  */
 import { benchExcel, printExcelBench } from "./excel";
+import { benchRelay, printRelayBench } from "./relay";
 
 const benches: { name: string; run: () => Promise<void> }[] = [
   { name: "excel", run: async () => printExcelBench(await benchExcel()) },
+  { name: "relay", run: async () => printRelayBench(await benchRelay()) },
 ];
 
 async function main(): Promise<void> {

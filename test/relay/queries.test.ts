@@ -179,6 +179,21 @@ describe("POST /v1/queries", () => {
   });
 });
 
+describe("a slow Infobip", () => {
+  it("answers 502 when Infobip does not answer within RELAY_INFOBIP_TIMEOUT_SECONDS, and keeps nothing", async () => {
+    const impatient = await startTestRelay({ infobipBaseUrl: infobip.url, infobipTimeoutSeconds: 0.2 });
+    try {
+      infobip.respondWith(() => ({ status: 201, body: JSON.stringify({ requestId: "TOO-LATE" }), delayMs: 5_000 }));
+      const answer = await call(impatient, "POST", "/v1/queries", { key: KEY, body: { request: thisMonthQuery(impatient.clock.now()) } });
+      expect(answer.status).toBe(502);
+      expect(ApiErrorSchema.parse(answer.json).description).toMatch(/did not answer in time/);
+      expect(((await call(impatient, "GET", "/v1/queries", { key: KEY })).json as { queries: unknown[] }).queries).toEqual([]);
+    } finally {
+      await impatient.close();
+    }
+  });
+});
+
 describe("authentication and ownership", () => {
   it.each([
     ["GET", "/v1/queries"],

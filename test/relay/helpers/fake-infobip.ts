@@ -18,6 +18,8 @@ export interface FakeAnswer {
   status: number;
   body?: string;
   headers?: Record<string, string>;
+  /** Answer this much later (a slow Infobip). */
+  delayMs?: number;
 }
 
 export interface Submission {
@@ -77,8 +79,13 @@ export class FakeInfobip {
       this.submissions.push({ authorization: req.headers.authorization, callbackUrl: parsed.callbackUrl, request: parsed.request, requestId });
       text = JSON.stringify({ requestId });
     }
-    res.writeHead(answer.status, { "content-type": "application/json", ...answer.headers });
-    res.end(text ?? "");
+    const send = (): void => {
+      if (res.destroyed) return;
+      res.writeHead(answer.status, { "content-type": "application/json", ...answer.headers });
+      res.end(text ?? "");
+    };
+    if (answer.delayMs === undefined) send();
+    else setTimeout(send, answer.delayMs).unref();
   }
 }
 
