@@ -329,22 +329,8 @@ export function reconciliationTableName(billingTableName: string): string {
   return `${billingTableName.slice(0, 240)}_Recon`;
 }
 
-const SHEET_NAME_MAX = 31;
-
-/** A valid worksheet name from `base`, not among `taken` (compared without case): `Recon Costs (2)`. */
-export function uniqueSheetName(base: string, taken: readonly string[]): string {
-  const cleaned =
-    base
-      .replace(/[\\/?*[\]:]/g, " ")
-      .replace(/^'+|'+$/g, "")
-      .trim() || "Sheet";
-  const used = new Set(taken.map((n) => n.toLowerCase()));
-  for (let n = 1; ; n++) {
-    const suffix = n === 1 ? "" : ` (${n})`;
-    const candidate = `${cleaned.slice(0, SHEET_NAME_MAX - suffix.length).trimEnd()}${suffix}`;
-    if (!used.has(candidate.toLowerCase())) return candidate;
-  }
-}
+/** Sheet names follow the writer's rules (one implementation in names.ts). */
+export { uniqueSheetName } from "./names";
 
 // ---------------------------------------------------------------------------------------------------
 // The plan

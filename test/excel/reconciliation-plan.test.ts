@@ -111,7 +111,7 @@ describe("names", () => {
   it("derives the reconciliation table name and a free, valid sheet name", () => {
     expect(reconciliationTableName("Costs_2026")).toBe("Costs_2026_Recon");
     expect(uniqueSheetName("Recon Costs_2026", ["recon costs_2026"])).toBe("Recon Costs_2026 (2)");
-    expect(uniqueSheetName("Recon a/b:c", [])).toBe("Recon a b c");
+    expect(uniqueSheetName("Recon a/b:c", [])).toBe("Recon a-b-c");
     const long = uniqueSheetName("Recon " + "x".repeat(40), ["Recon " + "x".repeat(25)]);
     expect(long).toHaveLength(31);
     expect(long.endsWith(" (2)")).toBe(true);
