@@ -172,15 +172,18 @@ export function App({ mode, theme, workbook }: AppProps): React.JSX.Element {
   const switchScreen = React.useCallback((next: Screen) => setScreen(next), []);
   const openSettings = React.useCallback(() => switchScreen("settings"), [switchScreen]);
 
+  // Read at call time, so a Relay URL saved a moment ago applies to the very next call.
+  const relayUrlRef = React.useRef(relayUrl);
+  relayUrlRef.current = relayUrl;
   const runnerDeps = React.useCallback(
     (): RunnerDeps => ({
-      client: new RelayClient({ baseUrl: relayUrl, apiKey: currentApiKey }),
+      client: new RelayClient({ baseUrl: relayUrlRef.current, apiKey: currentApiKey }),
       pending: pendingStore,
       sink,
       now: () => new Date(),
       sleep: abortableSleep,
     }),
-    [relayUrl, pendingStore, sink]
+    [pendingStore, sink]
   );
 
   const reloadTables = React.useCallback(async () => {
@@ -297,38 +300,63 @@ export function App({ mode, theme, workbook }: AppProps): React.JSX.Element {
         switchScreen("compose");
         return;
       }
+      // An overdue (or failed but kept) query is replaced by the new one: forget it, so it is not picked up later.
+      if (
+        run.kind === "finished" &&
+        (run.outcome.kind === "overdue" || run.outcome.kind === "failed") &&
+        run.outcome.queryId
+      ) {
+        void pendingStore.remove(run.outcome.queryId).catch(() => undefined);
+      }
       void start({ definition: lastRun.definition, query: again.query, destination: lastRun.destination }, { refresh });
     },
-    [lastRun, start, switchScreen]
+    [lastRun, pendingStore, run, start, switchScreen]
   );
 
-  // Queries still running when the pane (or the workbook) was last closed: pick them up once, at start.
+  /**
+   * Queries still running when the pane (or the workbook) was last closed: followed to the end, one after the
+   * other, and written where they were meant to go. Once per pane; without a key, it waits for Settings.
+   */
+  const pickedUp = React.useRef(false);
+  const pickUpPending = React.useCallback(async () => {
+    if (pickedUp.current) return;
+    let pending: PendingQuery[];
+    try {
+      pending = await pendingStore.list();
+    } catch {
+      return;
+    }
+    if (pending.length === 0) {
+      pickedUp.current = true;
+      return;
+    }
+    if (!currentApiKey()) {
+      const count = pending.length === 1 ? "A query was" : `${pending.length} queries were`;
+      setAlert({
+        title: `${count} still running when the pane was last closed.`,
+        body: "Enter your Infobip API key in Settings and save it, and the results will be written where they were meant to go.",
+        action: { label: "Open Settings", run: openSettings },
+      });
+      return;
+    }
+    pickedUp.current = true;
+    for (const query of pending) {
+      const controller = new AbortController();
+      abort.current = controller;
+      const title = `${query.label ?? query.definition.label ?? "Billing query"} (picked up)`;
+      switchScreen("run");
+      const outcome = await followPendingQuery(query, runnerDeps(), onProgress(title), controller.signal);
+      setLastRun({ definition: query.definition, destination: query.destination });
+      finish(outcome, title, undefined, undefined);
+    }
+  }, [finish, onProgress, openSettings, pendingStore, runnerDeps, switchScreen]);
+
   React.useEffect(() => {
-    let stopped = false;
     void (async () => {
       if (workbook) await reloadTables();
-      if (!currentApiKey()) return;
-      let pending: PendingQuery[] = [];
-      try {
-        pending = await pendingStore.list();
-      } catch {
-        return;
-      }
-      for (const query of pending) {
-        if (stopped) return;
-        const controller = new AbortController();
-        abort.current = controller;
-        const title = `${query.label ?? query.definition.label ?? "Billing query"} (picked up)`;
-        switchScreen("run");
-        const outcome = await followPendingQuery(query, runnerDeps(), onProgress(title), controller.signal);
-        setLastRun({ definition: query.definition, destination: query.destination });
-        finish(outcome, title, undefined, undefined);
-      }
+      await pickUpPending();
     })();
-    return () => {
-      stopped = true;
-    };
-    // Once per pane: picking up must not repeat when settings change.
+    // Once per pane, at start.
   }, []);
 
   const refreshOne = React.useCallback(
@@ -506,8 +534,10 @@ export function App({ mode, theme, workbook }: AppProps): React.JSX.Element {
             onSave={(url, key, remember) => {
               saveRelayUrl(url);
               setRelayUrl(loadRelayUrl());
+              relayUrlRef.current = loadRelayUrl();
               saveApiKey(key, remember);
               setAlert(undefined);
+              void pickUpPending();
             }}
           />
         );

@@ -25,8 +25,12 @@ import type { FetchedResult, PendingQuery, PendingStore, ResultSink, WriteReport
 import { shapeFetched } from "./result-view";
 import type { BillingTableInfo, PivotOutcome, WorkbookActions } from "./workbook-actions";
 
-/** Columns of a billing table that are not dimensions (a PivotTable cannot group by them). */
+/**
+ * Columns a PivotTable's rows are not chosen from: the amounts, the currency (the PivotTable keeps currencies
+ * apart itself), and the months (Billing month is its columns already).
+ */
 const NOT_DIMENSIONS: ReadonlySet<string> = new Set([
+  BILLING_TABLE_COLUMNS.month,
   BILLING_TABLE_COLUMNS.unit,
   BILLING_TABLE_COLUMNS.unitPrice,
   BILLING_TABLE_COLUMNS.quantity,

@@ -112,7 +112,7 @@ describe("excel actions", () => {
       definition,
       rowCount: 2,
     });
-    expect(tables[0]?.dimensionLabels).toEqual(["Account", "Category code", "Day", "Country"]);
+    expect(tables[0]?.dimensionLabels).toEqual(["Account", "Category code", "Day", "Country"]); // Month would repeat the Billing month columns;
     const snapshot = await workbook.snapshot(report.tableName!);
     expect(snapshot?.rows).toHaveLength(2);
     expect(snapshot?.billingPeriods).toEqual([{ month: "2026-03", volumeFinalized: false }]);

@@ -54,10 +54,11 @@ export interface TablesScreenProps {
 }
 
 function tableText(t: BillingTableInfo): string {
-  const parts = [t.sheetName];
+  const name = t.label ?? t.tableName;
+  const parts = name === t.sheetName ? [] : [`sheet ${t.sheetName}`];
   if (t.rowCount !== undefined) parts.push(`${t.rowCount.toLocaleString("en-US")} rows`);
   if (t.retrievedAt) parts.push(`retrieved ${t.retrievedAt.slice(0, 16).replace("T", " ")} UTC`);
-  return `${t.label ?? t.tableName} (${parts.join(", ")})`;
+  return parts.length > 0 ? `${name} (${parts.join(", ")})` : name;
 }
 
 function BrowserTables({ lastQueryTitle, onRefreshLast, busy }: TablesScreenProps): React.JSX.Element {
@@ -157,7 +158,7 @@ export function TablesScreen(props: TablesScreenProps): React.JSX.Element {
         <Text>No billing table in this workbook yet. Run a query to create one.</Text>
       ) : null}
       {tables.length > 0 ? (
-        <Field label="Billing tables" hint="Refresh, Reconcile and Create PivotTable work on the chosen table.">
+        <Field label="Choose a table" hint="Refresh, Reconcile and Create PivotTable work on the chosen table.">
           <RadioGroup value={table?.tableName} onChange={(_, data) => props.onSelect(data.value)} disabled={busy}>
             {tables.map((t) => (
               <Radio key={t.tableName} value={t.tableName} label={tableText(t)} />
