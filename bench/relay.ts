@@ -122,7 +122,9 @@ function baseline(body: Buffer, dir: string): { ms: number; heapMb: number } {
 }
 
 /** Infobip's part, minimal: 201 with a fixed requestId, remembering the callback URL. */
-async function fakeInfobip(requestId: string): Promise<{ url: string; callbackUrl: () => string; close: () => Promise<void> }> {
+async function fakeInfobip(
+  requestId: string
+): Promise<{ url: string; callbackUrl: () => string; close: () => Promise<void> }> {
   let callbackUrl = "";
   const server = http.createServer((req, res) => {
     let text = "";
@@ -143,15 +145,18 @@ async function fakeInfobip(requestId: string): Promise<{ url: string; callbackUr
 
 function postBody(url: string, body: Buffer): Promise<number> {
   return new Promise((resolve, reject) => {
-    const request = http.request(url, { method: "POST", headers: { "content-type": "application/json", "content-length": body.length } }, (response) => {
-      response.resume();
-      response.on("end", () => resolve(response.statusCode ?? 0));
-    });
+    const request = http.request(
+      url,
+      { method: "POST", headers: { "content-type": "application/json", "content-length": body.length } },
+      (response) => {
+        response.resume();
+        response.on("end", () => resolve(response.statusCode ?? 0));
+      }
+    );
     request.on("error", reject);
     request.end(body);
   });
 }
-
 
 export async function benchRelay(rows = 100_000): Promise<RelayBenchResult> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "relay-bench-"));
@@ -176,7 +181,9 @@ export async function benchRelay(rows = 100_000): Promise<RelayBenchResult> {
     const submitted = await fetch(`${relay.url}/v1/queries`, {
       method: "POST",
       headers,
-      body: JSON.stringify({ request: { filterBy: { dateInterval: resolvePreset("this-month", now) }, aggregateBy: ["DAY"] } }),
+      body: JSON.stringify({
+        request: { filterBy: { dateInterval: resolvePreset("this-month", now) }, aggregateBy: ["DAY"] },
+      }),
     });
     const { id } = (await submitted.json()) as { id: string };
 
@@ -207,18 +214,24 @@ export async function benchRelay(rows = 100_000): Promise<RelayBenchResult> {
         await new Promise((resolve) => setTimeout(resolve, 10));
       }
     })();
-    const settled = (await (await fetch(`${relay.url}/v1/queries/${id}?wait=30`, { headers })).json()) as { status: string; totalRows: number };
+    const settled = (await (await fetch(`${relay.url}/v1/queries/${id}?wait=30`, { headers })).json()) as {
+      status: string;
+      totalRows: number;
+    };
     const readDone = performance.now();
     const rssPeakIngest = Math.max(rssPeak, process.memoryUsage().rss);
     reading = false;
     stalls.disable();
     await probe;
-    if (settled.status !== "succeeded" || settled.totalRows !== rows) throw new Error(`unexpected state ${JSON.stringify(settled)}`);
+    if (settled.status !== "succeeded" || settled.totalRows !== rows)
+      throw new Error(`unexpected state ${JSON.stringify(settled)}`);
 
     let pages = 0;
     let rowsRead = 0;
     for (let offset = 0; offset < rows; offset += PAGE_ROWS) {
-      const page = (await (await fetch(`${relay.url}/v1/queries/${id}/rows?offset=${offset}&limit=${PAGE_ROWS}`, { headers })).json()) as { rows: unknown[] };
+      const page = (await (
+        await fetch(`${relay.url}/v1/queries/${id}/rows?offset=${offset}&limit=${PAGE_ROWS}`, { headers })
+      ).json()) as { rows: unknown[] };
       rowsRead += page.rows.length;
       pages++;
     }
@@ -255,15 +268,19 @@ export async function benchRelay(rows = 100_000): Promise<RelayBenchResult> {
 
 export function printRelayBench(result: RelayBenchResult): void {
   const ms = (value: number): string => `${value.toFixed(0)} ms`;
-  console.log(`relay: one callback of ${result.rows.toLocaleString("en")} rows (${mb(result.bodyBytes)} MB), read back in ${result.pages} pages of ${PAGE_ROWS.toLocaleString("en")}`);
+  console.log(
+    `relay: one callback of ${result.rows.toLocaleString("en")} rows (${mb(result.bodyBytes)} MB), read back in ${result.pages} pages of ${PAGE_ROWS.toLocaleString("en")}`
+  );
   console.log(`  baseline (JSON.parse + one SQLite insert of the bytes) ${ms(result.baselineMs)}`);
-  console.log(`  relay: stored before 200 ${ms(result.storeMs)} | read into rows ${ms(result.readIntoRowsMs)} | pages ${ms(result.pagesMs)}`);
+  console.log(
+    `  relay: stored before 200 ${ms(result.storeMs)} | read into rows ${ms(result.readIntoRowsMs)} | pages ${ms(result.pagesMs)}`
+  );
   console.log(`  ratio relay / baseline: ${result.ratio.toFixed(1)}x`);
   console.log(
-    `  while reading into rows: longest event-loop stall ${result.maxEventLoopStallMs.toFixed(1)} ms, slowest of ${result.healthzAnswered} GET /healthz ${ms(result.maxHealthzMs)}`,
+    `  while reading into rows: longest event-loop stall ${result.maxEventLoopStallMs.toFixed(1)} ms, slowest of ${result.healthzAnswered} GET /healthz ${ms(result.maxHealthzMs)}`
   );
   console.log(
-    `  memory: RSS ${result.rssBeforeMb} MB before the callback; peak +${(result.rssPeakIngestMb - result.rssBeforeMb).toFixed(1)} MB while storing and reading into rows, +${(result.rssPeakMb - result.rssBeforeMb).toFixed(1)} MB with the pages read; the baseline's parsed result alone holds ${result.baselineHeapMb} MB of heap`,
+    `  memory: RSS ${result.rssBeforeMb} MB before the callback; peak +${(result.rssPeakIngestMb - result.rssBeforeMb).toFixed(1)} MB while storing and reading into rows, +${(result.rssPeakMb - result.rssBeforeMb).toFixed(1)} MB with the pages read; the baseline's parsed result alone holds ${result.baselineHeapMb} MB of heap`
   );
 }
 

@@ -53,7 +53,11 @@ export async function buildRelay(config: RelayConfig, deps: RelayDeps = {}): Pro
     app.log.info({ dataDir: config.dataDir }, "generated the key-hash secret (relay-secret in the data directory)");
   }
 
-  await app.register(relayConfigPlugin, { config, clock: deps.clock ?? (() => new Date()), keyHashSecret: keyHashSecret.secret });
+  await app.register(relayConfigPlugin, {
+    config,
+    clock: deps.clock ?? (() => new Date()),
+    keyHashSecret: keyHashSecret.secret,
+  });
   await app.register(errorsPlugin);
   await app.register(corsPlugin);
   await app.register(staticPanePlugin);

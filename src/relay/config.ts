@@ -67,7 +67,7 @@ function wholeNumber(min: number, max: number, rule: string) {
       .regex(/^\d+$/, rule)
       .transform(Number)
       .refine((n) => n >= min && n <= max, rule)
-      .optional(),
+      .optional()
   );
 }
 
@@ -79,7 +79,7 @@ function positiveNumber(rule: string) {
       .regex(/^\d+(\.\d+)?$/, rule)
       .transform(Number)
       .refine((n) => n > 0 && Number.isFinite(n), rule)
-      .optional(),
+      .optional()
   );
 }
 
@@ -102,19 +102,16 @@ function baseUrl(rule: string) {
         }
       }, rule)
       .transform(withoutTrailingSlash)
-      .optional(),
+      .optional()
   );
 }
 
 /** Infobip shows an account's base URL without a scheme (`xxxxx.api.infobip.com`): https is assumed then. */
 function infobipUrl(rule: string) {
-  return z.preprocess(
-    (value) => {
-      const text = unsetIfBlank(value);
-      return typeof text === "string" && !/^[a-z][a-z0-9+.-]*:\/\//i.test(text) ? `https://${text}` : text;
-    },
-    baseUrl(rule),
-  );
+  return z.preprocess((value) => {
+    const text = unsetIfBlank(value);
+    return typeof text === "string" && !/^[a-z][a-z0-9+.-]*:\/\//i.test(text) ? `https://${text}` : text;
+  }, baseUrl(rule));
 }
 
 const ORIGIN_RULE =
@@ -137,10 +134,10 @@ const originList = z.preprocess(
       text
         .split(",")
         .map((item) => withoutTrailingSlash(item.trim()))
-        .filter((item) => item !== ""),
+        .filter((item) => item !== "")
     )
     .refine((origins) => origins.length > 0 && origins.every(isOrigin), ORIGIN_RULE)
-    .optional(),
+    .optional()
 );
 
 const secretText = z.preprocess(
@@ -149,19 +146,19 @@ const secretText = z.preprocess(
     .string()
     .min(
       MIN_KEY_HASH_SECRET_LENGTH,
-      `must be at least ${MIN_KEY_HASH_SECRET_LENGTH} characters (for example the output of: openssl rand -base64 48); leave it unset to let the relay generate one in the data directory`,
+      `must be at least ${MIN_KEY_HASH_SECRET_LENGTH} characters (for example the output of: openssl rand -base64 48); leave it unset to let the relay generate one in the data directory`
     )
-    .optional(),
+    .optional()
 );
 
 export const RelayEnvSchema = z.object({
   RELAY_PORT: wholeNumber(0, 65535, "must be a whole number from 0 to 65535"),
   RELAY_HOST: optionalText(),
   RELAY_PUBLIC_URL: baseUrl(
-    "must be an absolute http or https URL without query or fragment, such as https://relay.example.com",
+    "must be an absolute http or https URL without query or fragment, such as https://relay.example.com"
   ),
   INFOBIP_BASE_URL: infobipUrl(
-    "must be your account's Infobip base URL, such as https://xxxxx.api.infobip.com (or the emulator, http://localhost:4010)",
+    "must be your account's Infobip base URL, such as https://xxxxx.api.infobip.com (or the emulator, http://localhost:4010)"
   ),
   RELAY_DATA_DIR: optionalText(),
   RELAY_ALLOWED_ORIGINS: originList,
@@ -173,7 +170,7 @@ export const RelayEnvSchema = z.object({
   RELAY_STATIC_DIR: optionalText(),
   RELAY_LOG_LEVEL: z.preprocess(
     (value) => (typeof value === "string" ? unsetIfBlank(value.toLowerCase()) : value),
-    z.enum(LOG_LEVELS, { error: `must be one of: ${LOG_LEVELS.join(", ")}` }).optional(),
+    z.enum(LOG_LEVELS, { error: `must be one of: ${LOG_LEVELS.join(", ")}` }).optional()
   ),
 });
 

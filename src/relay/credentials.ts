@@ -16,7 +16,8 @@ export interface Credential {
   owner: string;
 }
 
-export type CredentialReading = { kind: "missing" } | { kind: "malformed" } | { kind: "present"; credential: Credential };
+export type CredentialReading =
+  { kind: "missing" } | { kind: "malformed" } | { kind: "present"; credential: Credential };
 
 /** Parses `Authorization: <scheme> <token>`; a header with another scheme or no token is malformed. */
 export function readCredential(header: string | string[] | undefined, keyHashSecret: string): CredentialReading {

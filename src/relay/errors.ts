@@ -10,7 +10,7 @@ export class RelayHttpError extends Error {
   constructor(
     readonly statusCode: number,
     readonly body: ApiError,
-    readonly headers: Record<string, string> = {},
+    readonly headers: Record<string, string> = {}
   ) {
     super(body.description);
     this.name = "RelayHttpError";
@@ -37,7 +37,7 @@ export const relayErrors = {
     relayError(
       "E404",
       "No such query for this API key. It may have expired, been deleted, or been submitted with another key.",
-      "List your queries with GET /v1/queries, or submit the query again.",
+      "List your queries with GET /v1/queries, or submit the query again."
     ),
   routeNotFound: (method: string): ApiError =>
     relayError("E404", `There is no ${method} endpoint at this path.`, "Check the path against the relay's README."),
@@ -48,36 +48,36 @@ export const relayErrors = {
       ? relayError(
           "E409",
           "The result of this query has not arrived yet.",
-          "Wait for status succeeded (GET /v1/queries/{id}?wait=30), then read the rows.",
+          "Wait for status succeeded (GET /v1/queries/{id}?wait=30), then read the rows."
         )
       : relayError(
           "E409",
           `This query has no rows: its status is ${status}.`,
-          "Read failureMessage in GET /v1/queries/{id}, or GET /v1/queries/{id}/raw for the bytes Infobip sent.",
+          "Read failureMessage in GET /v1/queries/{id}, or GET /v1/queries/{id}/raw for the bytes Infobip sent."
         ),
   noRawResult: (): ApiError =>
     relayError(
       "E409",
       "No result has been delivered for this query yet, so there are no raw bytes to return.",
-      "Wait until the status leaves pending.",
+      "Wait until the status leaves pending."
     ),
   callbackTooLarge: (limit: number): ApiError =>
     relayError(
       "E413",
       `The result is larger than this relay's limit of ${limit} bytes (RELAY_MAX_CALLBACK_BYTES).`,
-      "Raise RELAY_MAX_CALLBACK_BYTES on the relay, or ask for a smaller result (fewer dimensions or a shorter period).",
+      "Raise RELAY_MAX_CALLBACK_BYTES on the relay, or ask for a smaller result (fewer dimensions or a shorter period)."
     ),
   infobipUnreachable: (target: string, reason: string): ApiError =>
     relayError(
       "E502",
       `The relay could not reach Infobip at ${target}: ${reason}.`,
-      "Try again in a moment. If it persists, check the relay's INFOBIP_BASE_URL and its network access.",
+      "Try again in a moment. If it persists, check the relay's INFOBIP_BASE_URL and its network access."
     ),
   infobipUnexpected: (detail: string): ApiError =>
     relayError(
       "E502",
       `Infobip's answer was not one the relay understands: ${detail}.`,
-      "Check the relay's INFOBIP_BASE_URL: it must be your account's base URL, such as https://xxxxx.api.infobip.com.",
+      "Check the relay's INFOBIP_BASE_URL: it must be your account's base URL, such as https://xxxxx.api.infobip.com."
     ),
   internal: (): ApiError => apiError("internal", { action: "Try again; if it persists, see the relay's log." }),
   badRequest: (violations: readonly Violation[]): ApiError => badRequest(violations),

@@ -19,7 +19,7 @@ export interface RunningRelay {
 
 export async function startRelay(
   overrides: Partial<RelayConfig> & { port?: number; host?: string } = {},
-  deps: RelayDeps = {},
+  deps: RelayDeps = {}
 ): Promise<RunningRelay> {
   const config: RelayConfig = { ...loadRelayConfig(process.env), ...overrides };
   const app = await buildRelay(config, deps);

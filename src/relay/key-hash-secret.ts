@@ -24,7 +24,9 @@ export function resolveKeyHashSecret(configured: string | undefined, dataDir: st
       if ((fs.statSync(file).mode & 0o077) !== 0) fs.chmodSync(file, 0o600);
       return { secret, source: "file" };
     }
-    throw new Error(`${file} holds no usable secret (fewer than 32 characters); delete it to let the relay generate a new one`);
+    throw new Error(
+      `${file} holds no usable secret (fewer than 32 characters); delete it to let the relay generate a new one`
+    );
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
   }

@@ -27,7 +27,7 @@ export async function submitQuery(
   app: FastifyInstance,
   credential: Credential,
   request: BillingUsageQuery,
-  options: { label: string | null; hidden: boolean },
+  options: { label: string | null; hidden: boolean }
 ): Promise<SubmittedQuery> {
   const config = app.relayConfig;
   const createdAt = app.clock();
@@ -61,8 +61,12 @@ export async function submitQuery(
 
   await app.store.deleteQuery(id);
   if (submission.kind === "refused") {
-    app.log.info({ queryId: id, status: submission.status, errorCode: submission.body.errorCode }, "Infobip refused the query");
-    const headers: Record<string, string> = submission.retryAfter === undefined ? {} : { "retry-after": submission.retryAfter };
+    app.log.info(
+      { queryId: id, status: submission.status, errorCode: submission.body.errorCode },
+      "Infobip refused the query"
+    );
+    const headers: Record<string, string> =
+      submission.retryAfter === undefined ? {} : { "retry-after": submission.retryAfter };
     throw new RelayHttpError(submission.status, submission.body, headers);
   }
   app.log.warn({ queryId: id, description: submission.body.description }, "Infobip could not be reached");

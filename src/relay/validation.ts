@@ -11,7 +11,7 @@ export class RequestValidationError extends Error {
   readonly statusCode = 400;
   constructor(
     readonly violations: Violation[],
-    readonly httpPart: string | undefined,
+    readonly httpPart: string | undefined
   ) {
     super(violations.map((v) => `${v.property} ${v.violation}`).join("; "));
     this.name = "RequestValidationError";
@@ -19,7 +19,9 @@ export class RequestValidationError extends Error {
 }
 
 function isZodSchema(schema: unknown): schema is z.ZodType {
-  return typeof schema === "object" && schema !== null && typeof (schema as { safeParse?: unknown }).safeParse === "function";
+  return (
+    typeof schema === "object" && schema !== null && typeof (schema as { safeParse?: unknown }).safeParse === "function"
+  );
 }
 
 export const zodValidatorCompiler: FastifySchemaCompiler<unknown> = ({ schema, httpPart, url }) => {

@@ -24,7 +24,10 @@ afterEach(async () => {
 });
 
 async function submit(): Promise<{ id: string; requestId: string; callbackUrl: string }> {
-  const answer = await call(relay, "POST", "/v1/queries", { key: KEY, body: { request: thisMonthQuery(relay.clock.now()) } });
+  const answer = await call(relay, "POST", "/v1/queries", {
+    key: KEY,
+    body: { request: thisMonthQuery(relay.clock.now()) },
+  });
   expect(answer.status).toBe(202);
   const body = answer.json as { id: string; requestId: string };
   return { ...body, callbackUrl: infobip.lastSubmission().callbackUrl };
@@ -67,7 +70,9 @@ describe("callback address", () => {
     const answer = await deliver(withSecret(query.callbackUrl, tampered), body);
     expect(answer.status).toBe(404);
     expect(ApiErrorSchema.parse(JSON.parse(answer.text)).errorCode).toBe("E404");
-    expect(await call(relay, "GET", `/v1/queries/${query.id}`, { key: KEY })).toMatchObject({ json: { status: "pending" } });
+    expect(await call(relay, "GET", `/v1/queries/${query.id}`, { key: KEY })).toMatchObject({
+      json: { status: "pending" },
+    });
     expect(countRows("raw_chunks")).toBe(0);
     // The real secret still works afterwards.
     expect((await deliver(query.callbackUrl, body)).status).toBe(200);
@@ -129,14 +134,28 @@ describe("what the callback brings", () => {
 
   it("turns FAILED into failed with Infobip's failureMessage", async () => {
     const query = await submit();
-    expect((await deliver(query.callbackUrl, JSON.stringify(failedResult(query.requestId, "Could not load data")))).status).toBe(200);
-    expect(await settled(query.id)).toMatchObject({ status: "failed", failureMessage: "Could not load data", totalRows: null });
+    expect(
+      (await deliver(query.callbackUrl, JSON.stringify(failedResult(query.requestId, "Could not load data")))).status
+    ).toBe(200);
+    expect(await settled(query.id)).toMatchObject({
+      status: "failed",
+      failureMessage: "Could not load data",
+      totalRows: null,
+    });
   });
 
   it.each([
     ["not JSON", () => "this is not json {", /not valid JSON/],
-    ["JSON but not a result", () => JSON.stringify({ hello: "world" }), /not a BillingUsageResult: requestId is required/],
-    ["a result for another requestId", () => JSON.stringify(successResult("SOMEONE-ELSES", 1)), /requestId SOMEONE-ELSES, but this query is requestId/],
+    [
+      "JSON but not a result",
+      () => JSON.stringify({ hello: "world" }),
+      /not a BillingUsageResult: requestId is required/,
+    ],
+    [
+      "a result for another requestId",
+      () => JSON.stringify(successResult("SOMEONE-ELSES", 1)),
+      /requestId SOMEONE-ELSES, but this query is requestId/,
+    ],
     ["an empty body", () => "", /not valid JSON/],
     [
       "rows of the wrong width",
@@ -149,7 +168,11 @@ describe("what the callback brings", () => {
     ],
     [
       "a totalRows that disagrees",
-      (requestId: string) => JSON.stringify({ ...successResult(requestId, 3), response: { ...successResult(requestId, 3).response, totalRows: 4 } }),
+      (requestId: string) =>
+        JSON.stringify({
+          ...successResult(requestId, 3),
+          response: { ...successResult(requestId, 3).response, totalRows: 4 },
+        }),
       /totalRows is 4 but 3 rows were delivered/,
     ],
     [
@@ -157,7 +180,11 @@ describe("what the callback brings", () => {
       (requestId: string) => JSON.stringify(successResult(requestId, 3)).replace('"WHATSAPP"', '{"x":1}'),
       /value 0 of row 0 in response.rows is an object/,
     ],
-    ["SUCCESS without a response", (requestId: string) => JSON.stringify({ requestId, status: "SUCCESS" }), /SUCCESS but carried no response/],
+    [
+      "SUCCESS without a response",
+      (requestId: string) => JSON.stringify({ requestId, status: "SUCCESS" }),
+      /SUCCESS but carried no response/,
+    ],
   ])("keeps %s raw, answers 200 and marks the query unreadable with the reason", async (_what, makeBody, reason) => {
     const query = await submit();
     const body = makeBody(query.requestId);
@@ -195,12 +222,16 @@ describe("what the callback brings", () => {
     const queries = [];
     for (let i = 0; i < 12; i++) queries.push(await submit());
     const answers = await Promise.all(
-      queries.map((query, i) => deliver(query.callbackUrl, JSON.stringify(successResult(query.requestId, 200 + i * 37)))),
+      queries.map((query, i) =>
+        deliver(query.callbackUrl, JSON.stringify(successResult(query.requestId, 200 + i * 37)))
+      )
     );
     expect(answers.every((a) => a.status === 200)).toBe(true);
     for (const [i, query] of queries.entries()) {
       expect(await settled(query.id)).toMatchObject({ status: "succeeded", totalRows: 200 + i * 37 });
-      const last = await call(relay, "GET", `/v1/queries/${query.id}/rows?offset=${199 + i * 37}&limit=5`, { key: KEY });
+      const last = await call(relay, "GET", `/v1/queries/${query.id}/rows?offset=${199 + i * 37}&limit=5`, {
+        key: KEY,
+      });
       expect((last.json as { rows: unknown[] }).rows).toEqual([resultRow(199 + i * 37)]);
     }
   });
@@ -210,7 +241,10 @@ describe("what the callback brings", () => {
     const held = new Promise<void>((resolve) => {
       release = resolve;
     });
-    const submitting = call(relay, "POST", "/v1/queries", { key: KEY, body: { request: thisMonthQuery(relay.clock.now()) } });
+    const submitting = call(relay, "POST", "/v1/queries", {
+      key: KEY,
+      body: { request: thisMonthQuery(relay.clock.now()) },
+    });
     // Infobip has the query but its 201 is held back while the callback is delivered.
     infobip.respondWith((request) => {
       const { callbackUrl } = JSON.parse(request.body) as { callbackUrl: string };
@@ -233,9 +267,14 @@ describe("size limit", () => {
     const body = Buffer.from(JSON.stringify(successResult(query.requestId, 200)));
     expect(body.length).toBeGreaterThan(4096);
     // Sent without Content-Length (chunked), so the limit is found while streaming.
-    const answer = await deliver(query.callbackUrl, [body.subarray(0, 3000), body.subarray(3000)], { "content-type": "application/json", "transfer-encoding": "chunked" });
+    const answer = await deliver(query.callbackUrl, [body.subarray(0, 3000), body.subarray(3000)], {
+      "content-type": "application/json",
+      "transfer-encoding": "chunked",
+    });
     expect(answer.status).toBe(413);
-    expect(ApiErrorSchema.parse(JSON.parse(answer.text)).description).toMatch(/larger than this relay's limit of 4096 bytes/);
+    expect(ApiErrorSchema.parse(JSON.parse(answer.text)).description).toMatch(
+      /larger than this relay's limit of 4096 bytes/
+    );
     const state = await settled(query.id);
     expect(state).toMatchObject({ status: "failed" });
     expect(state.failureMessage).toMatch(/larger than this relay's limit of 4096 bytes \(RELAY_MAX_CALLBACK_BYTES\)/);

@@ -58,7 +58,7 @@ describe("loadRelayConfig", () => {
         RELAY_STATIC_DIR: "build/pane",
         RELAY_LOG_LEVEL: "WARN",
       },
-      "/srv/relay",
+      "/srv/relay"
     );
     expect(config).toEqual({
       port: 8443,
@@ -78,21 +78,36 @@ describe("loadRelayConfig", () => {
   });
 
   it("treats empty variables as unset", () => {
-    expect(loadRelayConfig({ RELAY_PORT: "", RELAY_ALLOWED_ORIGINS: "  " }, "/x")).toMatchObject({ port: 3001, allowedOrigins: DEFAULT_ALLOWED_ORIGINS });
+    expect(loadRelayConfig({ RELAY_PORT: "", RELAY_ALLOWED_ORIGINS: "  " }, "/x")).toMatchObject({
+      port: 3001,
+      allowedOrigins: DEFAULT_ALLOWED_ORIGINS,
+    });
   });
 
   it.each([
     ["RELAY_PORT", "abc", /RELAY_PORT must be a whole number from 0 to 65535 \(got "abc"\)/],
     ["RELAY_PORT", "70000", /RELAY_PORT must be a whole number from 0 to 65535/],
     ["RELAY_PUBLIC_URL", "relay.example.com", /RELAY_PUBLIC_URL must be an absolute http or https URL/],
-    ["RELAY_PUBLIC_URL", "https://relay.example.com/?x=1", /RELAY_PUBLIC_URL must be an absolute http or https URL without query/],
+    [
+      "RELAY_PUBLIC_URL",
+      "https://relay.example.com/?x=1",
+      /RELAY_PUBLIC_URL must be an absolute http or https URL without query/,
+    ],
     ["INFOBIP_BASE_URL", "ftp://x.api.infobip.com", /INFOBIP_BASE_URL must be your account's Infobip base URL/],
-    ["RELAY_ALLOWED_ORIGINS", "*", /RELAY_ALLOWED_ORIGINS must be a comma-separated list of origins .* \* is not allowed/],
+    [
+      "RELAY_ALLOWED_ORIGINS",
+      "*",
+      /RELAY_ALLOWED_ORIGINS must be a comma-separated list of origins .* \* is not allowed/,
+    ],
     ["RELAY_ALLOWED_ORIGINS", "https://addin.example.com/taskpane.html", /RELAY_ALLOWED_ORIGINS/],
     ["RELAY_MAX_CALLBACK_BYTES", "256MiB", /RELAY_MAX_CALLBACK_BYTES must be a whole number of bytes/],
     ["RELAY_MAX_CALLBACK_BYTES", "0", /RELAY_MAX_CALLBACK_BYTES must be a whole number of bytes, at least 1/],
     ["RELAY_RESULT_TTL_HOURS", "0", /RELAY_RESULT_TTL_HOURS must be a number of hours greater than 0/],
-    ["RELAY_CALLBACK_TIMEOUT_MINUTES", "-5", /RELAY_CALLBACK_TIMEOUT_MINUTES must be a number of minutes greater than 0/],
+    [
+      "RELAY_CALLBACK_TIMEOUT_MINUTES",
+      "-5",
+      /RELAY_CALLBACK_TIMEOUT_MINUTES must be a number of minutes greater than 0/,
+    ],
     ["RELAY_LOG_LEVEL", "loud", /RELAY_LOG_LEVEL must be one of: fatal, error, warn, info, debug, trace, silent/],
   ])("refuses %s=%j with a message naming it and the rule", (variable, value, message) => {
     const problems = problemsOf({ [variable]: value });
@@ -107,11 +122,9 @@ describe("loadRelayConfig", () => {
   });
 
   it("lists every bad variable at once", () => {
-    expect(problemsOf({ RELAY_PORT: "x", RELAY_RESULT_TTL_HOURS: "y", RELAY_LOG_LEVEL: "z" }).map((p) => p.split(" ")[0])).toEqual([
-      "RELAY_PORT",
-      "RELAY_RESULT_TTL_HOURS",
-      "RELAY_LOG_LEVEL",
-    ]);
+    expect(
+      problemsOf({ RELAY_PORT: "x", RELAY_RESULT_TTL_HOURS: "y", RELAY_LOG_LEVEL: "z" }).map((p) => p.split(" ")[0])
+    ).toEqual(["RELAY_PORT", "RELAY_RESULT_TTL_HOURS", "RELAY_LOG_LEVEL"]);
   });
 });
 

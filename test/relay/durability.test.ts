@@ -33,7 +33,10 @@ async function stop(relay: TestRelay): Promise<void> {
 }
 
 async function submit(relay: TestRelay): Promise<{ id: string; requestId: string; callbackPath: string }> {
-  const answer = await call(relay, "POST", "/v1/queries", { key: KEY, body: { request: thisMonthQuery(relay.clock.now()) } });
+  const answer = await call(relay, "POST", "/v1/queries", {
+    key: KEY,
+    body: { request: thisMonthQuery(relay.clock.now()) },
+  });
   expect(answer.status).toBe(202);
   const body = answer.json as { id: string; requestId: string };
   return { ...body, callbackPath: new URL(infobip.lastSubmission().callbackUrl).pathname };
@@ -46,7 +49,7 @@ function tableCounts(dataDir: string): Record<string, number> {
       ["queries", "deliveries", "raw_chunks", "result_rows"].map((table) => [
         table,
         (db.prepare(`SELECT COUNT(*) AS n FROM ${table}`).get() as { n: number }).n,
-      ]),
+      ])
     );
   } finally {
     db.close();
@@ -61,8 +64,13 @@ it("completes a query submitted before a restart when its callback reaches the n
 
   // A new process on the same data directory (its port may differ; the callback path is what counts).
   const after = await start(dataDir);
-  expect(await call(after, "GET", `/v1/queries/${query.id}`, { key: KEY })).toMatchObject({ status: 200, json: { status: "pending" } });
-  expect((await deliver(`${after.url}${query.callbackPath}`, JSON.stringify(successResult(query.requestId, 30)))).status).toBe(200);
+  expect(await call(after, "GET", `/v1/queries/${query.id}`, { key: KEY })).toMatchObject({
+    status: 200,
+    json: { status: "pending" },
+  });
+  expect(
+    (await deliver(`${after.url}${query.callbackPath}`, JSON.stringify(successResult(query.requestId, 30)))).status
+  ).toBe(200);
   const settled = await call(after, "GET", `/v1/queries/${query.id}?wait=30`, { key: KEY });
   expect(settled.json).toMatchObject({ status: "succeeded", totalRows: 30, requestId: query.requestId });
   const page = await call(after, "GET", `/v1/queries/${query.id}/rows?limit=30`, { key: KEY });
@@ -101,7 +109,7 @@ it("reads at start a body that was stored (and acknowledged) but not yet read wh
   expect(await store.completeDelivery(delivery, body.length)).toBe("accepted");
   // And a second, interrupted delivery whose sender never got an answer.
   const interrupted = await store.beginDelivery(query.id, "application/json", Date.now());
-  await store.appendChunk(interrupted, 0, Buffer.from("{\"partial"));
+  await store.appendChunk(interrupted, 0, Buffer.from('{"partial'));
   await store.close();
 
   const second = await start(dataDir);
@@ -115,7 +123,9 @@ it("deletes results after RELAY_RESULT_TTL_HOURS, sweeping at start", async () =
   const clock = new TestClock();
   const first = await start(dataDir, { clock, resultTtlHours: 2 });
   const done = await submit(first);
-  expect((await deliver(`${first.url}${done.callbackPath}`, JSON.stringify(successResult(done.requestId, 50)))).status).toBe(200);
+  expect(
+    (await deliver(`${first.url}${done.callbackPath}`, JSON.stringify(successResult(done.requestId, 50)))).status
+  ).toBe(200);
   await call(first, "GET", `/v1/queries/${done.id}?wait=30`, { key: KEY });
   clock.advance(60 * 60_000);
   const younger = await submit(first);
@@ -133,7 +143,12 @@ it("deletes results after RELAY_RESULT_TTL_HOURS, sweeping at start", async () =
 
 it("sweeps on its timer too, without a restart", async () => {
   const clock = new TestClock();
-  const relay = await startTestRelay({ infobipBaseUrl: infobip.url, clock, resultTtlHours: 1, deps: { sweepIntervalMs: 20 } });
+  const relay = await startTestRelay({
+    infobipBaseUrl: infobip.url,
+    clock,
+    resultTtlHours: 1,
+    deps: { sweepIntervalMs: 20 },
+  });
   open.push(relay);
   const query = await submit(relay);
   expect((await call(relay, "GET", `/v1/queries/${query.id}`, { key: KEY })).status).toBe(200);

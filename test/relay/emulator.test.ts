@@ -38,7 +38,9 @@ async function settle(id: string): Promise<Record<string, unknown>> {
 }
 
 /** Waits until the emulator has finished delivering the callbacks of a request. */
-async function deliveryOf(requestId: string): Promise<NonNullable<ReturnType<RunningEmulator["requests"]["find"]>>["delivery"]> {
+async function deliveryOf(
+  requestId: string
+): Promise<NonNullable<ReturnType<RunningEmulator["requests"]["find"]>>["delivery"]> {
   for (;;) {
     const delivery = emulator.requests.find(requestId)?.delivery;
     if (delivery && (delivery.state === "delivered" || delivery.state === "failed")) return delivery;
@@ -53,7 +55,9 @@ it("submits through the relay, receives the emulator's callback and pages back e
   const totalRows = state.totalRows as number;
   expect(totalRows).toBeGreaterThan(0);
 
-  const raw = JSON.parse(await (await fetch(`${relay.url}/v1/queries/${id}/raw`, { headers: { authorization: `App ${KEY}` } })).text()) as {
+  const raw = JSON.parse(
+    await (await fetch(`${relay.url}/v1/queries/${id}/raw`, { headers: { authorization: `App ${KEY}` } })).text()
+  ) as {
     response: { rows: unknown[][]; columns: unknown; requestedPeriod: unknown };
     metadata: unknown;
   };
@@ -100,12 +104,18 @@ it("refuses a callback with a tampered secret (404) and leaves the query pending
 
 it("passes the emulator's 429 through with Retry-After, and its 401 for a key without the scope", async () => {
   emulator.faults.add(FaultSchema.parse({ kind: "http-429" }));
-  const throttled = await call(relay, "POST", "/v1/queries", { key: KEY, body: { request: thisMonthQuery(relay.clock.now()) } });
+  const throttled = await call(relay, "POST", "/v1/queries", {
+    key: KEY,
+    body: { request: thisMonthQuery(relay.clock.now()) },
+  });
   expect(throttled.status).toBe(429);
   expect(throttled.headers.get("retry-after")).toBe("1");
   expect(throttled.json).toMatchObject({ errorCode: "E429" });
 
-  const noScope = await call(relay, "POST", "/v1/queries", { key: "demo-noscope-key", body: { request: thisMonthQuery(relay.clock.now()) } });
+  const noScope = await call(relay, "POST", "/v1/queries", {
+    key: "demo-noscope-key",
+    body: { request: thisMonthQuery(relay.clock.now()) },
+  });
   expect(noScope.status).toBe(401);
   expect(noScope.json).toMatchObject({ errorCode: "E401" });
   const unknown = await call(relay, "POST", "/v1/connection-check", { key: "not-a-demo-key", body: {} });

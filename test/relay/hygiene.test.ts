@@ -34,32 +34,51 @@ function filesUnder(dir: string): string[] {
 
 /** Every way a secret could be written: as is, in UTF-16 (SQLite text can be), and base64 of the header. */
 function forms(secret: string): Buffer[] {
-  return [Buffer.from(secret, "utf8"), Buffer.from(secret, "utf16le"), Buffer.from(`App ${secret}`).toString("base64")].map((form) =>
-    typeof form === "string" ? Buffer.from(form) : form,
-  );
+  return [
+    Buffer.from(secret, "utf8"),
+    Buffer.from(secret, "utf16le"),
+    Buffer.from(`App ${secret}`).toString("base64"),
+  ].map((form) => (typeof form === "string" ? Buffer.from(form) : form));
 }
 
 it("keeps API keys and callback secrets out of the data directory and the logs", async () => {
   // A full session: check, submit, a tampered and a malformed callback, the real callback, reads, a
   // refused submission, a foreign key, a delete, an error from Infobip.
   expect((await call(relay, "POST", "/v1/connection-check", { key: KEY, body: {} })).status).toBe(200);
-  const submitted = await call(relay, "POST", "/v1/queries", { key: KEY, body: { request: thisMonthQuery(relay.clock.now()), label: "hygiene" } });
+  const submitted = await call(relay, "POST", "/v1/queries", {
+    key: KEY,
+    body: { request: thisMonthQuery(relay.clock.now()), label: "hygiene" },
+  });
   const { id, requestId } = submitted.json as { id: string; requestId: string };
   const callbackUrl = infobip.lastSubmission().callbackUrl;
   const secrets = infobip.submissions.map((s) => s.callbackUrl.split("/").at(-1) ?? "");
   expect(secrets.every((s) => s.length === 43)).toBe(true);
 
-  expect((await deliver(callbackUrl.replace(/.$/, (c) => (c === "A" ? "B" : "A")), "{}")).status).toBe(404);
+  expect(
+    (
+      await deliver(
+        callbackUrl.replace(/.$/, (c) => (c === "A" ? "B" : "A")),
+        "{}"
+      )
+    ).status
+  ).toBe(404);
   expect((await deliver(`${callbackUrl}x`, "{}")).status).toBe(404);
   expect((await deliver(callbackUrl, JSON.stringify(successResult(requestId, 100)))).status).toBe(200);
-  expect((await call(relay, "GET", `/v1/queries/${id}?wait=30`, { key: KEY })).json).toMatchObject({ status: "succeeded" });
+  expect((await call(relay, "GET", `/v1/queries/${id}?wait=30`, { key: KEY })).json).toMatchObject({
+    status: "succeeded",
+  });
   expect((await call(relay, "GET", `/v1/queries/${id}/rows?limit=50`, { key: KEY })).status).toBe(200);
   expect((await call(relay, "GET", `/v1/queries/${id}/raw`, { key: KEY })).status).toBe(200);
   expect((await call(relay, "GET", "/v1/queries", { key: KEY })).status).toBe(200);
   expect((await call(relay, "GET", `/v1/queries/${id}`, { key: OTHER_KEY })).status).toBe(404);
-  expect((await call(relay, "POST", "/v1/queries", { key: KEY, body: { request: { nonsense: true } } })).status).toBe(400);
+  expect((await call(relay, "POST", "/v1/queries", { key: KEY, body: { request: { nonsense: true } } })).status).toBe(
+    400
+  );
   infobip.respondWith(() => ({ status: 401, body: JSON.stringify(API_ERRORS.unauthorized) }));
-  expect((await call(relay, "POST", "/v1/queries", { key: OTHER_KEY, body: { request: thisMonthQuery(relay.clock.now()) } })).status).toBe(401);
+  expect(
+    (await call(relay, "POST", "/v1/queries", { key: OTHER_KEY, body: { request: thisMonthQuery(relay.clock.now()) } }))
+      .status
+  ).toBe(401);
   expect((await call(relay, "DELETE", `/v1/queries/${id}`, { key: KEY })).status).toBe(204);
   await relay.close();
 

@@ -24,7 +24,10 @@ afterEach(async () => {
 });
 
 async function submit(key = KEY, label?: string): Promise<{ id: string; requestId: string; callbackUrl: string }> {
-  const answer = await call(relay, "POST", "/v1/queries", { key, body: { request: thisMonthQuery(relay.clock.now()), ...(label ? { label } : {}) } });
+  const answer = await call(relay, "POST", "/v1/queries", {
+    key,
+    body: { request: thisMonthQuery(relay.clock.now()), ...(label ? { label } : {}) },
+  });
   expect(answer.status).toBe(202);
   const body = answer.json as { id: string; requestId: string };
   return { id: body.id, requestId: body.requestId, callbackUrl: infobip.lastSubmission().callbackUrl };
@@ -79,7 +82,10 @@ describe("POST /v1/queries", () => {
     const answer = await call(relay, "POST", "/v1/queries", {
       key: KEY,
       body: {
-        request: { filterBy: { dateInterval: { sentSince: "2020-01-01", sentUntil: "2020-01-01" }, countryCodes: ["usa"] }, aggregateBy: [] },
+        request: {
+          filterBy: { dateInterval: { sentSince: "2020-01-01", sentUntil: "2020-01-01" }, countryCodes: ["usa"] },
+          aggregateBy: [],
+        },
         label: "x".repeat(201),
         colour: "blue",
       },
@@ -96,7 +102,7 @@ describe("POST /v1/queries", () => {
         "request.filterBy.countryCodes[0]",
         "request.filterBy.dateInterval.sentSince",
         "request.filterBy.dateInterval.sentUntil",
-      ]),
+      ])
     );
     expect(now.getUTCFullYear()).toBeGreaterThan(2020);
     expect(infobip.requests).toHaveLength(0);
@@ -127,9 +133,15 @@ describe("POST /v1/queries", () => {
     [500, API_ERRORS.internal, {}],
     [503, API_ERRORS.internal, {}],
   ])("passes Infobip's %i through with its body (and Retry-After), keeping nothing", async (status, body, headers) => {
-    const infobipBody = { ...body, violations: status === 400 ? [{ property: "request.x", violation: "from Infobip" }] : [] };
+    const infobipBody = {
+      ...body,
+      violations: status === 400 ? [{ property: "request.x", violation: "from Infobip" }] : [],
+    };
     infobip.respondWith(() => ({ status, body: JSON.stringify(infobipBody), headers }));
-    const answer = await call(relay, "POST", "/v1/queries", { key: KEY, body: { request: thisMonthQuery(relay.clock.now()) } });
+    const answer = await call(relay, "POST", "/v1/queries", {
+      key: KEY,
+      body: { request: thisMonthQuery(relay.clock.now()) },
+    });
     expect(answer.status).toBe(status);
     expect(answer.json).toEqual(infobipBody);
     expect(answer.headers.get("retry-after")).toBe(status === 429 ? "7" : null);
@@ -139,8 +151,15 @@ describe("POST /v1/queries", () => {
   });
 
   it("wraps an error body that is not an ApiError (an XML 401) into the standard ApiError of that status", async () => {
-    infobip.respondWith(() => ({ status: 401, body: "<ApiError><errorCode>E401</errorCode></ApiError>", headers: { "content-type": "application/xml" } }));
-    const answer = await call(relay, "POST", "/v1/queries", { key: KEY, body: { request: thisMonthQuery(relay.clock.now()) } });
+    infobip.respondWith(() => ({
+      status: 401,
+      body: "<ApiError><errorCode>E401</errorCode></ApiError>",
+      headers: { "content-type": "application/xml" },
+    }));
+    const answer = await call(relay, "POST", "/v1/queries", {
+      key: KEY,
+      body: { request: thisMonthQuery(relay.clock.now()) },
+    });
     expect(answer.status).toBe(401);
     const error = ApiErrorSchema.parse(answer.json);
     expect(error.errorCode).toBe("E401");
@@ -149,12 +168,18 @@ describe("POST /v1/queries", () => {
 
   it("answers 502 when Infobip answers something the relay cannot use", async () => {
     infobip.respondWith(() => ({ status: 404, body: "<html>not here</html>" }));
-    const notFound = await call(relay, "POST", "/v1/queries", { key: KEY, body: { request: thisMonthQuery(relay.clock.now()) } });
+    const notFound = await call(relay, "POST", "/v1/queries", {
+      key: KEY,
+      body: { request: thisMonthQuery(relay.clock.now()) },
+    });
     expect(notFound.status).toBe(502);
     expect(ApiErrorSchema.parse(notFound.json).description).toMatch(/status 404/);
 
     infobip.respondWith(() => ({ status: 201, body: "{}" }));
-    const noRequestId = await call(relay, "POST", "/v1/queries", { key: KEY, body: { request: thisMonthQuery(relay.clock.now()) } });
+    const noRequestId = await call(relay, "POST", "/v1/queries", {
+      key: KEY,
+      body: { request: thisMonthQuery(relay.clock.now()) },
+    });
     expect(noRequestId.status).toBe(502);
     expect(ApiErrorSchema.parse(noRequestId.json).description).toMatch(/without a requestId/);
   });
@@ -166,7 +191,10 @@ describe("POST /v1/queries", () => {
     await new Promise<void>((resolve) => closed.close(() => resolve()));
     const unreachable = await startTestRelay({ infobipBaseUrl: `http://127.0.0.1:${port}` });
     try {
-      const answer = await call(unreachable, "POST", "/v1/queries", { key: KEY, body: { request: thisMonthQuery(unreachable.clock.now()) } });
+      const answer = await call(unreachable, "POST", "/v1/queries", {
+        key: KEY,
+        body: { request: thisMonthQuery(unreachable.clock.now()) },
+      });
       expect(answer.status).toBe(502);
       const error = ApiErrorSchema.parse(answer.json);
       expect(error.errorCode).toBe("E502");
@@ -184,10 +212,15 @@ describe("a slow Infobip", () => {
     const impatient = await startTestRelay({ infobipBaseUrl: infobip.url, infobipTimeoutSeconds: 0.2 });
     try {
       infobip.respondWith(() => ({ status: 201, body: JSON.stringify({ requestId: "TOO-LATE" }), delayMs: 5_000 }));
-      const answer = await call(impatient, "POST", "/v1/queries", { key: KEY, body: { request: thisMonthQuery(impatient.clock.now()) } });
+      const answer = await call(impatient, "POST", "/v1/queries", {
+        key: KEY,
+        body: { request: thisMonthQuery(impatient.clock.now()) },
+      });
       expect(answer.status).toBe(502);
       expect(ApiErrorSchema.parse(answer.json).description).toMatch(/did not answer in time/);
-      expect(((await call(impatient, "GET", "/v1/queries", { key: KEY })).json as { queries: unknown[] }).queries).toEqual([]);
+      expect(
+        ((await call(impatient, "GET", "/v1/queries", { key: KEY })).json as { queries: unknown[] }).queries
+      ).toEqual([]);
     } finally {
       await impatient.close();
     }
@@ -226,7 +259,9 @@ describe("authentication and ownership", () => {
       expect(foreign.json).toEqual(missing.json);
     }
     expect((await call(relay, "DELETE", `/v1/queries/${id}`, { key: OTHER_KEY })).status).toBe(404);
-    expect(((await call(relay, "GET", "/v1/queries", { key: OTHER_KEY })).json as { queries: unknown[] }).queries).toEqual([]);
+    expect(
+      ((await call(relay, "GET", "/v1/queries", { key: OTHER_KEY })).json as { queries: unknown[] }).queries
+    ).toEqual([]);
     // Still there for its owner.
     expect((await call(relay, "GET", `/v1/queries/${id}`, { key: KEY })).status).toBe(200);
   });
@@ -234,7 +269,9 @@ describe("authentication and ownership", () => {
   it("refuses a malformed query ID with 400 before looking anything up", async () => {
     const answer = await call(relay, "GET", "/v1/queries/not-an-id", { key: KEY });
     expect(answer.status).toBe(400);
-    expect(ApiErrorSchema.parse(answer.json).violations).toEqual([{ property: "id", violation: expect.stringMatching(/query ID/) }]);
+    expect(ApiErrorSchema.parse(answer.json).violations).toEqual([
+      { property: "id", violation: expect.stringMatching(/query ID/) },
+    ]);
   });
 });
 
@@ -332,7 +369,9 @@ describe("reading results", () => {
     const body = Buffer.from(`  ${JSON.stringify(successResult(query.requestId, 40), null, 3)}\n\n`, "utf8");
     expect((await deliver(query.callbackUrl, body)).status).toBe(200);
     await call(relay, "GET", `/v1/queries/${query.id}?wait=30`, { key: KEY });
-    const response = await fetch(`${relay.url}/v1/queries/${query.id}/raw`, { headers: { authorization: `App ${KEY}` } });
+    const response = await fetch(`${relay.url}/v1/queries/${query.id}/raw`, {
+      headers: { authorization: `App ${KEY}` },
+    });
     expect(response.status).toBe(200);
     expect(response.headers.get("content-type")).toMatch(/^application\/json/);
     expect(response.headers.get("content-length")).toBe(String(body.length));
@@ -389,8 +428,13 @@ describe("long-poll and overdue", () => {
     relay.clock.advance(59 * 60_000);
     expect((await call(relay, "GET", `/v1/queries/${query.id}`, { key: KEY })).json).toMatchObject({ overdue: false });
     relay.clock.advance(2 * 60_000);
-    expect((await call(relay, "GET", `/v1/queries/${query.id}`, { key: KEY })).json).toMatchObject({ status: "pending", overdue: true });
-    const listed = (await call(relay, "GET", "/v1/queries", { key: KEY })).json as { queries: Array<{ overdue: boolean }> };
+    expect((await call(relay, "GET", `/v1/queries/${query.id}`, { key: KEY })).json).toMatchObject({
+      status: "pending",
+      overdue: true,
+    });
+    const listed = (await call(relay, "GET", "/v1/queries", { key: KEY })).json as {
+      queries: Array<{ overdue: boolean }>;
+    };
     expect(listed.queries[0]?.overdue).toBe(true);
 
     expect((await deliver(query.callbackUrl, JSON.stringify(successResult(query.requestId, 2)))).status).toBe(200);
@@ -407,11 +451,16 @@ describe("connection check", () => {
     const sent = infobip.lastSubmission();
     expect(sent.authorization).toBe(`App ${KEY}`);
     expect(sent.request).toEqual(thisMonthQuery(relay.clock.now(), ["MONTH"]));
-    expect(((await call(relay, "GET", "/v1/queries", { key: KEY })).json as { queries: unknown[] }).queries).toEqual([]);
+    expect(((await call(relay, "GET", "/v1/queries", { key: KEY })).json as { queries: unknown[] }).queries).toEqual(
+      []
+    );
   });
 
   it.each([401, 403])("passes Infobip's %i through", async (status) => {
-    infobip.respondWith(() => ({ status, body: JSON.stringify(status === 401 ? API_ERRORS.unauthorized : API_ERRORS.forbidden) }));
+    infobip.respondWith(() => ({
+      status,
+      body: JSON.stringify(status === 401 ? API_ERRORS.unauthorized : API_ERRORS.forbidden),
+    }));
     const answer = await call(relay, "POST", "/v1/connection-check", { key: KEY, body: {} });
     expect(answer.status).toBe(status);
     expect(ApiErrorSchema.parse(answer.json).errorCode).toBe(`E${status}`);
@@ -423,11 +472,18 @@ describe("CORS and health", () => {
     for (const origin of ["https://localhost:3000", "http://localhost:3000"]) {
       const response = await fetch(`${relay.url}/v1/queries`, {
         method: "OPTIONS",
-        headers: { origin, "access-control-request-method": "POST", "access-control-request-headers": "authorization,content-type" },
+        headers: {
+          origin,
+          "access-control-request-method": "POST",
+          "access-control-request-headers": "authorization,content-type",
+        },
       });
       expect(response.status).toBeLessThan(300);
       expect(response.headers.get("access-control-allow-origin")).toBe(origin);
-      const allowed = (response.headers.get("access-control-allow-headers") ?? "").toLowerCase().split(",").map((h) => h.trim());
+      const allowed = (response.headers.get("access-control-allow-headers") ?? "")
+        .toLowerCase()
+        .split(",")
+        .map((h) => h.trim());
       expect(allowed.sort()).toEqual(["authorization", "content-type"]);
       expect(response.headers.get("access-control-allow-methods")).toContain("POST");
     }
@@ -436,7 +492,11 @@ describe("CORS and health", () => {
   it("gives no CORS grant to another origin", async () => {
     const preflight = await fetch(`${relay.url}/v1/queries`, {
       method: "OPTIONS",
-      headers: { origin: "https://evil.example", "access-control-request-method": "GET", "access-control-request-headers": "authorization" },
+      headers: {
+        origin: "https://evil.example",
+        "access-control-request-method": "GET",
+        "access-control-request-headers": "authorization",
+      },
     });
     expect(preflight.headers.get("access-control-allow-origin")).toBeNull();
     const simple = await call(relay, "GET", "/v1/queries", { key: KEY, headers: { origin: "https://evil.example" } });

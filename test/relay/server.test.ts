@@ -11,11 +11,15 @@ const ROOT = path.resolve(__dirname, "../..");
 const TSX = path.join(ROOT, "node_modules", ".bin", "tsx");
 
 function runServer(env: Record<string, string>): ChildProcessWithoutNullStreams {
-  const clean = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith("RELAY_") && name !== "INFOBIP_BASE_URL"));
+  const clean = Object.fromEntries(
+    Object.entries(process.env).filter(([name]) => !name.startsWith("RELAY_") && name !== "INFOBIP_BASE_URL")
+  );
   return spawn(TSX, ["src/relay/server.ts"], { cwd: ROOT, env: { ...clean, ...env } });
 }
 
-function exitOf(child: ChildProcessWithoutNullStreams): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function exitOf(
+  child: ChildProcessWithoutNullStreams
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   let stdout = "";
   let stderr = "";
   child.stdout.on("data", (part: Buffer) => (stdout += part.toString()));
@@ -24,7 +28,9 @@ function exitOf(child: ChildProcessWithoutNullStreams): Promise<{ code: number |
 }
 
 it("stops at once, naming the variable and the rule, when the environment is wrong", async () => {
-  const result = await exitOf(runServer({ RELAY_PORT: "eighty", RELAY_RESULT_TTL_HOURS: "-1", RELAY_DATA_DIR: tempDataDir() }));
+  const result = await exitOf(
+    runServer({ RELAY_PORT: "eighty", RELAY_RESULT_TTL_HOURS: "-1", RELAY_DATA_DIR: tempDataDir() })
+  );
   expect(result.code).toBe(1);
   expect(result.stderr).toMatch(/RELAY_PORT must be a whole number from 0 to 65535 \(got "eighty"\)/);
   expect(result.stderr).toMatch(/RELAY_RESULT_TTL_HOURS must be a number of hours greater than 0/);
@@ -36,7 +42,12 @@ it("serves the API and the built task pane, then closes on SIGTERM", async () =>
   const paneDir = path.join(dataDir, "dist");
   fs.mkdirSync(paneDir);
   fs.writeFileSync(path.join(paneDir, "taskpane.html"), "<!doctype html><title>Billing Usage</title>");
-  const child = runServer({ RELAY_PORT: "0", RELAY_DATA_DIR: dataDir, RELAY_STATIC_DIR: paneDir, RELAY_LOG_LEVEL: "warn" });
+  const child = runServer({
+    RELAY_PORT: "0",
+    RELAY_DATA_DIR: dataDir,
+    RELAY_STATIC_DIR: paneDir,
+    RELAY_LOG_LEVEL: "warn",
+  });
   const exited = exitOf(child);
   const url = await new Promise<string>((resolve, reject) => {
     let seen = "";

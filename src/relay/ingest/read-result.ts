@@ -23,9 +23,7 @@ export interface ReadResultOptions {
 }
 
 export type ReadResult =
-  | { kind: "settled"; outcome: QueryOutcome; rows: number }
-  | { kind: "gone" }
-  | { kind: "interrupted" };
+  { kind: "settled"; outcome: QueryOutcome; rows: number } | { kind: "gone" } | { kind: "interrupted" };
 
 // Measured on a 100k-row result: slices of 64 KiB and transactions of 2,000 rows keep every turn of the
 // event loop to a few tens of milliseconds at most (256 KiB / 5,000 rows: stalls of 100+ ms).
@@ -48,10 +46,16 @@ function cellProblem(cell: unknown): string | undefined {
 /** JSON.parse's message without positions, which would point into the skeleton rather than the body. */
 function jsonMessage(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
-  return message.replace(/ in JSON at position \d+( \(line \d+ column \d+\))?/, "").replace(/, ".*" is not valid JSON$/s, "");
+  return message
+    .replace(/ in JSON at position \d+( \(line \d+ column \d+\))?/, "")
+    .replace(/, ".*" is not valid JSON$/s, "");
 }
 
-export async function readResult(store: RelayStore, queryId: string, options: ReadResultOptions = {}): Promise<ReadResult> {
+export async function readResult(
+  store: RelayStore,
+  queryId: string,
+  options: ReadResultOptions = {}
+): Promise<ReadResult> {
   const sliceBytes = options.sliceBytes ?? DEFAULT_SLICE_BYTES;
   const batchRows = options.batchRows ?? DEFAULT_BATCH_ROWS;
   const query = await store.getQuery(queryId);
@@ -137,7 +141,7 @@ function unreadable(reason: string): QueryOutcome {
 function decide(
   structuralProblem: string | undefined,
   skeleton: string | undefined,
-  facts: { rowCount: number; widths: Map<number, number>; expectedRequestId: string | null },
+  facts: { rowCount: number; widths: Map<number, number>; expectedRequestId: string | null }
 ): QueryOutcome {
   if (structuralProblem !== undefined || skeleton === undefined) {
     return unreadable(`The callback body is not a readable result: ${structuralProblem ?? "it is not valid JSON"}.`);
@@ -158,11 +162,14 @@ function decide(
   const result = parsed.data;
   if (facts.expectedRequestId !== null && result.requestId !== facts.expectedRequestId) {
     return unreadable(
-      `The callback carried the result of requestId ${result.requestId}, but this query is requestId ${facts.expectedRequestId}.`,
+      `The callback carried the result of requestId ${result.requestId}, but this query is requestId ${facts.expectedRequestId}.`
     );
   }
   if (result.status === "FAILED") {
-    return { state: "failed", failureMessage: result.failureMessage ?? "Infobip reported the query as FAILED without a reason." };
+    return {
+      state: "failed",
+      failureMessage: result.failureMessage ?? "Infobip reported the query as FAILED without a reason.",
+    };
   }
   const response = result.response;
   if (response === undefined) return unreadable("The callback reported SUCCESS but carried no response.");

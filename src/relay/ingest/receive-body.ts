@@ -17,7 +17,7 @@ export async function receiveBody(
   store: RelayStore,
   queryId: string,
   body: Readable,
-  options: { maxBytes: number; contentType: string | null; now: number; chunkBytes?: number },
+  options: { maxBytes: number; contentType: string | null; now: number; chunkBytes?: number }
 ): Promise<Reception> {
   const chunkBytes = options.chunkBytes ?? CHUNK_BYTES;
   const deliveryId = await store.beginDelivery(queryId, options.contentType, options.now);

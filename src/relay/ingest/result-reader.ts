@@ -18,7 +18,7 @@ export class ResultReader {
     private readonly log: FastifyBaseLogger,
     private readonly clock: () => Date,
     private readonly ttlMs: number,
-    private readonly options: Omit<ReadResultOptions, "signal"> = {},
+    private readonly options: Omit<ReadResultOptions, "signal"> = {}
   ) {}
 
   /** Starts reading the query's stored body unless that is already under way. */
@@ -46,7 +46,7 @@ export class ResultReader {
         await this.store.completeQuery(queryId, read.outcome, this.clock().getTime(), this.ttlMs);
         this.log.info(
           { queryId, status: read.outcome.state, rows: read.rows, ms: Date.now() - started },
-          read.outcome.state === "succeeded" ? "result stored" : `result ${read.outcome.state}`,
+          read.outcome.state === "succeeded" ? "result stored" : `result ${read.outcome.state}`
         );
       } else {
         this.log.info({ queryId, reading: read.kind }, "result reading stopped");

@@ -18,7 +18,7 @@ function scan(text: string, cuts: number[] = [], limits: Partial<RowsScannerLimi
         rowProblem ??= `row ${index} is not JSON`;
       }
     },
-    { limits },
+    { limits }
   );
   const points = [...new Set(cuts.map((c) => c % (bytes.length + 1)))].sort((a, b) => a - b);
   let start = 0;
@@ -65,7 +65,7 @@ const sample = {
     ],
     rows: [
       ["SMS", 450],
-      ["WHATSAPP \"quoted\" ], [ {", "N/A"],
+      ['WHATSAPP "quoted" ], [ {', "N/A"],
       ["ünïcødé ✓ 🚀", 0.0089],
     ],
   },
@@ -94,7 +94,7 @@ describe("RowsScanner", () => {
       fc.property(fc.array(fc.nat(), { maxLength: 12 }), (cuts) => {
         expect(scan(text, cuts)).toEqual(parseDirectly(text));
       }),
-      { numRuns: 300 },
+      { numRuns: 300 }
     );
   });
 
@@ -114,7 +114,7 @@ describe("RowsScanner", () => {
         if (scanned.ok) expect(scanned).toEqual(direct);
         else expect(scanned.reason).toMatch(/more than once/); // a key named "rows" or "response" repeated
       }),
-      { numRuns: 400 },
+      { numRuns: 400 }
     );
   });
 
@@ -126,18 +126,22 @@ describe("RowsScanner", () => {
       insert: fc.constantFrom("", "[", "]", "{", "}", ",", ":", '"', "\\", " ", "0", "x", '"rows":', "[]"),
     });
     fc.assert(
-      fc.property(fc.array(edit, { minLength: 1, maxLength: 3 }), fc.array(fc.nat(), { maxLength: 5 }), (edits, cuts) => {
-        let text = base;
-        for (const e of edits) {
-          const at = e.at % (text.length + 1);
-          text = text.slice(0, at) + e.insert + text.slice(at + e.remove);
+      fc.property(
+        fc.array(edit, { minLength: 1, maxLength: 3 }),
+        fc.array(fc.nat(), { maxLength: 5 }),
+        (edits, cuts) => {
+          let text = base;
+          for (const e of edits) {
+            const at = e.at % (text.length + 1);
+            text = text.slice(0, at) + e.insert + text.slice(at + e.remove);
+          }
+          const direct = parseDirectly(text);
+          const scanned = scan(text, cuts);
+          if (scanned.ok) expect(scanned).toEqual(direct);
+          else if (direct.ok) expect(scanned.reason).toMatch(/more than once/);
         }
-        const direct = parseDirectly(text);
-        const scanned = scan(text, cuts);
-        if (scanned.ok) expect(scanned).toEqual(direct);
-        else if (direct.ok) expect(scanned.reason).toMatch(/more than once/);
-      }),
-      { numRuns: 1500 },
+      ),
+      { numRuns: 1500 }
     );
   });
 
@@ -177,10 +181,19 @@ describe("RowsScanner", () => {
 
   it("stops at the limits: a giant row, a large document outside the rows, deep nesting", () => {
     const bigRow = `{"response":{"rows":[["${"x".repeat(200)}"]]}}`;
-    expect(scan(bigRow, [30, 90], { maxRowBytes: 100 })).toMatchObject({ ok: false, reason: expect.stringMatching(/row 0 .* larger than 100 bytes/) });
+    expect(scan(bigRow, [30, 90], { maxRowBytes: 100 })).toMatchObject({
+      ok: false,
+      reason: expect.stringMatching(/row 0 .* larger than 100 bytes/),
+    });
     const bigSkeleton = JSON.stringify({ padding: "y".repeat(500), response: { rows: [] } });
-    expect(scan(bigSkeleton, [100], { maxSkeletonBytes: 200 })).toMatchObject({ ok: false, reason: expect.stringMatching(/more than 200 bytes lie outside/) });
+    expect(scan(bigSkeleton, [100], { maxSkeletonBytes: 200 })).toMatchObject({
+      ok: false,
+      reason: expect.stringMatching(/more than 200 bytes lie outside/),
+    });
     const deep = `${"[".repeat(20)}${"]".repeat(20)}`;
-    expect(scan(deep, [], { maxDepth: 10 })).toMatchObject({ ok: false, reason: expect.stringMatching(/nested more than 10 levels/) });
+    expect(scan(deep, [], { maxDepth: 10 })).toMatchObject({
+      ok: false,
+      reason: expect.stringMatching(/nested more than 10 levels/),
+    });
   });
 });

@@ -87,7 +87,7 @@ export class RowsScanner {
 
   constructor(
     private readonly onRow: (row: Buffer, index: number) => void,
-    options: { path?: readonly string[]; limits?: Partial<RowsScannerLimits> } = {},
+    options: { path?: readonly string[]; limits?: Partial<RowsScannerLimits> } = {}
   ) {
     this.path = options.path ?? ["response", "rows"];
     this.limits = { ...DEFAULT_SCANNER_LIMITS, ...options.limits };
@@ -248,7 +248,7 @@ export class RowsScanner {
     if (this.skeletonBytes > this.limits.maxSkeletonBytes) {
       this.fail(
         `more than ${this.limits.maxSkeletonBytes} bytes lie outside ${this.pathText()}, which a billing result never has`,
-        index,
+        index
       );
       return false;
     }

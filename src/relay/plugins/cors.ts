@@ -18,5 +18,5 @@ export default fp(
       maxAge: 600,
     });
   },
-  { name: "relay-cors", dependencies: ["relay-config"] },
+  { name: "relay-cors", dependencies: ["relay-config"] }
 );

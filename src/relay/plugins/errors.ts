@@ -28,7 +28,9 @@ export default fp(
         return reply.code(status).send(relayErrors.internal());
       }
       if (error.code === "FST_ERR_CTP_INVALID_JSON_BODY" || error.code === "FST_ERR_CTP_EMPTY_JSON_BODY") {
-        return reply.code(400).send(relayErrors.badRequest([{ property: "body", violation: `is not valid JSON: ${error.message}` }]));
+        return reply
+          .code(400)
+          .send(relayErrors.badRequest([{ property: "body", violation: `is not valid JSON: ${error.message}` }]));
       }
       return reply.code(status).send(relayErrors.clientError(status, error.message));
     });
@@ -37,5 +39,5 @@ export default fp(
       return reply.code(404).send(relayErrors.routeNotFound(request.method));
     });
   },
-  { name: "relay-errors" },
+  { name: "relay-errors" }
 );

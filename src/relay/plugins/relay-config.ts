@@ -24,5 +24,5 @@ export default fp<RelayConfigPluginOptions>(
     app.decorate("publicUrl", holder);
     app.decorate("keyHashSecret", keyHashSecret);
   },
-  { name: "relay-config" },
+  { name: "relay-config" }
 );

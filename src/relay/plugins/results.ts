@@ -45,5 +45,5 @@ export default fp<ResultsPluginOptions>(
       await reader.close();
     });
   },
-  { name: "relay-results", dependencies: ["relay-store"] },
+  { name: "relay-results", dependencies: ["relay-store"] }
 );

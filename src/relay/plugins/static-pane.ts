@@ -18,5 +18,5 @@ export default fp(
     await app.register(fastifyStatic, { root, prefix: "/", index: ["index.html", "taskpane.html"], wildcard: true });
     app.log.info({ staticDir: root }, "serving the task pane build");
   },
-  { name: "relay-static-pane", dependencies: ["relay-config"] },
+  { name: "relay-static-pane", dependencies: ["relay-config"] }
 );

@@ -15,5 +15,5 @@ export default fp<StorePluginOptions>(
       await store.close();
     });
   },
-  { name: "relay-store", dependencies: ["relay-config"] },
+  { name: "relay-store", dependencies: ["relay-config"] }
 );

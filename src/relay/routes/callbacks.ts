@@ -104,11 +104,16 @@ export default async function callbackRoutes(app: FastifyInstance): Promise<void
       }
 
       async function tooLarge(bytes: number): Promise<FastifyReply> {
-        const failed = await app.store.failOversized(id, tooLargeFailureMessage(config.maxCallbackBytes), app.clock().getTime(), ttlMs);
+        const failed = await app.store.failOversized(
+          id,
+          tooLargeFailureMessage(config.maxCallbackBytes),
+          app.clock().getTime(),
+          ttlMs
+        );
         if (failed) app.settlements.notify(id);
         log.warn({ bytes, limit: config.maxCallbackBytes }, "callback refused: larger than RELAY_MAX_CALLBACK_BYTES");
         return refuseAndClose(reply, 413, relayErrors.callbackTooLarge(config.maxCallbackBytes));
       }
-    },
+    }
   );
 }

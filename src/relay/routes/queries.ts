@@ -63,14 +63,18 @@ async function ownedQuery(app: FastifyInstance, request: FastifyRequest, id: str
 /** Reads `{request, label?}`, then the request with `src/billing`'s rules: every violation at once. */
 function readSubmission(body: unknown, now: Date): { request: BillingUsageQuery; label: string | null } {
   if (typeof body !== "object" || body === null || Array.isArray(body)) {
-    throw new RelayHttpError(400, relayErrors.badRequest([{ property: "body", violation: "must be a JSON object: {request, label?}" }]));
+    throw new RelayHttpError(
+      400,
+      relayErrors.badRequest([{ property: "body", violation: "must be a JSON object: {request, label?}" }])
+    );
   }
   const violations: Violation[] = [];
   const shape = SubmissionBody.safeParse(body);
   if (!shape.success) {
     for (const issue of shape.error.issues) {
       if (issue.code === "unrecognized_keys") {
-        for (const key of issue.keys) violations.push({ property: key, violation: "is not a known property; send request and label only" });
+        for (const key of issue.keys)
+          violations.push({ property: key, violation: "is not a known property; send request and label only" });
       } else {
         violations.push({ property: issue.path.join("."), violation: issue.message });
       }
@@ -78,7 +82,8 @@ function readSubmission(body: unknown, now: Date): { request: BillingUsageQuery;
   }
   const checked = validateQuery((body as { request?: unknown }).request, now, ["request"]);
   if (!checked.ok) violations.push(...checked.violations);
-  if (violations.length > 0 || !checked.ok || !shape.success) throw new RelayHttpError(400, relayErrors.badRequest(violations));
+  if (violations.length > 0 || !checked.ok || !shape.success)
+    throw new RelayHttpError(400, relayErrors.badRequest(violations));
   return { request: checked.value, label: shape.data.label ?? null };
 }
 
@@ -99,7 +104,7 @@ function rawBytes(app: FastifyInstance, deliveryId: string, chunkCount: number):
         if (chunk === undefined) throw new Error("the result was deleted while it was being sent");
         yield chunk;
       }
-    })(),
+    })()
   );
 }
 
@@ -151,7 +156,7 @@ export default async function queryRoutes(app: FastifyInstance): Promise<void> {
         query = await ownedQuery(app, request, id);
       }
       return queryView(query, app.clock(), timeoutMinutes);
-    },
+    }
   );
 
   app.get<{ Params: QueryIdParams; Querystring: z.infer<typeof RowsQuery> }>(
@@ -164,29 +169,37 @@ export default async function queryRoutes(app: FastifyInstance): Promise<void> {
       const { offset, limit } = request.query;
       const rows = await app.store.readRows(query.id, offset, limit);
       return reply.type("application/json; charset=utf-8").send(rowsPageJson(offset, limit, query, rows));
-    },
+    }
   );
 
-  app.get<{ Params: QueryIdParams }>("/queries/:id/raw", { schema: { params: QueryIdParams } }, async (request, reply) => {
-    const query = await ownedQuery(app, request, request.params.id);
-    const raw = await app.store.rawDelivery(query.id);
-    if (raw === undefined) throw new RelayHttpError(409, relayErrors.noRawResult());
-    // Exactly the bytes Infobip sent, never interpreted by the browser as anything but data.
-    return reply
-      .type(query.state === "unreadable" ? "application/octet-stream" : "application/json")
-      .header("content-length", String(raw.byteLength))
-      .header("content-disposition", `attachment; filename="billing-usage-${query.id}.json"`)
-      .header("x-content-type-options", "nosniff")
-      .send(rawBytes(app, raw.deliveryId, raw.chunkCount));
-  });
+  app.get<{ Params: QueryIdParams }>(
+    "/queries/:id/raw",
+    { schema: { params: QueryIdParams } },
+    async (request, reply) => {
+      const query = await ownedQuery(app, request, request.params.id);
+      const raw = await app.store.rawDelivery(query.id);
+      if (raw === undefined) throw new RelayHttpError(409, relayErrors.noRawResult());
+      // Exactly the bytes Infobip sent, never interpreted by the browser as anything but data.
+      return reply
+        .type(query.state === "unreadable" ? "application/octet-stream" : "application/json")
+        .header("content-length", String(raw.byteLength))
+        .header("content-disposition", `attachment; filename="billing-usage-${query.id}.json"`)
+        .header("x-content-type-options", "nosniff")
+        .send(rawBytes(app, raw.deliveryId, raw.chunkCount));
+    }
+  );
 
-  app.delete<{ Params: QueryIdParams }>("/queries/:id", { schema: { params: QueryIdParams } }, async (request, reply) => {
-    const query = await ownedQuery(app, request, request.params.id);
-    await app.store.deleteQuery(query.id);
-    app.settlements.notify(query.id);
-    app.log.info({ queryId: query.id }, "query deleted by its owner");
-    return reply.code(204).send();
-  });
+  app.delete<{ Params: QueryIdParams }>(
+    "/queries/:id",
+    { schema: { params: QueryIdParams } },
+    async (request, reply) => {
+      const query = await ownedQuery(app, request, request.params.id);
+      await app.store.deleteQuery(query.id);
+      app.settlements.notify(query.id);
+      app.log.info({ queryId: query.id }, "query deleted by its owner");
+      return reply.code(204).send();
+    }
+  );
 
   /**
    * "Test connection" for the task pane: submits a real, tiny query (this month, by MONTH) with the caller's
@@ -199,7 +212,7 @@ export default async function queryRoutes(app: FastifyInstance): Promise<void> {
       app,
       credentialOf(request),
       { filterBy: { dateInterval: resolvePreset("this-month", now) }, aggregateBy: ["MONTH"] },
-      { label: "connection check", hidden: true },
+      { label: "connection check", hidden: true }
     );
     return { ok: true, id: submitted.id, requestId: submitted.requestId };
   });

@@ -62,7 +62,7 @@ export function migrate(db: Database.Database): number {
   const current = db.pragma("user_version", { simple: true }) as number;
   if (current > MIGRATIONS.length) {
     throw new Error(
-      `The relay database is at schema version ${current}, newer than this relay knows (${MIGRATIONS.length}); run a newer relay or use another RELAY_DATA_DIR.`,
+      `The relay database is at schema version ${current}, newer than this relay knows (${MIGRATIONS.length}); run a newer relay or use another RELAY_DATA_DIR.`
     );
   }
   for (let version = current; version < MIGRATIONS.length; version++) {

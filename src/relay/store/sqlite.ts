@@ -105,19 +105,19 @@ export class SqliteRelayStore implements RelayStore {
     this.statements = {
       insertQuery: db.prepare(
         `INSERT INTO queries (id, owner, label, hidden, request_json, secret_hash, state, created_at, expires_at)
-         VALUES (@id, @owner, @label, @hidden, @requestJson, @secretHash, 'submitting', @createdAt, @expiresAt)`,
+         VALUES (@id, @owner, @label, @hidden, @requestJson, @secretHash, 'submitting', @createdAt, @expiresAt)`
       ),
       getQuery: db.prepare(`SELECT * FROM queries WHERE id = ?`),
       listQueries: db.prepare(
-        `SELECT * FROM queries WHERE owner = ? AND hidden = 0 ORDER BY created_at DESC, id LIMIT ?`,
+        `SELECT * FROM queries WHERE owner = ? AND hidden = 0 ORDER BY created_at DESC, id LIMIT ?`
       ),
       setRequestId: db.prepare(
         `UPDATE queries SET request_id = @requestId,
            state = CASE state WHEN 'submitting' THEN 'pending' ELSE state END
-         WHERE id = @id AND request_id IS NULL`,
+         WHERE id = @id AND request_id IS NULL`
       ),
       markMismatch: db.prepare(
-        `UPDATE queries SET state = 'unreadable', failure_message = @message, completed_at = @now WHERE id = @id`,
+        `UPDATE queries SET state = 'unreadable', failure_message = @message, completed_at = @now WHERE id = @id`
       ),
       deleteQueryRecord: db.prepare(`DELETE FROM queries WHERE id = ?`),
       deliveriesOf: db.prepare(`SELECT id FROM deliveries WHERE query_id = ?`),
@@ -126,28 +126,26 @@ export class SqliteRelayStore implements RelayStore {
       deleteRowRange: db.prepare(`DELETE FROM result_rows WHERE query_id = ? AND idx >= ? AND idx < ?`),
       maxRowIndex: db.prepare(`SELECT MAX(idx) AS last FROM result_rows WHERE query_id = ?`),
       insertDelivery: db.prepare(
-        `INSERT INTO deliveries (id, query_id, content_type, received_at) VALUES (?, ?, ?, ?)`,
+        `INSERT INTO deliveries (id, query_id, content_type, received_at) VALUES (?, ?, ?, ?)`
       ),
       // Only while the delivery exists: a query deleted mid-upload takes no more chunks.
       insertChunk: db.prepare(
         `INSERT INTO raw_chunks (delivery_id, seq, data)
-         SELECT @deliveryId, @seq, @data WHERE EXISTS (SELECT 1 FROM deliveries WHERE id = @deliveryId)`,
+         SELECT @deliveryId, @seq, @data WHERE EXISTS (SELECT 1 FROM deliveries WHERE id = @deliveryId)`
       ),
       getDelivery: db.prepare(`SELECT * FROM deliveries WHERE id = ?`),
-      finishDelivery: db.prepare(
-        `UPDATE deliveries SET complete = 1, byte_length = ?, chunk_count = ? WHERE id = ?`,
-      ),
+      finishDelivery: db.prepare(`UPDATE deliveries SET complete = 1, byte_length = ?, chunk_count = ? WHERE id = ?`),
       chunkCount: db.prepare(`SELECT COUNT(*) AS n FROM raw_chunks WHERE delivery_id = ?`),
       acceptDelivery: db.prepare(
-        `UPDATE queries SET delivery_id = ?, state = 'received' WHERE id = ? AND delivery_id IS NULL`,
+        `UPDATE queries SET delivery_id = ?, state = 'received' WHERE id = ? AND delivery_id IS NULL`
       ),
       failOversized: db.prepare(
         `UPDATE queries SET state = 'failed', failure_message = ?, completed_at = ?, expires_at = ?
-         WHERE id = ? AND delivery_id IS NULL AND state IN ('submitting', 'pending')`,
+         WHERE id = ? AND delivery_id IS NULL AND state IN ('submitting', 'pending')`
       ),
       rawOf: db.prepare(
         `SELECT d.id, d.byte_length, d.content_type, d.chunk_count
-         FROM queries q JOIN deliveries d ON d.id = q.delivery_id WHERE q.id = ? AND d.complete = 1`,
+         FROM queries q JOIN deliveries d ON d.id = q.delivery_id WHERE q.id = ? AND d.complete = 1`
       ),
       readChunk: db.prepare(`SELECT data FROM raw_chunks WHERE delivery_id = ? AND seq = ?`),
       incompleteDeliveries: db.prepare(`SELECT id FROM deliveries WHERE complete = 0`),
@@ -158,15 +156,13 @@ export class SqliteRelayStore implements RelayStore {
         `UPDATE queries SET state = 'succeeded', request_id = COALESCE(request_id, @requestId),
            total_rows = @totalRows, columns_json = @columns, metadata_json = @metadata,
            requested_period_json = @requestedPeriod, failure_message = NULL, completed_at = @now, expires_at = @expiresAt
-         WHERE id = @id AND state = 'received'`,
+         WHERE id = @id AND state = 'received'`
       ),
       settleWithoutRows: db.prepare(
         `UPDATE queries SET state = @state, failure_message = @message, completed_at = @now, expires_at = @expiresAt
-         WHERE id = @id AND state = 'received'`,
+         WHERE id = @id AND state = 'received'`
       ),
-      readRows: db.prepare(
-        `SELECT cells FROM result_rows WHERE query_id = ? AND idx >= ? AND idx < ? ORDER BY idx`,
-      ),
+      readRows: db.prepare(`SELECT cells FROM result_rows WHERE query_id = ? AND idx >= ? AND idx < ? ORDER BY idx`),
       expired: db.prepare(`SELECT id FROM queries WHERE expires_at <= ?`),
     };
     for (const statement of [
@@ -281,8 +277,7 @@ export class SqliteRelayStore implements RelayStore {
 
   async rawDelivery(queryId: string): Promise<RawDelivery | undefined> {
     const record = this.statements.rawOf.get(queryId) as
-      | { id: string; byte_length: number; content_type: string | null; chunk_count: number }
-      | undefined;
+      { id: string; byte_length: number; content_type: string | null; chunk_count: number } | undefined;
     if (record === undefined) return undefined;
     return {
       deliveryId: record.id,

@@ -36,20 +36,21 @@ export class FakeInfobip {
 
   private constructor(
     private readonly server: http.Server,
-    readonly url: string,
+    readonly url: string
   ) {}
 
   static async start(): Promise<FakeInfobip> {
-    let fake: FakeInfobip | undefined;
+    // The server exists before the fake that answers through it.
+    const started: { fake?: FakeInfobip } = {};
     const server = http.createServer((req, res) => {
       const parts: Buffer[] = [];
       req.on("data", (part: Buffer) => parts.push(part));
-      req.on("end", () => fake?.handle(req, Buffer.concat(parts).toString("utf8"), res));
+      req.on("end", () => started.fake?.handle(req, Buffer.concat(parts).toString("utf8"), res));
     });
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     const { port } = server.address() as AddressInfo;
-    fake = new FakeInfobip(server, `http://127.0.0.1:${port}`);
-    return fake;
+    started.fake = new FakeInfobip(server, `http://127.0.0.1:${port}`);
+    return started.fake;
   }
 
   /** How to answer the next submissions; the default is a 201 with a new requestId. */
@@ -76,7 +77,12 @@ export class FakeInfobip {
     if (answer.status === 201 && text === undefined) {
       const requestId = randomBytes(16).toString("hex").toUpperCase();
       const parsed = JSON.parse(body) as { callbackUrl: string; request: unknown };
-      this.submissions.push({ authorization: req.headers.authorization, callbackUrl: parsed.callbackUrl, request: parsed.request, requestId });
+      this.submissions.push({
+        authorization: req.headers.authorization,
+        callbackUrl: parsed.callbackUrl,
+        request: parsed.request,
+        requestId,
+      });
       text = JSON.stringify({ requestId });
     }
     const send = (): void => {
@@ -98,14 +104,16 @@ export interface Delivered {
 export function deliver(
   url: string,
   body: string | Buffer | Buffer[],
-  headers: Record<string, string> = { "content-type": "application/json" },
+  headers: Record<string, string> = { "content-type": "application/json" }
 ): Promise<Delivered> {
   const pieces = Array.isArray(body) ? body : [typeof body === "string" ? Buffer.from(body) : body];
   return new Promise((resolve, reject) => {
     const request = http.request(url, { method: "POST", headers }, (response) => {
       const parts: Buffer[] = [];
       response.on("data", (part: Buffer) => parts.push(part));
-      response.on("end", () => resolve({ status: response.statusCode ?? 0, text: Buffer.concat(parts).toString("utf8") }));
+      response.on("end", () =>
+        resolve({ status: response.statusCode ?? 0, text: Buffer.concat(parts).toString("utf8") })
+      );
       response.on("error", reject);
     });
     // A relay that refuses early may close the connection while the body is still going out.

@@ -23,7 +23,12 @@ export class TestClock {
 export class LogCapture extends Writable {
   readonly lines: string[] = [];
   override _write(chunk: Buffer, _encoding: BufferEncoding, done: () => void): void {
-    this.lines.push(...chunk.toString("utf8").split("\n").filter((line) => line !== ""));
+    this.lines.push(
+      ...chunk
+        .toString("utf8")
+        .split("\n")
+        .filter((line) => line !== "")
+    );
     done();
   }
   get text(): string {
@@ -49,9 +54,21 @@ export function tempDataDir(): string {
 }
 
 export async function startTestRelay(
-  options: { infobipBaseUrl: string; dataDir?: string; clock?: TestClock; logs?: LogCapture; deps?: Omit<RelayDeps, "clock" | "logStream"> } & Partial<RelayConfig>,
+  options: {
+    infobipBaseUrl: string;
+    dataDir?: string;
+    clock?: TestClock;
+    logs?: LogCapture;
+    deps?: Omit<RelayDeps, "clock" | "logStream">;
+  } & Partial<RelayConfig>
 ): Promise<TestRelay> {
-  const { clock = new TestClock(), logs = new LogCapture(), dataDir = tempDataDir(), deps = {}, ...overrides } = options;
+  const {
+    clock = new TestClock(),
+    logs = new LogCapture(),
+    dataDir = tempDataDir(),
+    deps = {},
+    ...overrides
+  } = options;
   const config: RelayConfig = {
     ...loadRelayConfig({}),
     host: "127.0.0.1",
@@ -69,7 +86,10 @@ export async function startTestRelay(
   return { url, app, config, dataDir, logs, clock, close: () => app.close() };
 }
 
-export function thisMonthQuery(now: Date, aggregateBy: BillingUsageQuery["aggregateBy"] = ["CATEGORY_CODE"]): BillingUsageQuery {
+export function thisMonthQuery(
+  now: Date,
+  aggregateBy: BillingUsageQuery["aggregateBy"] = ["CATEGORY_CODE"]
+): BillingUsageQuery {
   return { filterBy: { dateInterval: resolvePreset("this-month", now) }, aggregateBy };
 }
 
@@ -85,7 +105,7 @@ export async function call(
   relay: { url: string },
   method: string,
   pathAndQuery: string,
-  options: { key?: string | undefined; body?: unknown; headers?: Record<string, string> } = {},
+  options: { key?: string | undefined; body?: unknown; headers?: Record<string, string> } = {}
 ): Promise<Answer> {
   const headers: Record<string, string> = { ...options.headers };
   if (options.key !== undefined) headers.authorization = `App ${options.key}`;
@@ -93,7 +113,9 @@ export async function call(
   const response = await fetch(`${relay.url}${pathAndQuery}`, {
     method,
     headers,
-    ...(options.body !== undefined ? { body: typeof options.body === "string" ? options.body : JSON.stringify(options.body) } : {}),
+    ...(options.body !== undefined
+      ? { body: typeof options.body === "string" ? options.body : JSON.stringify(options.body) }
+      : {}),
   });
   const text = await response.text();
   let json: unknown;

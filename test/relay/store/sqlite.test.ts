@@ -90,7 +90,10 @@ it("marks a query unreadable when Infobip's 201 names another requestId than the
   expect((await store.getQuery("q1"))?.requestId).toBe("FROM-CALLBACK");
   expect(await store.recordSubmission("q1", "FROM-CALLBACK", 4_000)).toBe("recorded");
   expect(await store.recordSubmission("q1", "FROM-201", 4_000)).toBe("mismatch");
-  expect(await store.getQuery("q1")).toMatchObject({ state: "unreadable", failureMessage: expect.stringMatching(/FROM-201.*FROM-CALLBACK/) });
+  expect(await store.getQuery("q1")).toMatchObject({
+    state: "unreadable",
+    failureMessage: expect.stringMatching(/FROM-201.*FROM-CALLBACK/),
+  });
 });
 
 it("does not fail a query for an oversized callback once a result is stored", async () => {
