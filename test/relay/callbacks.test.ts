@@ -132,6 +132,22 @@ describe("what the callback brings", () => {
     expect(await settled(query.id)).toMatchObject({ status: "succeeded", totalRows: 50 });
   });
 
+  it("stores and reads a body of several 1 MiB chunks, rows intact across every boundary", async () => {
+    const query = await submit();
+    const body = Buffer.from(JSON.stringify(successResult(query.requestId, 40_000)));
+    expect(body.length).toBeGreaterThan(1.5 * 1024 * 1024);
+    expect((await deliver(query.callbackUrl, body)).status).toBe(200);
+    expect(countRows("raw_chunks")).toBeGreaterThanOrEqual(2);
+    expect(await settled(query.id)).toMatchObject({ status: "succeeded", totalRows: 40_000 });
+    const rows: unknown[] = [];
+    for (let offset = 0; offset < 40_000; offset += 10_000) {
+      const page = await call(relay, "GET", `/v1/queries/${query.id}/rows?offset=${offset}&limit=10000`, { key: KEY });
+      rows.push(...(page.json as { rows: unknown[] }).rows);
+    }
+    expect(rows).toEqual(Array.from({ length: 40_000 }, (_, i) => resultRow(i)));
+    expect((await rawOf(query.id)).equals(body)).toBe(true);
+  });
+
   it("turns FAILED into failed with Infobip's failureMessage", async () => {
     const query = await submit();
     expect(

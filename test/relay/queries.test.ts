@@ -416,6 +416,14 @@ describe("long-poll and overdue", () => {
     expect((await polling).status).toBe(404);
   });
 
+  it("releases a waiting poll when the relay closes, so closing does not wait for it", async () => {
+    const query = await submit();
+    const polling = call(relay, "GET", `/v1/queries/${query.id}?wait=30`, { key: KEY });
+    while (relay.app.settlements.size === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+    await relay.close();
+    expect((await polling).json).toMatchObject({ status: "pending" });
+  });
+
   it.each(["wait=31", "wait=-1", "wait=soon"])("refuses ?%s with a 400", async (queryString) => {
     const query = await submit();
     const answer = await call(relay, "GET", `/v1/queries/${query.id}?${queryString}`, { key: KEY });
