@@ -5,7 +5,7 @@
  *
  * Environment: EMULATOR_PORT (4010), RELAY_PORT (3001), DEV_SERVER_PORT (3000), RELAY_DATA_DIR (./.relay-data),
  * RELAY_PUBLIC_URL, RELAY_ALLOWED_ORIGINS (the dev server's origin is always added), DEV_SERVER_HTTP=1 (skip the
- * certificates), STACK_READY_TIMEOUT_MS (180000). INFOBIP_BASE_URL set → the relay talks to that Infobip account
+ * certificates), DEV_SERVER_LIVE_RELOAD=0 (no hot or live reload), STACK_READY_TIMEOUT_MS (180000). INFOBIP_BASE_URL set → the relay talks to that Infobip account
  * and no emulator is started. EMULATOR_* settings (NOW, SEED, CALLBACK_DELAY_MS) reach the emulator unchanged.
  */
 import path from "node:path";
@@ -52,7 +52,14 @@ function childSpecs(config: StackConfig, transport: DevServerTransport): ChildSp
   specs.push({
     name: "pane",
     command: process.execPath,
-    args: [require.resolve("webpack-cli/bin/cli.js"), "serve", "--mode", "development"],
+    args: [
+      require.resolve("webpack-cli/bin/cli.js"),
+      "serve",
+      "--mode",
+      "development",
+      // Tests drive a page that must not reload itself when a source file changes under them.
+      ...(process.env.DEV_SERVER_LIVE_RELOAD === "0" ? ["--no-hot", "--no-live-reload"] : []),
+    ],
     env: {
       ...base,
       RELAY_URL: config.relay.url,

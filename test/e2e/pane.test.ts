@@ -98,7 +98,7 @@ describe("the task pane in a browser, on the npm start stack", () => {
       dimensions: ["Country"],
       label: "E2E last month",
     });
-    const finished = await runAndWait(page, page.getByRole("button", { name: "Run query" }));
+    const finished = await runAndWait(pane, page.getByRole("button", { name: "Run query" }));
     expect(finished).toMatch(/^Done in /);
 
     // The status line went through the documented steps, in order.
@@ -223,7 +223,7 @@ describe("the task pane in a browser, on the npm start stack", () => {
 
       await saveSettings(page, "no-such-key-4f2a");
       await composeQuery(page, { period: "Last month", granularity: "Month", dimensions: [] });
-      const finished = await runAndWait(page, page.getByRole("button", { name: "Run query" }));
+      const finished = await runAndWait(session, page.getByRole("button", { name: "Run query" }));
       expect(finished).toMatch(/^Stopped: /);
       const alert = page.getByRole("alert");
       expect(await alert.textContent()).toContain("Infobip did not accept the API key.");

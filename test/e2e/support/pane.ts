@@ -30,7 +30,7 @@ export async function waitUntil<T>(
 
 /**
  * Opens the pane in a fresh context whose clock starts at `now` and runs on from there, so the pane's presets
- * and rules see the same date as the emulator. The status line's every change is recorded from the start.
+ * and rules see the same date as the emulator. Every change of the status line is recorded once it has rendered.
  */
 export async function openPane(
   browser: Browser,
@@ -40,18 +40,19 @@ export async function openPane(
 ): Promise<PaneSession> {
   const context = await browser.newContext({ viewport, acceptDownloads: true, locale: "en-US", timezoneId: "UTC" });
   await context.clock.install({ time: now });
-  await context.addInitScript(() => {
+  const page = await context.newPage();
+  await page.goto(paneUrl);
+  await page.getByRole("heading", { name: "Billing Usage", level: 1 }).waitFor({ timeout: 60_000 });
+  // Observed from here on, once the pane has rendered (office.js may still rewrite the document while loading).
+  await page.evaluate(() => {
     const seen: string[] = [];
     (window as unknown as { __statusHistory: string[] }).__statusHistory = seen;
     const record = (): void => {
       const text = document.querySelector('[role="status"]')?.textContent ?? "";
       if (text !== "" && seen[seen.length - 1] !== text) seen.push(text);
     };
-    new MutationObserver(record).observe(document, { subtree: true, childList: true, characterData: true });
+    new MutationObserver(record).observe(document.body, { subtree: true, childList: true, characterData: true });
   });
-  const page = await context.newPage();
-  await page.goto(paneUrl);
-  await page.getByRole("heading", { name: "Billing Usage", level: 1 }).waitFor({ timeout: 60_000 });
   return {
     context,
     page,
@@ -105,16 +106,22 @@ export function statusLine(page: Page): Locator {
   return page.getByRole("status");
 }
 
-/** Clicks `button` and waits until the status line says how the query ended; returns that line. */
-export async function runAndWait(page: Page, button: Locator, timeoutMs = 60_000): Promise<string> {
-  const before = (await statusLine(page).textContent()) ?? "";
+const FINISHED = /^(Done in|Stopped|Cancelled|Infobip has not delivered)/;
+
+/**
+ * Clicks `button` and waits until the status line says how the query it starts ended; returns that line. Reads
+ * the recorded history rather than the line itself: a refresh can end on the very text the previous run did.
+ */
+export async function runAndWait(session: PaneSession, button: Locator, timeoutMs = 60_000): Promise<string> {
+  const seenBefore = (await session.statusHistory()).length;
   await button.click();
-  return waitUntil(
+  const history = await waitUntil(
     "the query to finish",
-    async () => (await statusLine(page).textContent()) ?? "",
-    (text) => text !== before && /^(Done in|Stopped|Cancelled|Infobip has not delivered)/.test(text),
+    () => session.statusHistory(),
+    (texts) => texts.slice(seenBefore).some((text) => FINISHED.test(text)),
     timeoutMs
   );
+  return history.slice(seenBefore).find((text) => FINISHED.test(text)) ?? "";
 }
 
 /** The cells of a table found by its accessible name, as text, header row first. */

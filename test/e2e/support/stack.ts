@@ -75,6 +75,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     DEV_SERVER_PORT: String(devServerPort),
     RELAY_DATA_DIR: dataDir,
     DEV_SERVER_HTTP: "1",
+    DEV_SERVER_LIVE_RELOAD: "0",
     EMULATOR_NOW: options.emulatorNow,
     ...(options.emulatorSeed !== undefined ? { EMULATOR_SEED: String(options.emulatorSeed) } : {}),
     EMULATOR_CALLBACK_DELAY_MS: String(options.callbackDelayMs ?? 100),
