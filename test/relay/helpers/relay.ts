@@ -49,9 +49,18 @@ export interface TestRelay {
   close(): Promise<void>;
 }
 
+const createdDirs: string[] = [];
+
+/** A fresh data directory, removed after the test file that made it. */
 export function tempDataDir(): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), "relay-test-"));
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "relay-test-"));
+  createdDirs.push(dir);
+  return dir;
 }
+
+afterAll(() => {
+  for (const dir of createdDirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
+});
 
 export async function startTestRelay(
   options: {
