@@ -44,15 +44,15 @@ export async function openPane(
   await page.goto(paneUrl);
   await page.getByRole("heading", { name: "Billing Usage", level: 1 }).waitFor({ timeout: 60_000 });
   // Observed from here on, once the pane has rendered (office.js may still rewrite the document while loading).
-  await page.evaluate(() => {
-    const seen: string[] = [];
-    (window as unknown as { __statusHistory: string[] }).__statusHistory = seen;
-    const record = (): void => {
+  // A string, not a function: tsx (for `npm run screenshot`) would wrap a named function in a helper the page lacks.
+  await page.evaluate(`(() => {
+    const seen = [];
+    window.__statusHistory = seen;
+    new MutationObserver(() => {
       const text = document.querySelector('[role="status"]')?.textContent ?? "";
       if (text !== "" && seen[seen.length - 1] !== text) seen.push(text);
-    };
-    new MutationObserver(record).observe(document.body, { subtree: true, childList: true, characterData: true });
-  });
+    }).observe(document.body, { subtree: true, childList: true, characterData: true });
+  })()`);
   return {
     context,
     page,

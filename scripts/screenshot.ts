@@ -1,0 +1,67 @@
+/**
+ * `npm run screenshot`: the README's picture of the task pane with a result, taken in real Chromium from the
+ * real `npm start` stack on the emulator (fixed clock, so the figures are the same every time), with the same
+ * helpers as the end-to-end tests. Writes assets/screenshot-taskpane.png (a 420 px task pane) and
+ * assets/screenshot-taskpane-wide.png (a pane dragged wider). Exit status: 0 written, 1 failed.
+ */
+import fs from "node:fs";
+import path from "node:path";
+import type { Browser } from "playwright-core";
+import { launchChromium } from "../test/e2e/support/browser";
+import { composeQuery, openPane, runAndWait, saveSettings } from "../test/e2e/support/pane";
+import { startStack, type RunningStack } from "../test/e2e/support/stack";
+
+const repoRoot = path.resolve(__dirname, "..");
+const NOW = new Date("2026-11-25T10:00:00Z");
+const SHOTS = [
+  { file: "assets/screenshot-taskpane.png", viewport: { width: 420, height: 900 } },
+  { file: "assets/screenshot-taskpane-wide.png", viewport: { width: 760, height: 900 } },
+];
+
+async function shoot(browser: Browser, stack: RunningStack, file: string, viewport: { width: number; height: number }) {
+  const session = await openPane(browser, stack.paneUrl, NOW, viewport);
+  try {
+    const { page } = session;
+    await saveSettings(page, "demo-key");
+    await composeQuery(page, {
+      period: "Whole 3-month window",
+      granularity: "Month",
+      dimensions: ["Country"],
+      label: "Messaging costs by country",
+    });
+    const finished = await runAndWait(session, page.getByRole("button", { name: "Run query" }));
+    if (!finished.startsWith("Done in")) throw new Error(`the query did not finish: ${finished}`);
+    await page.getByRole("table", { name: "Totals per currency" }).waitFor();
+    // No caret, focus ring or hover highlight in the picture.
+    await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+    await page.mouse.move(0, 0);
+    const target = path.join(repoRoot, file);
+    fs.mkdirSync(path.dirname(target), { recursive: true });
+    await page.screenshot({ path: target, animations: "disabled" });
+    console.log(`[screenshot] wrote ${file} (${viewport.width}×${viewport.height}, ${fs.statSync(target).size} bytes)`);
+  } finally {
+    await session.context.close();
+  }
+}
+
+async function main(): Promise<void> {
+  const browser = await launchChromium();
+  let stack: RunningStack | undefined;
+  try {
+    console.log("[screenshot] starting the stack (npm start on free ports, emulator clock fixed)...");
+    // The emulator's default processing time, so the status line reads as it would for a user.
+    stack = await startStack({ emulatorNow: NOW.toISOString(), callbackDelayMs: 1500 });
+    for (const shot of SHOTS) await shoot(browser, stack, shot.file, shot.viewport);
+  } finally {
+    await browser.close();
+    await stack?.stop();
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    console.error(`[screenshot] ${err instanceof Error ? err.message : String(err)}`);
+    process.exit(1);
+  }
+);
