@@ -105,7 +105,7 @@ function readyMessage(config: StackConfig, transport: DevServerTransport, paneUr
     `  Relay:               ${config.relay.url}   (data in ${dataDir})`,
     "",
     "  In Excel: keep this running, then sideload manifest.xml — `npm run start:desktop` on Windows or Mac,",
-    '  or in Excel on the web: Home > Add-ins > More add-ins > Upload My Add-in (README, "Sideload into Excel").',
+    "  or in Excel on the web: Home > Add-ins > More add-ins > Upload My Add-in (the README has the steps).",
     "",
     "  Stop with Ctrl-C here, or `npm stop` from another terminal.",
     ""
