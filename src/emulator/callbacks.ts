@@ -9,6 +9,10 @@
  * the request log and a log line. `close()` cancels waiting deliveries, aborts the ones in flight and
  * leaves no timer behind.
  */
+import { once } from "node:events";
+import http, { type ClientRequest } from "node:http";
+import https from "node:https";
+import type { Socket } from "node:net";
 import type { CallbackFaults } from "./faults";
 import { redactUrl, type DeliveryAttempt, type DeliveryState } from "./request-log";
 
@@ -84,7 +88,9 @@ export function tamperedCallbackUrl(callbackUrl: string): string {
 export class CallbackDispatcher {
   private closed = false;
   private readonly timers = new Set<{ timer: NodeJS.Timeout; resolve: (completed: boolean) => void }>();
-  private readonly inFlight = new Set<AbortController>();
+  private readonly inFlight = new Set<ClientRequest>();
+  private readonly httpAgent = new http.Agent({ keepAlive: true });
+  private readonly httpsAgent = new https.Agent({ keepAlive: true });
   private readonly running = new Set<Promise<void>>();
 
   constructor(
@@ -112,6 +118,19 @@ export class CallbackDispatcher {
     void run.finally(() => this.running.delete(run));
   }
 
+  /** Timers, requests and open sockets the dispatcher holds right now (all 0 once closed). */
+  get openHandles(): { timers: number; requests: number; sockets: number } {
+    return { timers: this.timers.size, requests: this.inFlight.size, sockets: this.agentSockets().length };
+  }
+
+  /** The agents' sockets not closed yet (an agent forgets a closed socket a tick after it closes). */
+  private agentSockets(): Socket[] {
+    return [this.httpAgent, this.httpsAgent]
+      .flatMap((agent) => [...Object.values(agent.sockets), ...Object.values(agent.freeSockets)])
+      .flatMap((list) => list ?? [])
+      .filter((socket) => !socket.closed);
+  }
+
   /** Cancels waiting deliveries, aborts in-flight ones and waits for every job to wind down. */
   async close(): Promise<void> {
     this.closed = true;
@@ -120,8 +139,13 @@ export class CallbackDispatcher {
       entry.resolve(false);
     }
     this.timers.clear();
-    for (const controller of this.inFlight) controller.abort();
+    for (const request of this.inFlight) request.destroy(new Error("the emulator is closing"));
     await Promise.allSettled([...this.running]);
+    // Destroying an agent only starts closing its keep-alive sockets; wait until they are closed.
+    const closed = this.agentSockets().map((socket) => once(socket, "close"));
+    this.httpAgent.destroy();
+    this.httpsAgent.destroy();
+    await Promise.allSettled(closed);
   }
 
   /** Resolves true after `ms`, or false at once if the dispatcher closes first. */
@@ -206,27 +230,49 @@ export class CallbackDispatcher {
     return "failed";
   }
 
-  private async post(url: string, body: string): Promise<{ ok: boolean; status?: number; error?: string }> {
-    const controller = new AbortController();
-    this.inFlight.add(controller);
-    const timer = setTimeout(() => controller.abort(new Error(`no answer within ${this.settings.attemptTimeoutMs} ms`)), this.settings.attemptTimeoutMs);
-    try {
-      const response = await fetch(url, {
+  /**
+   * One POST with node:http(s) on the dispatcher's own keep-alive agents, so that close() can destroy
+   * every socket it opened (fetch's shared pool would outlive the emulator).
+   */
+  private post(url: string, body: string): Promise<{ ok: boolean; status?: number; error?: string }> {
+    return new Promise((resolve) => {
+      let target: URL;
+      try {
+        target = new URL(url);
+      } catch {
+        resolve({ ok: false, error: "not a valid URL" });
+        return;
+      }
+      const secure = target.protocol === "https:";
+      const request = (secure ? https : http).request(target, {
         method: "POST",
-        headers: { "content-type": "application/json", "user-agent": "infobip-billing-usage-emulator" },
-        body,
-        signal: controller.signal,
-        redirect: "manual",
+        agent: secure ? this.httpsAgent : this.httpAgent,
+        headers: {
+          "content-type": "application/json",
+          "content-length": Buffer.byteLength(body),
+          "user-agent": "infobip-billing-usage-emulator",
+        },
       });
-      // Drain the answer so the connection can be reused; its content does not matter.
-      await response.arrayBuffer().catch(() => undefined);
-      return { ok: response.status >= 200 && response.status < 300, status: response.status };
-    } catch (error) {
-      return { ok: false, error: describe(controller.signal.reason ?? error) };
-    } finally {
-      clearTimeout(timer);
-      this.inFlight.delete(controller);
-    }
+      const timer = setTimeout(
+        () => request.destroy(new Error(`no answer within ${this.settings.attemptTimeoutMs} ms`)),
+        this.settings.attemptTimeoutMs,
+      );
+      const finish = (answer: { ok: boolean; status?: number; error?: string }): void => {
+        clearTimeout(timer);
+        this.inFlight.delete(request);
+        resolve(answer);
+      };
+      this.inFlight.add(request);
+      request.on("response", (response) => {
+        const status = response.statusCode ?? 0;
+        // Drain the answer so the socket can be reused; its content does not matter.
+        response.resume();
+        response.on("end", () => finish({ ok: status >= 200 && status < 300, status }));
+        response.on("error", (error) => finish({ ok: false, status, error: describe(error) }));
+      });
+      request.on("error", (error) => finish({ ok: false, error: describe(error) }));
+      request.end(body);
+    });
   }
 }
 
