@@ -77,7 +77,9 @@ export function stackConfig(env: NodeJS.ProcessEnv, cwd: string): StackConfig {
     taken.set(value, name);
   }
 
-  const realInfobip = env.INFOBIP_BASE_URL?.trim();
+  const given = env.INFOBIP_BASE_URL?.trim();
+  // Infobip shows an account's base URL without a scheme (xxxxx.api.infobip.com); the relay assumes https too.
+  const realInfobip = given && !/^[a-z][a-z0-9+.-]*:\/\//i.test(given) ? `https://${given}` : given;
   const emulator = realInfobip ? undefined : { port: emulatorPort, url: `http://127.0.0.1:${emulatorPort}` };
   const infobipBaseUrl = realInfobip ? absoluteHttpUrl("INFOBIP_BASE_URL", realInfobip) : (emulator?.url ?? "");
 

@@ -87,6 +87,7 @@ async function reconciliationShown(): Promise<ReconciliationView> {
 }
 
 function expectSameTotals(shown: Map<string, number>, truth: Map<string, number>): void {
+  expect(truth.size).toBeGreaterThan(0);
   expect([...shown.keys()].sort()).toEqual([...truth.keys()].sort());
   for (const [key, amount] of truth) {
     const difference = Math.abs((shown.get(key) ?? Number.NaN) - amount);

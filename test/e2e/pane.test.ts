@@ -53,6 +53,7 @@ function running(): { stack: RunningStack; browser: Browser } {
 }
 
 function sameTotals(shown: Map<string, number>, truth: Map<string, number>): void {
+  expect(truth.size).toBeGreaterThan(0);
   expect([...shown.keys()].sort()).toEqual([...truth.keys()].sort());
   for (const [key, amount] of truth) {
     const difference = Math.abs((shown.get(key) ?? Number.NaN) - amount);

@@ -36,8 +36,8 @@ describe("stackConfig", () => {
     [{ EMULATOR_PORT: "70000" }, /EMULATOR_PORT="70000" must be between 1 and 65535/],
     [{ DEV_SERVER_PORT: "3001" }, /DEV_SERVER_PORT and RELAY_PORT are both 3001/],
     [
-      { INFOBIP_BASE_URL: "api.infobip.com" },
-      /INFOBIP_BASE_URL="api.infobip.com" must be an absolute http or https URL/,
+      { INFOBIP_BASE_URL: "ftp://api.infobip.com" },
+      /INFOBIP_BASE_URL="ftp:\/\/api.infobip.com" must be an absolute http/,
     ],
   ])("refuses %j, naming the variable", (env, message) => {
     expect(() => stackConfig(env, cwd)).toThrow(StackConfigError);
@@ -52,6 +52,12 @@ describe("stackConfig", () => {
     expect(config.emulator).toBeUndefined();
     expect(config.infobipBaseUrl).toBe("https://xyz.api.infobip.com");
     expect(config.relay.publicUrl).toBe("https://relay.example.com");
+  });
+
+  it("reads an Infobip base URL without a scheme as https, as Infobip's portal shows it", () => {
+    expect(stackConfig({ INFOBIP_BASE_URL: "xyz.api.infobip.com" }, cwd).infobipBaseUrl).toBe(
+      "https://xyz.api.infobip.com"
+    );
   });
 
   it("lets the relay accept the dev server's origin plus the user's, once each", () => {
