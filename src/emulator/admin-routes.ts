@@ -141,7 +141,7 @@ export function registerAdminRoutes(app: FastifyInstance, deps: AdminRouteDeps):
       description: key.description,
       scopes: key.scopes,
       accountKeys: (key.seesHierarchy ? ledger.hierarchyOf(key.account) : [key.account]).map(
-        (index) => ledger.accounts[index]?.key,
+        (index) => ledger.accounts[index]?.key
       ),
     })),
   }));

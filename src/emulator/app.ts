@@ -115,7 +115,7 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
       attempt(requestId, attempt) {
         requests.find(requestId)?.delivery.attempts.push(attempt);
       },
-    },
+    }
   );
 
   // Infobip takes JSON only; without Fastify's default text/plain parser, any other type is one 400.
@@ -130,7 +130,7 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
         ms: Math.round(reply.elapsedTime),
         requestId: acceptedRequestId(request),
       },
-      "request",
+      "request"
     );
   });
   app.addHook("onClose", async () => {
@@ -142,7 +142,14 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
     if (status >= 500) request.log.error({ err: error, method: request.method, url: request.url }, "unexpected error");
     if (request.routeOptions.url === BILLING_USAGE_PATH) {
       const authentication = authenticate(request.headers.authorization);
-      return refuseSubmission(requests, clock, reply, status, body, authentication.ok ? authentication.principal : undefined);
+      return refuseSubmission(
+        requests,
+        clock,
+        reply,
+        status,
+        body,
+        authentication.ok ? authentication.principal : undefined
+      );
     }
     return reply.code(status).send(body);
   });

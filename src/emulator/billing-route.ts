@@ -51,7 +51,7 @@ export function refuseSubmission(
   reply: FastifyReply,
   status: number,
   error: ApiError,
-  principal: Principal | undefined,
+  principal: Principal | undefined
 ): FastifyReply {
   requests.add({
     requestId: undefined,
@@ -134,11 +134,20 @@ export function registerBillingRoute(app: FastifyInstance, deps: BillingRouteDep
       faults: callbackFaults,
       build: (): BuiltCallback => {
         if (callbackFaults.failureMessage !== undefined) {
-          const failed: BillingUsageResult = { requestId, status: "FAILED", failureMessage: callbackFaults.failureMessage };
+          const failed: BillingUsageResult = {
+            requestId,
+            status: "FAILED",
+            failureMessage: callbackFaults.failureMessage,
+          };
           return { body: JSON.stringify(failed), resultStatus: "FAILED", totalRows: undefined };
         }
         const answer = answerQuery(ledger, query, accounts, now);
-        const result: BillingUsageResult = { requestId, status: "SUCCESS", response: answer.response, metadata: answer.metadata };
+        const result: BillingUsageResult = {
+          requestId,
+          status: "SUCCESS",
+          response: answer.response,
+          metadata: answer.metadata,
+        };
         return { body: JSON.stringify(result), resultStatus: "SUCCESS", totalRows: answer.response.totalRows };
       },
     });

@@ -96,7 +96,7 @@ export class CallbackDispatcher {
   constructor(
     private readonly settings: DispatcherSettings,
     private readonly log: DeliveryLogger,
-    private readonly observer: DeliveryObserver,
+    private readonly observer: DeliveryObserver
   ) {}
 
   /** Jobs not finished yet (waiting, building or delivering). */
@@ -183,7 +183,9 @@ export class CallbackDispatcher {
     }
     const bytes = Buffer.byteLength(built.body);
     this.observer.state(requestId, "delivering", { ...built, bytes });
-    const target = job.faults.wrongUrl ? (job.faults.wrongUrl.url ?? tamperedCallbackUrl(job.callbackUrl)) : job.callbackUrl;
+    const target = job.faults.wrongUrl
+      ? (job.faults.wrongUrl.url ?? tamperedCallbackUrl(job.callbackUrl))
+      : job.callbackUrl;
     const copies = job.faults.duplicate ? 2 : 1;
     let delivered = true;
     for (let copy = 1; copy <= copies; copy++) {
@@ -201,7 +203,7 @@ export class CallbackDispatcher {
     requestId: string,
     url: string,
     body: string,
-    copy: number,
+    copy: number
   ): Promise<"delivered" | "failed" | "cancelled"> {
     const attempts = 1 + this.settings.retryDelaysMs.length;
     const target = redactUrl(url);
@@ -219,13 +221,26 @@ export class CallbackDispatcher {
         ...answer,
       };
       this.observer.attempt(requestId, record);
-      const details = { requestId, copy, attempt, of: attempts, target, status: answer.status, error: answer.error, durationMs: record.durationMs, bytes: Buffer.byteLength(body) };
+      const details = {
+        requestId,
+        copy,
+        attempt,
+        of: attempts,
+        target,
+        status: answer.status,
+        error: answer.error,
+        durationMs: record.durationMs,
+        bytes: Buffer.byteLength(body),
+      };
       if (answer.ok) {
         this.log.info(details, "callback delivered");
         return "delivered";
       }
       if (this.closed) return "cancelled";
-      this.log.warn(details, attempt < attempts ? "callback not accepted; will retry" : "callback not accepted; giving up");
+      this.log.warn(
+        details,
+        attempt < attempts ? "callback not accepted; will retry" : "callback not accepted; giving up"
+      );
     }
     return "failed";
   }
@@ -255,7 +270,7 @@ export class CallbackDispatcher {
       });
       const timer = setTimeout(
         () => request.destroy(new Error(`no answer within ${this.settings.attemptTimeoutMs} ms`)),
-        this.settings.attemptTimeoutMs,
+        this.settings.attemptTimeoutMs
       );
       const finish = (answer: { ok: boolean; status?: number; error?: string }): void => {
         clearTimeout(timer);

@@ -51,7 +51,9 @@ export type EmulatorSettings = StartEmulatorOptions & { logLevel: string };
 /** Reads the settings; throws an Error whose message lists every bad variable. */
 export function readEmulatorSettings(env: NodeJS.ProcessEnv): EmulatorSettings {
   // Empty variables count as unset, as shells and .env files often leave them.
-  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value.trim() !== ""));
+  const present = Object.fromEntries(
+    Object.entries(env).filter(([, value]) => value !== undefined && value.trim() !== "")
+  );
   const parsed = EnvSchema.safeParse(present);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => {

@@ -40,7 +40,12 @@ export const FaultSchema = z.discriminatedUnion("kind", [
 export type Fault = z.infer<typeof FaultSchema>;
 export type FaultKind = Fault["kind"];
 
-export const CALLBACK_FAULT_KINDS = ["failed", "delay", "duplicate", "wrong-url"] as const satisfies readonly FaultKind[];
+export const CALLBACK_FAULT_KINDS = [
+  "failed",
+  "delay",
+  "duplicate",
+  "wrong-url",
+] as const satisfies readonly FaultKind[];
 export const SUBMISSION_FAULT_KINDS = ["http-500", "http-429"] as const satisfies readonly FaultKind[];
 export type SubmissionFaultKind = (typeof SUBMISSION_FAULT_KINDS)[number];
 
@@ -87,7 +92,9 @@ export class FaultQueue {
 
   /** Takes one use of the oldest queued fault of one of `kinds`. */
   private take<K extends FaultKind>(kinds: readonly K[]): Extract<QueuedFault, { kind: K }> | undefined {
-    const found = this.queue.find((f): f is Extract<QueuedFault, { kind: K }> => (kinds as readonly FaultKind[]).includes(f.kind));
+    const found = this.queue.find((f): f is Extract<QueuedFault, { kind: K }> =>
+      (kinds as readonly FaultKind[]).includes(f.kind)
+    );
     if (!found) return undefined;
     found.remaining -= 1;
     if (found.remaining <= 0) this.queue = this.queue.filter((f) => f !== found);

@@ -65,9 +65,7 @@ const MAX_CACHED_DAYS = 800;
 
 /** The dimensions a ledger stream has a value for (DAY and MONTH come from the record's day). */
 export type LedgerDimension = Exclude<AggregateDimension, "DAY" | "MONTH">;
-export const LEDGER_DIMENSIONS = AGGREGATE_DIMENSIONS.filter(
-  (d): d is LedgerDimension => d !== "DAY" && d !== "MONTH",
-);
+export const LEDGER_DIMENSIONS = AGGREGATE_DIMENSIONS.filter((d): d is LedgerDimension => d !== "DAY" && d !== "MONTH");
 
 export interface LedgerAccount {
   readonly index: number;
@@ -261,7 +259,15 @@ const ACCOUNT_PROFILES: readonly AccountProfile[] = [
 ];
 
 const ENTITY_NAMES = ["store-berlin", "store-london", "store-madrid", "tier-1", "tier-2", "partner-a", "partner-b"];
-const COUNTRY_WEIGHT: Readonly<Record<string, number>> = { US: 2.2, IN: 2.5, BR: 1.8, ID: 1.4, GB: 1.5, DE: 1.3, MX: 1.2 };
+const COUNTRY_WEIGHT: Readonly<Record<string, number>> = {
+  US: 2.2,
+  IN: 2.5,
+  BR: 1.8,
+  ID: 1.4,
+  GB: 1.5,
+  DE: 1.3,
+  MX: 1.2,
+};
 
 /** A stream before packing into typed arrays. */
 interface StreamDraft {
@@ -285,7 +291,12 @@ function priceIn(currency: Currency, priceUsd: number): number {
   return roundUnitPrice(priceUsd * USD_RATE[currency]);
 }
 
-function kindPriceUsd(shape: CategoryShape, kind: TrafficKind, country: CountryInfo | undefined, network: NetworkInfo | undefined): number {
+function kindPriceUsd(
+  shape: CategoryShape,
+  kind: TrafficKind,
+  country: CountryInfo | undefined,
+  network: NetworkInfo | undefined
+): number {
   // Operators price slightly differently within a country; deterministic per MCC+MNC.
   const networkFactor = network ? 0.96 + (hash32(Number(network.code)) % 9) / 100 : 1;
   switch (shape.category) {
@@ -329,15 +340,17 @@ function buildStreams(seed: number): {
     if (!account) return;
     const others = COUNTRIES.map((c) => c.code).filter((code) => !profile.countries.includes(code));
     const countryCodes = [...profile.countries, ...random.sample(others, profile.extraCountries)];
-    const countries = countryCodes.map((code) => countryByCode.get(code)).filter((c): c is CountryInfo => c !== undefined);
+    const countries = countryCodes
+      .map((code) => countryByCode.get(code))
+      .filter((c): c is CountryInfo => c !== undefined);
 
     // Campaign IDs (Broadcast/Flow communication IDs): some below 2^32, some far above, all ≤ 2^53.
     const campaignIds = [9, 10, 11, 12, 14, 15].map((length) => random.digits(length));
     const templates = new Map<string, string[]>(
-      ["MARKETING", "UTILITY", "AUTHENTICATION"].map((type) => [type, [random.digits(16), random.digits(16)]]),
+      ["MARKETING", "UTILITY", "AUTHENTICATION"].map((type) => [type, [random.digits(16), random.digits(16)]])
     );
     const platforms: Platform[] = profile.applications.flatMap((applicationId) =>
-      random.sample(ENTITY_NAMES, random.int(1, 3)).map((entityId) => ({ applicationId, entityId })),
+      random.sample(ENTITY_NAMES, random.int(1, 3)).map((entityId) => ({ applicationId, entityId }))
     );
     const senders = buildSenders(random, profile, countries);
 
@@ -367,10 +380,10 @@ function buildStreams(seed: number): {
                   currency,
                   priceUsd: kindPriceUsd(shape, kind, country, network),
                   dailyVolume:
-                    kind.dailyVolume *
-                    profile.volumeScale *
-                    (country ? (COUNTRY_WEIGHT[country.code] ?? 1) : 1) *
-                    exp((random.next() - 0.5) * 3) /
+                    (kind.dailyVolume *
+                      profile.volumeScale *
+                      (country ? (COUNTRY_WEIGHT[country.code] ?? 1) : 1) *
+                      exp((random.next() - 0.5) * 3)) /
                     (networks.length > 1 ? networks.length / 2 : 1),
                   bursty: false,
                   values: {
@@ -431,7 +444,11 @@ function buildStreams(seed: number): {
   return { accounts, drafts };
 }
 
-function buildSenders(random: SeededRandom, profile: AccountProfile, countries: readonly CountryInfo[]): Map<SenderKind, Sender[]> {
+function buildSenders(
+  random: SeededRandom,
+  profile: AccountProfile,
+  countries: readonly CountryInfo[]
+): Map<SenderKind, Sender[]> {
   const northAmerica = countries.filter((c) => !c.alphanumericAllowed).map((c) => c.code);
   const elsewhere = countries.filter((c) => c.alphanumericAllowed).map((c) => c.code);
   const longNumbers: Sender[] = countries.map((c) => ({
@@ -445,14 +462,24 @@ function buildSenders(random: SeededRandom, profile: AccountProfile, countries: 
     ...longNumbers,
     { id: random.digits(5), type: "SHORT_CODE", countries: northAmerica },
     { id: `1888${random.digits(7)}`, type: "TOLL_FREE_NUMBER", countries: northAmerica },
-    { id: `1${random.pick(["202", "415", "646", "312"])}${random.digits(7)}`, type: "LONG_CODE_TEN_DLC", countries: ["US"] },
+    {
+      id: `1${random.pick(["202", "415", "646", "312"])}${random.digits(7)}`,
+      type: "LONG_CODE_TEN_DLC",
+      countries: ["US"],
+    },
   ];
   const firstBrand = profile.brands[0] ?? "Northwind";
   return new Map<SenderKind, Sender[]>([
     ["sms", sms],
     ["mms", sms.filter((s) => s.type !== "ALPHANUMERIC" && s.type !== "VIRTUAL_LONG_NUMBER")],
     ["rcs", [{ id: `${firstBrand} RCS Agent`, type: "ALPHANUMERIC" }]],
-    ["whatsapp", [{ id: `44${random.digits(10)}`, type: "VIRTUAL_LONG_NUMBER" }, { id: `1${random.digits(10)}`, type: "VIRTUAL_LONG_NUMBER" }]],
+    [
+      "whatsapp",
+      [
+        { id: `44${random.digits(10)}`, type: "VIRTUAL_LONG_NUMBER" },
+        { id: `1${random.digits(10)}`, type: "VIRTUAL_LONG_NUMBER" },
+      ],
+    ],
     ["viber", [{ id: firstBrand, type: "ALPHANUMERIC" }]],
     [
       "email",
@@ -470,11 +497,11 @@ function sendersFor(
   kind: SenderKind | undefined,
   senders: Map<SenderKind, Sender[]>,
   country: CountryInfo | undefined,
-  traffic: TrafficKind,
+  traffic: TrafficKind
 ): (Sender | undefined)[] {
   if (kind === undefined) return [undefined];
   const candidates = (senders.get(kind) ?? []).filter(
-    (s) => country === undefined || s.countries === undefined || s.countries.includes(country.code),
+    (s) => country === undefined || s.countries === undefined || s.countries.includes(country.code)
   );
   const usable = traffic.direction === "INBOUND" && kind === "sms" ? candidates.filter((s) => s.twoWay) : candidates;
   // WhatsApp and e-mail senders split traffic only a little: one sender per traffic kind and country.
@@ -506,7 +533,8 @@ function pack(drafts: readonly StreamDraft[], accounts: readonly LedgerAccount[]
     decimals: new Uint8Array(count),
   };
   drafts.forEach((draft, index) => {
-    for (const dimension of LEDGER_DIMENSIONS) dims[dimension][index] = tables[dimension].intern(draft.values[dimension]);
+    for (const dimension of LEDGER_DIMENSIONS)
+      dims[dimension][index] = tables[dimension].intern(draft.values[dimension]);
     const price = priceIn(draft.currency, draft.priceUsd);
     const discountRate = accounts[draft.account]?.volumeDiscountRate ?? 0;
     streams.account[index] = draft.account;
@@ -599,11 +627,14 @@ export class Ledger {
       ids.push(s);
       quantities.push(quantity);
       if (unit(seed, s, day, 3) < LATE_RECORD_SHARE) {
-        const late = max(decimals === 0 ? 1 : 0.1, roundNearest(quantity * (0.03 + 0.07 * unit(seed, s, day, 4)), decimals));
+        const late = max(
+          decimals === 0 ? 1 : 0.1,
+          roundNearest(quantity * (0.03 + 0.07 * unit(seed, s, day, 4)), decimals)
+        );
         lateIds.push(s);
         lateQuantities.push(late);
         // Lags cycle through 1..MAX so every day has records arriving on each of the next days.
-        lateLags.push(1 + (lateIds.length - 1) % MAX_LATE_LAG_DAYS);
+        lateLags.push(1 + ((lateIds.length - 1) % MAX_LATE_LAG_DAYS));
       }
     }
     return {

@@ -19,8 +19,13 @@ async function main(): Promise<void> {
   const emulator = await startEmulator({ ...options, logger: { level: logLevel } });
   const log = emulator.app.log;
   log.info(
-    { url: emulator.url, clock: emulator.clock.now().toISOString(), clockMode: emulator.clock.mode, seed: options.seed },
-    `Billing Usage API emulator listening on ${emulator.url} (keys: demo-key, demo-subaccount-key, demo-noscope-key)`,
+    {
+      url: emulator.url,
+      clock: emulator.clock.now().toISOString(),
+      clockMode: emulator.clock.mode,
+      seed: options.seed,
+    },
+    `Billing Usage API emulator listening on ${emulator.url} (keys: demo-key, demo-subaccount-key, demo-noscope-key)`
   );
   let closing = false;
   const shutdown = (signal: NodeJS.Signals): void => {
@@ -32,7 +37,7 @@ async function main(): Promise<void> {
       (error: unknown) => {
         log.error({ err: error }, "could not close cleanly");
         process.exit(1);
-      },
+      }
     );
   };
   process.once("SIGINT", shutdown);

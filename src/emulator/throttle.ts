@@ -20,7 +20,7 @@ export class SlidingWindowThrottle {
 
   constructor(
     private readonly settings: ThrottleSettings = INFOBIP_THROTTLE,
-    private readonly now: () => number = () => performance.now(),
+    private readonly now: () => number = () => performance.now()
   ) {}
 
   /** Counts one request for `key` if the window has room; otherwise says how long until it has. */

@@ -114,7 +114,7 @@ export function streamMask(ledger: Ledger, filterBy: BillingUsageDataFilter, acc
       const application = streams.dims.APPLICATION_ID[s] ?? 0;
       const entity = streams.dims.ENTITY_ID[s] ?? 0;
       const matches = platforms.some(
-        (p) => application > 0 && p.application === application && (p.entity === undefined || p.entity === entity),
+        (p) => application > 0 && p.application === application && (p.entity === undefined || p.entity === entity)
       );
       if (!matches) continue;
     }
@@ -255,7 +255,12 @@ export interface UsageAnswer {
 }
 
 /** The whole SUCCESS answer to a validated query, for a caller who sees `accounts`, at `now`. */
-export function answerQuery(ledger: Ledger, query: BillingUsageQuery, accounts: readonly number[], now: Date): UsageAnswer {
+export function answerQuery(
+  ledger: Ledger,
+  query: BillingUsageQuery,
+  accounts: readonly number[],
+  now: Date
+): UsageAnswer {
   const client = query.filterBy.dateInterval;
   const aligned = alignToGranularity(client, granularityOf(query.aggregateBy));
   const period = includesUnfinalizedData(query) ? aligned : trimToFinalized(aligned, now);

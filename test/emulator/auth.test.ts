@@ -41,7 +41,7 @@ describe("authentication", () => {
       const answer = await harness.submit(query, null, { authorization });
       expect(answer.status).toBe(401);
       expect(ApiErrorSchema.parse(answer.json).description).toMatch(/API keys only/);
-    },
+    }
   );
 
   test("demo-noscope-key → 401 naming the missing billing:usage:view scope", async () => {
@@ -90,7 +90,7 @@ describe("authentication", () => {
     const parent = (json as Accounts).accounts.find((a) => a.parentKey === null);
     const result = await harness.query(
       monthQuery(["ACCOUNT_KEY"], "2026-03-01", "2026-04-01", { accountKeys: [parent?.key] }),
-      "demo-subaccount-key",
+      "demo-subaccount-key"
     );
     expect(result.status).toBe("SUCCESS");
     expect(result.response?.totalRows).toBe(0);
@@ -114,7 +114,10 @@ describe("throttling", () => {
     expect(statuses).toEqual([400, 400, 400, 400, 400]);
     const refused = await throttled.submit({ invalid: true }, "demo-key");
     expect(refused.status).toBe(429);
-    expect(ApiErrorSchema.parse(refused.json)).toMatchObject({ errorCode: "E429", description: API_ERRORS.tooManyRequests.description });
+    expect(ApiErrorSchema.parse(refused.json)).toMatchObject({
+      errorCode: "E429",
+      description: API_ERRORS.tooManyRequests.description,
+    });
     expect(Number(refused.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
     expect((await throttled.submit({ invalid: true }, "demo-subaccount-key")).status).toBe(400);
   });

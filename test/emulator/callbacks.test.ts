@@ -10,7 +10,13 @@ import { build, monthQuery, type Harness } from "./helper";
 const request = monthQuery(["CATEGORY_CODE"]);
 
 interface Log {
-  delivery: { state: string; resultStatus?: string; totalRows?: number; bytes?: number; attempts: { attempt: number; status?: number; error?: string; ok: boolean; target: string }[] };
+  delivery: {
+    state: string;
+    resultStatus?: string;
+    totalRows?: number;
+    bytes?: number;
+    attempts: { attempt: number; status?: number; error?: string; ok: boolean; target: string }[];
+  };
   callbackTarget: string;
 }
 
@@ -49,7 +55,11 @@ describe("delivery", () => {
     expect(callback.path).toBe("/callbacks/tok3n");
     expect(callback.headers["content-type"]).toBe("application/json");
     const log = await settled(harness, requestId);
-    expect(log.delivery).toMatchObject({ state: "delivered", resultStatus: "SUCCESS", bytes: Buffer.byteLength(callback.raw) });
+    expect(log.delivery).toMatchObject({
+      state: "delivered",
+      resultStatus: "SUCCESS",
+      bytes: Buffer.byteLength(callback.raw),
+    });
     expect(log.delivery.totalRows).toBe(callback.result.response?.totalRows);
     expect(harness.receiver.forRequest(requestId)).toHaveLength(1);
   });
@@ -72,7 +82,9 @@ describe("delivery", () => {
     const log = await settled(harness, requestId);
     expect(log.delivery.state).toBe("failed");
     expect(log.delivery.attempts).toHaveLength(4);
-    expect(log.delivery.attempts.every((a) => !a.ok && a.status === undefined && (a.error ?? "").length > 0)).toBe(true);
+    expect(log.delivery.attempts.every((a) => !a.ok && a.status === undefined && (a.error ?? "").length > 0)).toBe(
+      true
+    );
     expect((await harness.admin("GET", "/healthz")).status).toBe(200);
     expect((await harness.submit({ callbackUrl: harness.receiver.url(), request })).status).toBe(201);
   });
@@ -108,7 +120,12 @@ describe("logging", () => {
     const lines: string[] = [];
     const stream = new Writable({
       write(chunk: Buffer, _encoding, done) {
-        lines.push(...chunk.toString("utf8").split("\n").filter((l) => l !== ""));
+        lines.push(
+          ...chunk
+            .toString("utf8")
+            .split("\n")
+            .filter((l) => l !== "")
+        );
         done();
       },
     });

@@ -71,7 +71,9 @@ describe("in mid-March 2026", () => {
   ];
 
   test("totals per currency agree whichever way the three months are grouped", async () => {
-    const results = await Promise.all(groupings.map((aggregateBy) => harness.query(monthQuery(aggregateBy, "2026-01-01", "2026-04-01"))));
+    const results = await Promise.all(
+      groupings.map((aggregateBy) => harness.query(monthQuery(aggregateBy, "2026-01-01", "2026-04-01")))
+    );
     const [reference, ...others] = results.map(totals);
     if (!reference) throw new Error("no results");
     expect(reference.amount.size).toBeGreaterThanOrEqual(3);
@@ -81,7 +83,8 @@ describe("in mid-March 2026", () => {
   test("a month by DAY adds up to the same month by MONTH, row for row", async () => {
     const byDay = await harness.query(monthQuery(["DAY", "CATEGORY_CODE"], "2026-02-01", "2026-03-01"));
     const byMonth = await harness.query(monthQuery(["MONTH", "CATEGORY_CODE"], "2026-02-01", "2026-03-01"));
-    const key = (r: Record<string, unknown>) => `${String(r.ACCOUNT_NAME)}|${String(r.CATEGORY_CODE)}|${String(r.UNIT_PRICE)}|${String(r.CURRENCY)}`;
+    const key = (r: Record<string, unknown>) =>
+      `${String(r.ACCOUNT_NAME)}|${String(r.CATEGORY_CODE)}|${String(r.UNIT_PRICE)}|${String(r.CURRENCY)}`;
     const daily = new Map<string, number>();
     for (const r of records(byDay)) daily.set(key(r), (daily.get(key(r)) ?? 0) + Number(r.QUANTITY));
     const monthly = records(byMonth);
@@ -93,7 +96,14 @@ describe("in mid-March 2026", () => {
   test("rows follow the documented layout: auto-added columns first, metrics last, typed cells", async () => {
     const simple = await harness.query(monthQuery(["CATEGORY_CODE", "COUNTRY_NAME"]));
     expect(simple.response?.columns.map((c) => c.columnName)).toEqual([
-      "ACCOUNT_NAME", "CATEGORY_CODE", "COUNTRY_NAME", "UNIT_TYPE", "UNIT_PRICE", "QUANTITY", "TOTAL_PER_UNIT", "CURRENCY",
+      "ACCOUNT_NAME",
+      "CATEGORY_CODE",
+      "COUNTRY_NAME",
+      "UNIT_TYPE",
+      "UNIT_PRICE",
+      "QUANTITY",
+      "TOTAL_PER_UNIT",
+      "CURRENCY",
     ]);
     const daily = await harness.query(monthQuery(["DAY"]));
     expect(daily.response?.columns).toEqual(predictColumns(["DAY"]));
@@ -112,12 +122,18 @@ describe("in mid-March 2026", () => {
     expect(days.has("2026-03-15T00:00:00.000+0000")).toBe(true);
     expect([...days].every((d) => String(d) <= "2026-03-15T00:00:00.000+0000")).toBe(true);
     const dayQuantity = (result: BillingUsageResult, day: string) =>
-      records(result).filter((r) => r.DAY === day).reduce((sum, r) => sum + Number(r.QUANTITY), 0);
+      records(result)
+        .filter((r) => r.DAY === day)
+        .reduce((sum, r) => sum + Number(r.QUANTITY), 0);
     await harness.admin("PUT", "/_emulator/clock", { advanceDays: 0.25 });
     try {
       const later = await harness.query(monthQuery(["DAY"]));
-      expect(dayQuantity(later, "2026-03-15T00:00:00.000+0000")).toBeGreaterThan(dayQuantity(before, "2026-03-15T00:00:00.000+0000"));
-      expect(dayQuantity(later, "2026-03-14T00:00:00.000+0000")).toBe(dayQuantity(before, "2026-03-14T00:00:00.000+0000"));
+      expect(dayQuantity(later, "2026-03-15T00:00:00.000+0000")).toBeGreaterThan(
+        dayQuantity(before, "2026-03-15T00:00:00.000+0000")
+      );
+      expect(dayQuantity(later, "2026-03-14T00:00:00.000+0000")).toBe(
+        dayQuantity(before, "2026-03-14T00:00:00.000+0000")
+      );
     } finally {
       await harness.admin("PUT", "/_emulator/clock", { now: "2026-03-15T12:00:00Z" });
     }
@@ -126,9 +142,18 @@ describe("in mid-March 2026", () => {
   test("every category, unit and currency appears, with N/A where a dimension does not apply", async () => {
     const result = await harness.query(
       monthQuery([
-        "CATEGORY_CODE", "SUBCATEGORY_CODE", "SUBCATEGORY_NAME", "TRAFFIC_TYPE", "DIRECTION", "SENDER_TYPE",
-        "NETWORK_NAME", "NORM_NET_CODE", "COUNTRY_CODE", "COUNTRY_PREFIX", "TEMPLATE_ID",
-      ]),
+        "CATEGORY_CODE",
+        "SUBCATEGORY_CODE",
+        "SUBCATEGORY_NAME",
+        "TRAFFIC_TYPE",
+        "DIRECTION",
+        "SENDER_TYPE",
+        "NETWORK_NAME",
+        "NORM_NET_CODE",
+        "COUNTRY_CODE",
+        "COUNTRY_PREFIX",
+        "TEMPLATE_ID",
+      ])
     );
     const rows = records(result);
     expect(new Set(rows.map((r) => r.CATEGORY_CODE))).toEqual(new Set(CATEGORIES));
@@ -143,27 +168,40 @@ describe("in mid-March 2026", () => {
         expect([r.SUBCATEGORY_CODE, r.SUBCATEGORY_NAME]).toEqual(["N/A", "N/A"]);
       }
       if (r.CATEGORY_CODE === "EMAIL" || r.CATEGORY_CODE === "EMAIL_VALIDATION") {
-        expect([r.NETWORK_NAME, r.NORM_NET_CODE, r.COUNTRY_CODE, r.COUNTRY_PREFIX]).toEqual(["N/A", "N/A", "N/A", "N/A"]);
+        expect([r.NETWORK_NAME, r.NORM_NET_CODE, r.COUNTRY_CODE, r.COUNTRY_PREFIX]).toEqual([
+          "N/A",
+          "N/A",
+          "N/A",
+          "N/A",
+        ]);
       }
       if (r.CATEGORY_CODE === "SMS") {
         expect(r.NORM_NET_CODE).toMatch(/^\d{5,6}$/);
         expect(r.COUNTRY_PREFIX).toMatch(/^\d{1,3}$/);
         expect(r.COUNTRY_CODE).toMatch(/^[A-Z]{2}$/);
       }
-      if (r.CATEGORY_CODE === "WHATSAPP" && ["MARKETING", "UTILITY", "AUTHENTICATION"].includes(String(r.TRAFFIC_TYPE))) {
+      if (
+        r.CATEGORY_CODE === "WHATSAPP" &&
+        ["MARKETING", "UTILITY", "AUTHENTICATION"].includes(String(r.TRAFFIC_TYPE))
+      ) {
         expect(r.TEMPLATE_ID).toMatch(/^\d{16}$/);
       } else {
         expect(r.TEMPLATE_ID).toBe("N/A");
       }
-      if (r.CATEGORY_CODE === "SMS_OPERATOR_FEE" || r.CATEGORY_CODE === "MMS_OPERATOR_FEE") expect(r.COUNTRY_CODE).toBe("US");
+      if (r.CATEGORY_CODE === "SMS_OPERATOR_FEE" || r.CATEGORY_CODE === "MMS_OPERATOR_FEE")
+        expect(r.COUNTRY_CODE).toBe("US");
     }
     const subcategories = new Set(rows.map((r) => r.SUBCATEGORY_CODE));
     expect(subcategories).toEqual(new Set(["VIBER_BM", "VIBER_BOTS", "N/A"]));
   });
 
   test("campaign IDs exceed 2^32 yet stay exact (≤ 2^53); references and CPaaS X pairs appear", async () => {
-    const result = await harness.query(monthQuery(["CAMPAIGN_ID", "CAMPAIGN_REFERENCE", "APPLICATION_ID", "ENTITY_ID"]));
-    const ids = column(result, "CAMPAIGN_ID").filter((id) => id !== "N/A").map(String);
+    const result = await harness.query(
+      monthQuery(["CAMPAIGN_ID", "CAMPAIGN_REFERENCE", "APPLICATION_ID", "ENTITY_ID"])
+    );
+    const ids = column(result, "CAMPAIGN_ID")
+      .filter((id) => id !== "N/A")
+      .map(String);
     expect(ids.length).toBeGreaterThan(0);
     for (const id of ids) {
       expect(id).toMatch(/^[1-9]\d*$/);
@@ -207,15 +245,29 @@ describe("in mid-March 2026", () => {
   test("a platform with an application only matches all of its entities", async () => {
     const all = await harness.query(monthQuery(["APPLICATION_ID", "ENTITY_ID"]));
     const application = String(column(all, "APPLICATION_ID").find((id) => id !== "N/A"));
-    const filtered = await harness.query(monthQuery(["APPLICATION_ID", "ENTITY_ID"], "2026-03-01", "2026-04-01", { platforms: [{ applicationId: application }] }));
-    const expected = new Set(records(all).filter((r) => r.APPLICATION_ID === application).map((r) => r.ENTITY_ID));
+    const filtered = await harness.query(
+      monthQuery(["APPLICATION_ID", "ENTITY_ID"], "2026-03-01", "2026-04-01", {
+        platforms: [{ applicationId: application }],
+      })
+    );
+    const expected = new Set(
+      records(all)
+        .filter((r) => r.APPLICATION_ID === application)
+        .map((r) => r.ENTITY_ID)
+    );
     expect(new Set(column(filtered, "ENTITY_ID"))).toEqual(expected);
   });
 
   test("MONTH widens requestedPeriod to whole months; clientRequestedPeriod echoes the request", async () => {
     const monthly = await harness.query(monthQuery(["MONTH"], "2026-02-10", "2026-03-05"));
-    expect(monthly.response?.requestedPeriod).toEqual({ sentSince: "2026-02-01T00:00:00.000+0000", sentUntil: "2026-04-01T00:00:00.000+0000" });
-    expect(monthly.metadata?.clientRequestedPeriod).toEqual({ sentSince: "2026-02-10T00:00:00.000+0000", sentUntil: "2026-03-05T00:00:00.000+0000" });
+    expect(monthly.response?.requestedPeriod).toEqual({
+      sentSince: "2026-02-01T00:00:00.000+0000",
+      sentUntil: "2026-04-01T00:00:00.000+0000",
+    });
+    expect(monthly.metadata?.clientRequestedPeriod).toEqual({
+      sentSince: "2026-02-10T00:00:00.000+0000",
+      sentUntil: "2026-03-05T00:00:00.000+0000",
+    });
     const daily = await harness.query(monthQuery(["DAY"], "2026-02-10", "2026-03-05"));
     expect(daily.response?.requestedPeriod).toEqual(daily.metadata?.clientRequestedPeriod);
     const days = column(daily, "DAY").map(String);
@@ -229,8 +281,14 @@ describe("in mid-March 2026", () => {
       { month: "2026-02", volumeFinalized: true },
       { month: "2026-03", volumeFinalized: false },
     ]);
-    const final = await harness.query({ ...monthQuery(["DAY"], "2026-01-01", "2026-04-01"), options: { includeUnfinalizedData: false } });
-    expect(final.response?.requestedPeriod).toEqual({ sentSince: "2026-01-01T00:00:00.000+0000", sentUntil: "2026-03-01T00:00:00.000+0000" });
+    const final = await harness.query({
+      ...monthQuery(["DAY"], "2026-01-01", "2026-04-01"),
+      options: { includeUnfinalizedData: false },
+    });
+    expect(final.response?.requestedPeriod).toEqual({
+      sentSince: "2026-01-01T00:00:00.000+0000",
+      sentUntil: "2026-03-01T00:00:00.000+0000",
+    });
     expect(final.metadata?.billingPeriods).toEqual(full.metadata?.billingPeriods);
     expect(column(final, "DAY").every((d) => String(d) < "2026-03-01")).toBe(true);
     expect(final.response?.totalRows).toBe(records(full).filter((r) => String(r.DAY) < "2026-03-01").length);
@@ -262,7 +320,10 @@ describe("month end: provisional figures move until the 5th, final ones never", 
 
   const march = () => harness.query(monthQuery(["MONTH", "CATEGORY_CODE"], "2026-03-01", "2026-04-01"));
   const marchFinalOnly = () =>
-    harness.query({ ...monthQuery(["MONTH", "CATEGORY_CODE"], "2026-03-01", "2026-04-01"), options: { includeUnfinalizedData: false } });
+    harness.query({
+      ...monthQuery(["MONTH", "CATEGORY_CODE"], "2026-03-01", "2026-04-01"),
+      options: { includeUnfinalizedData: false },
+    });
   const february = () => harness.query(monthQuery(["DAY", "COUNTRY_NAME"], "2026-02-01", "2026-03-01"));
   const setClock = async (now: string) => {
     const answer = await harness.admin("PUT", "/_emulator/clock", { now });
@@ -270,7 +331,8 @@ describe("month end: provisional figures move until the 5th, final ones never", 
   };
   const quantity = (r: BillingUsageResult) => records(r).reduce((s, row) => s + Number(row.QUANTITY), 0);
   const prices = (r: BillingUsageResult) => new Set(column(r, "UNIT_PRICE"));
-  const marchStatus = (r: BillingUsageResult) => r.metadata?.billingPeriods.find((p) => p.month === "2026-03")?.volumeFinalized;
+  const marchStatus = (r: BillingUsageResult) =>
+    r.metadata?.billingPeriods.find((p) => p.month === "2026-03")?.volumeFinalized;
 
   test("late records, then a retroactive discount, then finalization on the 5th", async () => {
     const februaryAtStart = await february();
@@ -294,7 +356,10 @@ describe("month end: provisional figures move until the 5th, final ones never", 
     const lastProvisional = await march();
     expect(marchStatus(lastProvisional)).toBe(false);
     const trimmed = await marchFinalOnly();
-    expect(trimmed.response?.requestedPeriod).toEqual({ sentSince: "2026-03-01T00:00:00.000+0000", sentUntil: "2026-03-01T00:00:00.000+0000" });
+    expect(trimmed.response?.requestedPeriod).toEqual({
+      sentSince: "2026-03-01T00:00:00.000+0000",
+      sentUntil: "2026-03-01T00:00:00.000+0000",
+    });
     expect(trimmed.response?.totalRows).toBe(0);
 
     await setClock("2026-04-05T00:00:00Z");
@@ -340,6 +405,8 @@ describe("month end: provisional figures move until the 5th, final ones never", 
   ])("PUT /_emulator/clock %j → 400 naming %s", async (body, property) => {
     const answer = await harness.admin("PUT", "/_emulator/clock", body);
     expect(answer.status).toBe(400);
-    expect((answer.json as { violations: { property: string }[] }).violations.map((v) => v.property)).toContain(property);
+    expect((answer.json as { violations: { property: string }[] }).violations.map((v) => v.property)).toContain(
+      property
+    );
   });
 });

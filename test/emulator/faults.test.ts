@@ -43,7 +43,10 @@ async function settled(requestId: string): Promise<Log> {
 
 describe("callback faults", () => {
   test("failed: the next callback is FAILED with the given message; the one after is SUCCESS again", async () => {
-    const queued = await harness.admin("POST", "/_emulator/faults", { kind: "failed", failureMessage: "Data warehouse timeout" });
+    const queued = await harness.admin("POST", "/_emulator/faults", {
+      kind: "failed",
+      failureMessage: "Data warehouse timeout",
+    });
     expect(queued.status).toBe(201);
     const first = await harness.query(request);
     expect(first).toEqual({ requestId: first.requestId, status: "FAILED", failureMessage: "Data warehouse timeout" });
@@ -63,7 +66,9 @@ describe("callback faults", () => {
     const delayed = await submitted();
     const prompt = await submitted();
     await harness.receiver.waitFor((c) => c.result.requestId === delayed);
-    const order = harness.receiver.received.map((c) => c.result.requestId).filter((id) => id === delayed || id === prompt);
+    const order = harness.receiver.received
+      .map((c) => c.result.requestId)
+      .filter((id) => id === delayed || id === prompt);
     expect(order).toEqual([prompt, delayed]);
     expect((await settled(delayed)).faults).toEqual(["delay 1500ms"]);
   });

@@ -31,7 +31,7 @@ export class CallbackReceiver {
 
   private constructor(
     private readonly server: Server,
-    readonly baseUrl: string,
+    readonly baseUrl: string
   ) {}
 
   static async start(): Promise<CallbackReceiver> {
@@ -115,7 +115,11 @@ export interface Harness {
   readonly emulator: RunningEmulator;
   readonly receiver: CallbackReceiver;
   /** POSTs a query body (object or raw string) with `Authorization: App <key>` (null: no header). */
-  submit(body: unknown, key?: string | null, headers?: Record<string, string>): Promise<{ status: number; json: unknown; headers: Headers }>;
+  submit(
+    body: unknown,
+    key?: string | null,
+    headers?: Record<string, string>
+  ): Promise<{ status: number; json: unknown; headers: Headers }>;
   /** Submits a valid query and resolves with its callback's result. */
   query(request: Record<string, unknown>, key?: string): Promise<BillingUsageResult>;
   admin(method: string, path: string, body?: unknown): Promise<{ status: number; json: unknown }>;
@@ -141,7 +145,11 @@ export async function build(options: StartEmulatorOptions = {}): Promise<Harness
       body: typeof body === "string" ? body : JSON.stringify(body),
     });
     const text = await response.text();
-    return { status: response.status, json: text === "" ? undefined : (JSON.parse(text) as unknown), headers: response.headers };
+    return {
+      status: response.status,
+      json: text === "" ? undefined : (JSON.parse(text) as unknown),
+      headers: response.headers,
+    };
   };
   return {
     emulator,
@@ -171,7 +179,12 @@ export async function build(options: StartEmulatorOptions = {}): Promise<Harness
 }
 
 /** A query body's `request` for whole months of the mid-March window. */
-export function monthQuery(aggregateBy: string[], sentSince = "2026-03-01", sentUntil = "2026-04-01", extra: Record<string, unknown> = {}) {
+export function monthQuery(
+  aggregateBy: string[],
+  sentSince = "2026-03-01",
+  sentUntil = "2026-04-01",
+  extra: Record<string, unknown> = {}
+) {
   return { filterBy: { dateInterval: { sentSince, sentUntil }, ...extra }, aggregateBy };
 }
 

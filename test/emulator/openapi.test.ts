@@ -64,17 +64,43 @@ describe("emulator payloads", () => {
 
   test.each([
     ["the spec's simple example", ["CATEGORY_CODE", "COUNTRY_NAME"], {}],
-    ["the spec's detailed example", ["APPLICATION_ID", "ENTITY_ID", "CATEGORY_CODE", "COUNTRY_NAME", "TRAFFIC_TYPE", "SENDER_TYPE", "ACCOUNT_KEY"], {
-      categories: ["SMS", "WHATSAPP", "RCS"],
-      directions: ["OUTBOUND"],
-    }],
+    [
+      "the spec's detailed example",
+      ["APPLICATION_ID", "ENTITY_ID", "CATEGORY_CODE", "COUNTRY_NAME", "TRAFFIC_TYPE", "SENDER_TYPE", "ACCOUNT_KEY"],
+      {
+        categories: ["SMS", "WHATSAPP", "RCS"],
+        directions: ["OUTBOUND"],
+      },
+    ],
     ["a daily breakdown", ["DAY"], {}],
-    ["a monthly breakdown with every other dimension", [
-      "MONTH", "APPLICATION_ID", "ENTITY_ID", "ACCOUNT_NAME", "ACCOUNT_KEY", "CATEGORY_CODE", "CATEGORY_NAME",
-      "SUBCATEGORY_CODE", "SUBCATEGORY_NAME", "USER_NAME", "DIRECTION", "TRAFFIC_TYPE", "SENDER", "SENDER_TYPE",
-      "NETWORK_NAME", "NORM_NET_CODE", "COUNTRY_NAME", "COUNTRY_CODE", "COUNTRY_PREFIX", "CAMPAIGN_ID",
-      "CAMPAIGN_REFERENCE", "TEMPLATE_ID",
-    ], {}],
+    [
+      "a monthly breakdown with every other dimension",
+      [
+        "MONTH",
+        "APPLICATION_ID",
+        "ENTITY_ID",
+        "ACCOUNT_NAME",
+        "ACCOUNT_KEY",
+        "CATEGORY_CODE",
+        "CATEGORY_NAME",
+        "SUBCATEGORY_CODE",
+        "SUBCATEGORY_NAME",
+        "USER_NAME",
+        "DIRECTION",
+        "TRAFFIC_TYPE",
+        "SENDER",
+        "SENDER_TYPE",
+        "NETWORK_NAME",
+        "NORM_NET_CODE",
+        "COUNTRY_NAME",
+        "COUNTRY_CODE",
+        "COUNTRY_PREFIX",
+        "CAMPAIGN_ID",
+        "CAMPAIGN_REFERENCE",
+        "TEMPLATE_ID",
+      ],
+      {},
+    ],
     ["a query that matches nothing", ["DAY"], { countryCodes: ["ZZ"] }],
   ])("SUCCESS callback for %s matches BillingUsageResult", async (_name, aggregateBy, filters) => {
     const result = await harness.query(monthQuery(aggregateBy, "2026-02-01", "2026-04-01", filters));

@@ -31,7 +31,8 @@ export function loadOpenApi(): Json {
 /** The full component name of a schema (Infobip prefixes most with a content hash). */
 export function schemaName(components: Json, shortName: string): string {
   const names = Object.keys(components).filter((name) => name === shortName || name.endsWith(`.${shortName}`));
-  if (names.length !== 1) throw new Error(`expected one schema named ${shortName}, found ${names.join(", ") || "none"}`);
+  if (names.length !== 1)
+    throw new Error(`expected one schema named ${shortName}, found ${names.join(", ") || "none"}`);
   return names[0] ?? shortName;
 }
 
@@ -43,21 +44,31 @@ export interface InfobipSchemas {
 
 function compile(patchRowCells: boolean): InfobipSchemas {
   const document = loadOpenApi();
-  const components = structuredClone(asObject(asObject(document.components, "components").schemas, "components.schemas"));
+  const components = structuredClone(
+    asObject(asObject(document.components, "components").schemas, "components.schemas")
+  );
   if (patchRowCells) {
     const response = asObject(components[schemaName(components, "AggregateDataResponse")], "AggregateDataResponse");
     const rows = asObject(asObject(response.properties, "AggregateDataResponse.properties").rows, "rows");
     const row = asObject(rows.items, "rows.items");
     const cell = asObject(row.items, "rows.items.items");
     if (cell.type !== "object") {
-      throw new Error(`the spec's row cells are no longer typed "object" (now ${JSON.stringify(cell.type)}): revisit this patch`);
+      throw new Error(
+        `the spec's row cells are no longer typed "object" (now ${JSON.stringify(cell.type)}): revisit this patch`
+      );
     }
-    row.items = { type: ["string", "number"], description: "Patched: the spec says object; cells are strings and numbers." };
+    row.items = {
+      type: ["string", "number"],
+      description: "Patched: the spec says object; cells are strings and numbers.",
+    };
   }
   const ajv = new Ajv({ allErrors: true, strict: false });
   addFormats(ajv);
   // OpenAPI's integer formats are not JSON-schema formats; the range checks matter, so keep them.
-  ajv.addFormat("int32", { type: "number", validate: (n: number) => Number.isInteger(n) && n >= -(2 ** 31) && n < 2 ** 31 });
+  ajv.addFormat("int32", {
+    type: "number",
+    validate: (n: number) => Number.isInteger(n) && n >= -(2 ** 31) && n < 2 ** 31,
+  });
   ajv.addFormat("int64", { type: "number", validate: (n: number) => Number.isSafeInteger(n) });
   ajv.addSchema({ $id: "infobip", components: { schemas: components } });
   const cache = new Map<string, ValidateFunction>();
@@ -82,7 +93,9 @@ function compile(patchRowCells: boolean): InfobipSchemas {
       const post = asObject(asObject(webhooks["receive-billing-usage-result"], "webhook").post, "webhook.post");
       const content = asObject(asObject(post.requestBody, "requestBody").content, "content");
       const examples = asObject(asObject(content["application/json"], "application/json").examples, "examples");
-      return Object.fromEntries(Object.entries(examples).map(([name, example]) => [name, asObject(example, name).value]));
+      return Object.fromEntries(
+        Object.entries(examples).map(([name, example]) => [name, asObject(example, name).value])
+      );
     },
   };
 }

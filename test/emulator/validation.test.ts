@@ -27,7 +27,14 @@ function validBody(): Body {
 }
 
 /** A valid body changed by `edit`. */
-function edited(edit: (body: { callbackUrl?: unknown; request: { filterBy: Body & { dateInterval: Body }; aggregateBy?: unknown; options?: unknown } & Body } & Body) => void): Body {
+function edited(
+  edit: (
+    body: {
+      callbackUrl?: unknown;
+      request: { filterBy: Body & { dateInterval: Body }; aggregateBy?: unknown; options?: unknown } & Body;
+    } & Body
+  ) => void
+): Body {
   const body = validBody() as Parameters<typeof edit>[0];
   edit(body);
   return body;
@@ -42,12 +49,36 @@ const CASES: [rule: string, body: Body, property: string][] = [
   ["callbackUrl must be text", edited((b) => (b.callbackUrl = 42)), "callbackUrl"],
   ["request is required", edited((b) => delete (b as Body).request), "request"],
   ["filterBy is required", edited((b) => delete (b.request as Body).filterBy), "request.filterBy"],
-  ["dateInterval is required", edited((b) => delete (filterOf(b) as Body).dateInterval), "request.filterBy.dateInterval"],
-  ["sentSince is required", edited((b) => delete filterOf(b).dateInterval.sentSince), "request.filterBy.dateInterval.sentSince"],
-  ["sentUntil is required", edited((b) => delete filterOf(b).dateInterval.sentUntil), "request.filterBy.dateInterval.sentUntil"],
-  ["sentSince is yyyy-MM-dd", edited((b) => (filterOf(b).dateInterval.sentSince = "2026/03/01")), "request.filterBy.dateInterval.sentSince"],
-  ["sentUntil is a real day", edited((b) => (filterOf(b).dateInterval.sentUntil = "2026-02-30")), "request.filterBy.dateInterval.sentUntil"],
-  ["sentUntil is after sentSince", edited((b) => (filterOf(b).dateInterval.sentUntil = "2026-03-01")), "request.filterBy.dateInterval.sentUntil"],
+  [
+    "dateInterval is required",
+    edited((b) => delete (filterOf(b) as Body).dateInterval),
+    "request.filterBy.dateInterval",
+  ],
+  [
+    "sentSince is required",
+    edited((b) => delete filterOf(b).dateInterval.sentSince),
+    "request.filterBy.dateInterval.sentSince",
+  ],
+  [
+    "sentUntil is required",
+    edited((b) => delete filterOf(b).dateInterval.sentUntil),
+    "request.filterBy.dateInterval.sentUntil",
+  ],
+  [
+    "sentSince is yyyy-MM-dd",
+    edited((b) => (filterOf(b).dateInterval.sentSince = "2026/03/01")),
+    "request.filterBy.dateInterval.sentSince",
+  ],
+  [
+    "sentUntil is a real day",
+    edited((b) => (filterOf(b).dateInterval.sentUntil = "2026-02-30")),
+    "request.filterBy.dateInterval.sentUntil",
+  ],
+  [
+    "sentUntil is after sentSince",
+    edited((b) => (filterOf(b).dateInterval.sentUntil = "2026-03-01")),
+    "request.filterBy.dateInterval.sentUntil",
+  ],
   [
     "sentUntil is not before sentSince",
     edited((b) => Object.assign(filterOf(b).dateInterval, { sentSince: "2026-03-10", sentUntil: "2026-03-05" })),
@@ -76,11 +107,27 @@ const CASES: [rule: string, body: Body, property: string][] = [
   ["aggregateBy is required", edited((b) => delete b.request.aggregateBy), "request.aggregateBy"],
   ["aggregateBy is not empty", edited((b) => (b.request.aggregateBy = [])), "request.aggregateBy"],
   ["aggregateBy values are known", edited((b) => (b.request.aggregateBy = ["DAY", "WEEK"])), "request.aggregateBy[1]"],
-  ["aggregateBy has no duplicates", edited((b) => (b.request.aggregateBy = ["SENDER", "SENDER"])), "request.aggregateBy[1]"],
-  ["DAY and MONTH are not combined", edited((b) => (b.request.aggregateBy = ["DAY", "MONTH"])), "request.aggregateBy[1]"],
+  [
+    "aggregateBy has no duplicates",
+    edited((b) => (b.request.aggregateBy = ["SENDER", "SENDER"])),
+    "request.aggregateBy[1]",
+  ],
+  [
+    "DAY and MONTH are not combined",
+    edited((b) => (b.request.aggregateBy = ["DAY", "MONTH"])),
+    "request.aggregateBy[1]",
+  ],
   ["categories are known", edited((b) => (filterOf(b).categories = ["SMS", "FAX"])), "request.filterBy.categories[1]"],
-  ["categories have no duplicates", edited((b) => (filterOf(b).categories = ["SMS", "SMS"])), "request.filterBy.categories[1]"],
-  ["subCategories are known", edited((b) => (filterOf(b).subCategories = ["VIBER_CHANNELS"])), "request.filterBy.subCategories[0]"],
+  [
+    "categories have no duplicates",
+    edited((b) => (filterOf(b).categories = ["SMS", "SMS"])),
+    "request.filterBy.categories[1]",
+  ],
+  [
+    "subCategories are known",
+    edited((b) => (filterOf(b).subCategories = ["VIBER_CHANNELS"])),
+    "request.filterBy.subCategories[0]",
+  ],
   ["countryCodes are alpha-2", edited((b) => (filterOf(b).countryCodes = ["usa"])), "request.filterBy.countryCodes[0]"],
   [
     "a platform names its application",
@@ -93,16 +140,44 @@ const CASES: [rule: string, body: Body, property: string][] = [
     "request.filterBy.platforms[1]",
   ],
   ["directions are known", edited((b) => (filterOf(b).directions = ["SIDEWAYS"])), "request.filterBy.directions[0]"],
-  ["campaignIds are whole numbers", edited((b) => (filterOf(b).campaignIds = [1.5])), "request.filterBy.campaignIds[0]"],
+  [
+    "campaignIds are whole numbers",
+    edited((b) => (filterOf(b).campaignIds = [1.5])),
+    "request.filterBy.campaignIds[0]",
+  ],
   ["campaignIds are positive", edited((b) => (filterOf(b).campaignIds = [12, -3])), "request.filterBy.campaignIds[1]"],
-  ["campaignIds are numbers", edited((b) => (filterOf(b).campaignIds = ["12354646546"])), "request.filterBy.campaignIds[0]"],
-  ["campaignIds are exact (≤ 2^53)", edited((b) => (filterOf(b).campaignIds = [2 ** 53 + 2])), "request.filterBy.campaignIds[0]"],
-  ["trafficTypes are not empty strings", edited((b) => (filterOf(b).trafficTypes = [""])), "request.filterBy.trafficTypes[0]"],
-  ["senders have no duplicates", edited((b) => (filterOf(b).senders = ["InfoSMS", "InfoSMS"])), "request.filterBy.senders[1]"],
+  [
+    "campaignIds are numbers",
+    edited((b) => (filterOf(b).campaignIds = ["12354646546"])),
+    "request.filterBy.campaignIds[0]",
+  ],
+  [
+    "campaignIds are exact (≤ 2^53)",
+    edited((b) => (filterOf(b).campaignIds = [2 ** 53 + 2])),
+    "request.filterBy.campaignIds[0]",
+  ],
+  [
+    "trafficTypes are not empty strings",
+    edited((b) => (filterOf(b).trafficTypes = [""])),
+    "request.filterBy.trafficTypes[0]",
+  ],
+  [
+    "senders have no duplicates",
+    edited((b) => (filterOf(b).senders = ["InfoSMS", "InfoSMS"])),
+    "request.filterBy.senders[1]",
+  ],
   ["senderTypes are text", edited((b) => (filterOf(b).senderTypes = [7])), "request.filterBy.senderTypes[0]"],
   ["accountKeys are not empty", edited((b) => (filterOf(b).accountKeys = ["  "])), "request.filterBy.accountKeys[0]"],
-  ["campaignReferenceIds are a list", edited((b) => (filterOf(b).campaignReferenceIds = "summer-sale")), "request.filterBy.campaignReferenceIds"],
-  ["templateIds are strings", edited((b) => (filterOf(b).templateIds = [5653923468715475])), "request.filterBy.templateIds[0]"],
+  [
+    "campaignReferenceIds are a list",
+    edited((b) => (filterOf(b).campaignReferenceIds = "summer-sale")),
+    "request.filterBy.campaignReferenceIds",
+  ],
+  [
+    "templateIds are strings",
+    edited((b) => (filterOf(b).templateIds = [5653923468715475])),
+    "request.filterBy.templateIds[0]",
+  ],
   ["unknown filters are refused", edited((b) => (filterOf(b).countryCode = ["US"])), "request.filterBy.countryCode"],
   ["unknown top-level properties are refused", edited((b) => (b.callbackURL = "https://example.com")), "callbackURL"],
   [
@@ -119,15 +194,18 @@ describe("POST /billing/1/usage/query validation", () => {
     expect(answer.status).toBe(201);
   });
 
-  test.each(CASES.map(([rule, body, property]) => [rule, property, body] as const))("%s → 400 naming %s", async (_rule, property, body) => {
-    const answer = await harness.submit(body);
-    expect(answer.status).toBe(400);
-    const error = ApiErrorSchema.parse(answer.json);
-    expect(error.errorCode).toBe("E400");
-    const violation = error.violations.find((v) => v.property === property);
-    expect(violation).toBeDefined();
-    expect(violation?.violation?.length).toBeGreaterThan(5);
-  });
+  test.each(CASES.map(([rule, body, property]) => [rule, property, body] as const))(
+    "%s → 400 naming %s",
+    async (_rule, property, body) => {
+      const answer = await harness.submit(body);
+      expect(answer.status).toBe(400);
+      const error = ApiErrorSchema.parse(answer.json);
+      expect(error.errorCode).toBe("E400");
+      const violation = error.violations.find((v) => v.property === property);
+      expect(violation).toBeDefined();
+      expect(violation?.violation?.length).toBeGreaterThan(5);
+    }
+  );
 
   test("every problem is reported at once", async () => {
     const body = edited((b) => {
@@ -137,11 +215,13 @@ describe("POST /billing/1/usage/query validation", () => {
     });
     const answer = await harness.submit(body);
     const properties = ApiErrorSchema.parse(answer.json).violations.map((v) => v.property);
-    expect(properties).toEqual(expect.arrayContaining(["callbackUrl", "request.aggregateBy[0]", "request.filterBy.countryCodes[0]"]));
+    expect(properties).toEqual(
+      expect.arrayContaining(["callbackUrl", "request.aggregateBy[0]", "request.filterBy.countryCodes[0]"])
+    );
   });
 
   test.each([
-    ["malformed JSON", "body", "{\"callbackUrl\": ", {}],
+    ["malformed JSON", "body", '{"callbackUrl": ', {}],
     ["an empty body", "body", "", {}],
     ["a text/plain body", "Content-Type", "callbackUrl=x", { "content-type": "text/plain" }],
     ["a form body", "Content-Type", "callbackUrl=x", { "content-type": "application/x-www-form-urlencoded" }],
@@ -152,16 +232,20 @@ describe("POST /billing/1/usage/query validation", () => {
     expect(error.violations.map((v) => v.property)).toContain(property);
   });
 
-  test.each([["[]"], ['"query"'], ["null"], ["42"]])("a JSON %s instead of an object → 400 naming body", async (raw) => {
-    const answer = await harness.submit(raw);
-    expect(answer.status).toBe(400);
-    expect(ApiErrorSchema.parse(answer.json).violations.map((v) => v.property)).toEqual(["body"]);
-  });
+  test.each([["[]"], ['"query"'], ["null"], ["42"]])(
+    "a JSON %s instead of an object → 400 naming body",
+    async (raw) => {
+      const answer = await harness.submit(raw);
+      expect(answer.status).toBe(400);
+      expect(ApiErrorSchema.parse(answer.json).violations.map((v) => v.property)).toEqual(["body"]);
+    }
+  );
 
   test("refused submissions are in the request log with their status and no requestId", async () => {
     await harness.submit(edited((b) => delete b.callbackUrl));
     const log = await harness.admin("GET", "/_emulator/requests");
-    const [latest] = (log.json as { requests: { httpStatus: number; errorCode?: string; requestId?: string }[] }).requests;
+    const [latest] = (log.json as { requests: { httpStatus: number; errorCode?: string; requestId?: string }[] })
+      .requests;
     expect(latest).toMatchObject({ httpStatus: 400, errorCode: "E400" });
     expect(latest?.requestId).toBeUndefined();
   });

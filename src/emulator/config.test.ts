@@ -1,0 +1,46 @@
+import { readEmulatorSettings } from "./config";
+
+describe("readEmulatorSettings", () => {
+  test("defaults: port 4010, real clock, seed 1, callbacks after 1500 ms", () => {
+    expect(readEmulatorSettings({})).toEqual({
+      port: 4010,
+      host: "127.0.0.1",
+      now: undefined,
+      seed: 1,
+      callbackDelayMs: 1500,
+      callbackRetryDelaysMs: [1000, 4000, 16000],
+      logLevel: "info",
+    });
+  });
+
+  test("reads every variable; empty ones count as unset", () => {
+    const settings = readEmulatorSettings({
+      EMULATOR_PORT: "4999",
+      EMULATOR_NOW: "2026-03-15T12:00:00Z",
+      EMULATOR_SEED: "42",
+      EMULATOR_CALLBACK_DELAY_MS: "20",
+      EMULATOR_CALLBACK_RETRY_DELAYS_MS: "5, 10",
+      EMULATOR_HOST: "",
+    });
+    expect(settings).toMatchObject({
+      port: 4999,
+      host: "127.0.0.1",
+      seed: 42,
+      callbackDelayMs: 20,
+      callbackRetryDelaysMs: [5, 10],
+    });
+    expect(settings.now?.toISOString()).toBe("2026-03-15T12:00:00.000Z");
+  });
+
+  test.each([
+    ["EMULATOR_PORT", "http"],
+    ["EMULATOR_PORT", "70000"],
+    ["EMULATOR_NOW", "yesterday"],
+    ["EMULATOR_SEED", "1.5"],
+    ["EMULATOR_CALLBACK_DELAY_MS", "-1"],
+    ["EMULATOR_CALLBACK_RETRY_DELAYS_MS", "1s,2s"],
+    ["EMULATOR_LOG_LEVEL", "loud"],
+  ])("a bad %s (%s) is refused with a message naming it", (variable, value) => {
+    expect(() => readEmulatorSettings({ [variable]: value })).toThrow(variable);
+  });
+});
