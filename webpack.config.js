@@ -113,7 +113,8 @@ module.exports = async (env, options) => {
       }),
       new CopyWebpackPlugin({
         patterns: [
-          { from: "assets/*", to: "assets/[name][ext]" },
+          // The README's screenshots are documentation, not part of the add-in.
+          { from: "assets/*", to: "assets/[name][ext]", globOptions: { ignore: ["**/screenshot-*"] } },
           { from: "manifest*.xml", to: "[name][ext]", ...(transform ? { transform } : {}) },
           // office.js loads its host- and locale-specific files relative to its own URL: copy the whole folder.
           // Already minified by Microsoft: marking it so keeps Terser off 700 files.

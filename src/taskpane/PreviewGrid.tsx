@@ -57,6 +57,8 @@ const useStyles = makeStyles({
   },
   cell: { whiteSpace: "nowrap" },
   number: { textAlign: "right", fontVariantNumeric: "tabular-nums" },
+  // Fluent lays a header cell's label out in an inner flex button, so text-align alone leaves it on the left.
+  numberHeader: { "& .fui-TableHeaderCell__button": { justifyContent: "flex-end" } },
   provisionalRow: { backgroundColor: tokens.colorPaletteYellowBackground1 },
   list: { margin: 0, paddingLeft: tokens.spacingHorizontalXL },
   muted: { color: tokens.colorNeutralForeground2 },
@@ -148,8 +150,8 @@ export function PreviewGrid({ result }: { result: FetchedResult }): React.JSX.El
           <TableHeader>
             <TableRow>
               <TableHeaderCell>Currency</TableHeaderCell>
-              <TableHeaderCell className={styles.number}>Total</TableHeaderCell>
-              <TableHeaderCell className={styles.number}>Rows</TableHeaderCell>
+              <TableHeaderCell className={styles.numberHeader}>Total</TableHeaderCell>
+              <TableHeaderCell className={styles.numberHeader}>Rows</TableHeaderCell>
             </TableRow>
           </TableHeader>
           <TableBody>
@@ -204,7 +206,7 @@ export function PreviewGrid({ result }: { result: FetchedResult }): React.JSX.El
               <TableHeaderCell>Currency</TableHeaderCell>
               {hasAccount ? <TableHeaderCell>Account</TableHeaderCell> : null}
               <TableHeaderCell>Status</TableHeaderCell>
-              <TableHeaderCell className={styles.number}>Billing total</TableHeaderCell>
+              <TableHeaderCell className={styles.numberHeader}>Billing total</TableHeaderCell>
             </TableRow>
           </TableHeader>
           <TableBody>
@@ -234,7 +236,7 @@ export function PreviewGrid({ result }: { result: FetchedResult }): React.JSX.El
               {shape.columns.map((c) => (
                 <TableHeaderCell
                   key={c.header}
-                  className={mergeClasses(styles.headerCell, isNumericKind(c.kind) && styles.number)}
+                  className={mergeClasses(styles.headerCell, isNumericKind(c.kind) && styles.numberHeader)}
                 >
                   {c.header}
                 </TableHeaderCell>
