@@ -1,10 +1,12 @@
 /**
  * `npm run bench`: every bench in turn, each printing its own figures. Add a bench by adding one entry.
  */
+import { benchEmulator, printEmulatorBench } from "./emulator";
 import { benchExcel, printExcelBench } from "./excel";
 import { benchRelay, printRelayBench } from "./relay";
 
 const benches: { name: string; run: () => Promise<void> }[] = [
+  { name: "emulator", run: async () => printEmulatorBench(await benchEmulator()) },
   { name: "excel", run: async () => printExcelBench(await benchExcel()) },
   { name: "relay", run: async () => printRelayBench(await benchRelay()) },
 ];
