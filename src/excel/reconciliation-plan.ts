@@ -35,6 +35,8 @@ import {
   TOTAL_LABEL,
   type SnapshotCell,
 } from "./changes";
+import { NUMBER_FORMATS, TEXT_FORMAT } from "./formats";
+import { columnLetters } from "./layout";
 import { BILLING_TABLE_COLUMNS, headersOf, type TableShape } from "./shape";
 
 export const ACCOUNT_LABEL = BILLING_TABLE_COLUMNS.account;
@@ -59,9 +61,10 @@ export type ReconciliationStatus = PeriodStatus | typeof NOT_IN_TABLE_STATUS;
 export const DEFAULT_TOLERANCE = 0.01;
 export const DIFFERENCE_FILL = "#FFC7CE";
 export const DIFFERENCE_FONT = "#9C0006";
-export const AMOUNT_FORMAT = "#,##0.00";
-export const DATE_FORMAT = "yyyy-mm-dd";
-export const TEXT_FORMAT = "@";
+/** Amounts, dates and text are formatted as in the billing table itself (one set of formats, in formats.ts). */
+export const AMOUNT_FORMAT = NUMBER_FORMATS.total;
+export const DATE_FORMAT = NUMBER_FORMATS.day;
+export { TEXT_FORMAT };
 
 /** Where the sheet's parts go on a new reconciliation sheet (0-based rows and columns). */
 export const LAYOUT = {
@@ -313,13 +316,7 @@ export function differenceRuleFormula(firstDifferenceCell: { row: number; column
   return `=AND(ISNUMBER(${cell}),ROUND(ABS(${cell}),9)>${tolerance})`;
 }
 
-/** `0` → `A`, `25` → `Z`, `26` → `AA`. */
-export function columnLetters(index: number): string {
-  let letters = "";
-  for (let n = index + 1; n > 0; n = Math.floor((n - 1) / 26))
-    letters = String.fromCharCode(65 + ((n - 1) % 26)) + letters;
-  return letters;
-}
+export { columnLetters };
 
 // ---------------------------------------------------------------------------------------------------
 // Names
