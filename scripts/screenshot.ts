@@ -7,9 +7,9 @@
 import fs from "node:fs";
 import path from "node:path";
 import type { Browser } from "playwright-core";
-import { launchChromium } from "../test/e2e/support/browser";
 import { composeQuery, openPane, runAndWait, saveSettings } from "../test/e2e/support/pane";
-import { startStack, type RunningStack } from "../test/e2e/support/stack";
+import type { RunningStack } from "../test/e2e/support/stack";
+import { startBrowserAndStack } from "../test/e2e/support/suite";
 
 const repoRoot = path.resolve(__dirname, "..");
 const NOW = new Date("2026-11-25T10:00:00Z");
@@ -45,16 +45,16 @@ async function shoot(browser: Browser, stack: RunningStack, file: string, viewpo
 }
 
 async function main(): Promise<void> {
-  const browser = await launchChromium();
-  let stack: RunningStack | undefined;
+  console.log("[screenshot] starting Chromium and the stack (npm start on free ports, emulator clock fixed)...");
+  // The emulator's default processing time, so the status line reads as it would for a user.
+  const { browser, stack, stop } = await startBrowserAndStack({
+    emulatorNow: NOW.toISOString(),
+    callbackDelayMs: 1500,
+  });
   try {
-    console.log("[screenshot] starting the stack (npm start on free ports, emulator clock fixed)...");
-    // The emulator's default processing time, so the status line reads as it would for a user.
-    stack = await startStack({ emulatorNow: NOW.toISOString(), callbackDelayMs: 1500 });
     for (const shot of SHOTS) await shoot(browser, stack, shot.file, shot.viewport);
   } finally {
-    await browser.close();
-    await stack?.stop();
+    await stop();
   }
 }
 

@@ -4,45 +4,20 @@
  * the clock passes the 5th of the next month the month shows Final. The reconciliation totals the pane shows
  * are compared with the emulator's own totals by billing month × currency at every step.
  */
-import type { Browser } from "playwright-core";
 import { toQuery, type BillingUsageQuery, type BillingUsageResult } from "../../src/billing";
-import { launchChromium } from "./support/browser";
 import { emulatorResult, moveEmulatorClock, totalsByCurrency, totalsByMonthAndCurrency } from "./support/emulator";
-import {
-  composeQuery,
-  openPane,
-  parseMoney,
-  runAndWait,
-  saveSettings,
-  tableRecords,
-  type PaneSession,
-} from "./support/pane";
-import { startStack, type RunningStack } from "./support/stack";
+import { composeQuery, parseMoney, runAndWait, saveSettings, tableRecords, type PaneSession } from "./support/pane";
+import type { RunningStack } from "./support/stack";
+import { useStackAndBrowser } from "./support/suite";
+import { expectSameTotals, MONEY_TOLERANCE } from "./support/totals";
 
 const START = new Date("2026-11-25T10:00:00Z");
 const MONTH = "2026-11";
-const MONEY_TOLERANCE = 0.000001;
 
-jest.setTimeout(120_000);
-
-let stack: RunningStack | undefined;
-let browser: Browser | undefined;
-let pane: PaneSession | undefined;
-
-beforeAll(async () => {
-  browser = await launchChromium();
-  stack = await startStack({ emulatorNow: START.toISOString(), callbackDelayMs: 200 });
-}, 300_000);
-
-afterAll(async () => {
-  await pane?.context.close().catch(() => undefined);
-  await browser?.close().catch(() => undefined);
-  await stack?.stop();
-}, 60_000);
+const suite = useStackAndBrowser({ emulatorNow: START.toISOString(), callbackDelayMs: 200 });
 
 function running(): { stack: RunningStack; pane: PaneSession } {
-  if (!stack || !pane) throw new Error("the stack, Chromium or the pane did not start (see the first test)");
-  return { stack, pane };
+  return { stack: suite.running().stack, pane: suite.sharedPane() };
 }
 
 /** November 2026 by month and country, as the pane composes it below. */
@@ -86,17 +61,6 @@ async function reconciliationShown(): Promise<ReconciliationView> {
   };
 }
 
-function expectSameTotals(shown: Map<string, number>, truth: Map<string, number>): void {
-  expect(truth.size).toBeGreaterThan(0);
-  expect([...shown.keys()].sort()).toEqual([...truth.keys()].sort());
-  for (const [key, amount] of truth) {
-    const difference = Math.abs((shown.get(key) ?? Number.NaN) - amount);
-    if (!(difference <= MONEY_TOLERANCE)) {
-      throw new Error(`${key}: the pane shows ${shown.get(key)}, the emulator sums ${amount}`);
-    }
-  }
-}
-
 async function expectReconciliationMatches(truth: BillingUsageResult): Promise<ReconciliationView> {
   const shown = await reconciliationShown();
   const accountColumn = truth.response?.columns.some((c) => c.columnName === "ACCOUNT_NAME")
@@ -117,8 +81,8 @@ async function changeSummary(): Promise<string[]> {
 
 describe("a provisional month, refreshed as Infobip's data moves and the month closes", () => {
   it("shows November 2026 as provisional, with reconciliation totals equal to the emulator's", async () => {
-    if (!stack || !browser) throw new Error("the stack or Chromium did not start (see beforeAll)");
-    pane = await openPane(browser, stack.paneUrl, START);
+    const { stack } = suite.running();
+    const pane = await suite.openSharedPane(START);
     const { page } = pane;
     await saveSettings(page, "demo-key");
     await composeQuery(page, {

@@ -7,60 +7,19 @@ import { execFile } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { promisify } from "node:util";
-import type { Browser } from "playwright-core";
 import { resolvePreset, toQuery } from "../../src/billing";
-import { launchChromium } from "./support/browser";
 import { emulatorResult, emulatorSubmissionCount, rowsByCurrency, totalsByCurrency } from "./support/emulator";
-import {
-  composeQuery,
-  openPane,
-  parseMoney,
-  runAndWait,
-  saveSettings,
-  statusLine,
-  tableRecords,
-  type PaneSession,
-} from "./support/pane";
+import { composeQuery, openPane, parseMoney, runAndWait, saveSettings, statusLine, tableRecords } from "./support/pane";
 import { probe } from "../../scripts/stack/readiness";
-import { startStack, type RunningStack } from "./support/stack";
+import { useStackAndBrowser } from "./support/suite";
+import { expectSameTotals } from "./support/totals";
 
 const execFileAsync = promisify(execFile);
 const EMULATOR_NOW = new Date("2026-11-25T10:00:00Z");
-/** Money is shown with up to six decimals; sums taken in another order may differ in the last float bits. */
-const MONEY_TOLERANCE = 0.000001;
-
-jest.setTimeout(120_000);
-
-let stack: RunningStack | undefined;
-let browser: Browser | undefined;
-let pane: PaneSession | undefined;
-
-beforeAll(async () => {
-  // Chromium first: when it is missing, say so before spending a minute on webpack.
-  browser = await launchChromium();
-  stack = await startStack({ emulatorNow: EMULATOR_NOW.toISOString(), callbackDelayMs: 500 });
-}, 300_000);
-
-afterAll(async () => {
-  await pane?.context.close().catch(() => undefined);
-  await browser?.close().catch(() => undefined);
-  await stack?.stop();
-}, 60_000);
-
-function running(): { stack: RunningStack; browser: Browser } {
-  if (!stack || !browser) throw new Error("the stack or Chromium did not start (see beforeAll)");
-  return { stack, browser };
-}
-
-function sameTotals(shown: Map<string, number>, truth: Map<string, number>): void {
-  expect(truth.size).toBeGreaterThan(0);
-  expect([...shown.keys()].sort()).toEqual([...truth.keys()].sort());
-  for (const [key, amount] of truth) {
-    const difference = Math.abs((shown.get(key) ?? Number.NaN) - amount);
-    if (!(difference <= MONEY_TOLERANCE))
-      throw new Error(`${key}: the pane shows ${shown.get(key)}, the emulator sums ${amount}`);
-  }
-}
+const { running, openSharedPane, sharedPane } = useStackAndBrowser({
+  emulatorNow: EMULATOR_NOW.toISOString(),
+  callbackDelayMs: 500,
+});
 
 describe("the task pane in a browser, on the npm start stack", () => {
   it("opens in browser preview mode with office.js from our own bundle, proposing its own origin as the relay", async () => {
@@ -88,8 +47,8 @@ describe("the task pane in a browser, on the npm start stack", () => {
   });
 
   it("runs last month by month and country, and shows the emulator's rows and totals per currency", async () => {
-    const { stack, browser } = running();
-    pane = await openPane(browser, stack.paneUrl, EMULATOR_NOW);
+    const { stack } = running();
+    const pane = await openSharedPane(EMULATOR_NOW);
     const { page } = pane;
     expect(await saveSettings(page, "demo-key")).toBe(stack.paneOrigin);
 
@@ -136,7 +95,7 @@ describe("the task pane in a browser, on the npm start stack", () => {
     expect(gridRows).toBe(Math.min(totalRows, 200));
 
     const totals = await tableRecords(page, "Totals per currency");
-    sameTotals(
+    expectSameTotals(
       new Map(totals.map((t) => [t["Currency"] ?? "", parseMoney(t["Total"] ?? "")])),
       totalsByCurrency(truth)
     );
@@ -160,8 +119,7 @@ describe("the task pane in a browser, on the npm start stack", () => {
 
   it("marks a bad custom date beside its field and sends nothing", async () => {
     const { stack } = running();
-    if (!pane) throw new Error("the previous test did not open the pane");
-    const { page } = pane;
+    const { page } = sharedPane();
     const posted: string[] = [];
     const onRequest = (request: { method(): string; url(): string }) => {
       if (request.method() === "POST" && new URL(request.url()).pathname.startsWith("/v1/")) posted.push(request.url());
