@@ -9,7 +9,16 @@ import path from "node:path";
 import { promisify } from "node:util";
 import { resolvePreset, toQuery } from "../../src/billing";
 import { emulatorResult, emulatorSubmissionCount, rowsByCurrency, totalsByCurrency } from "./support/emulator";
-import { composeQuery, openPane, parseMoney, runAndWait, saveSettings, statusLine, tableRecords } from "./support/pane";
+import {
+  composeQuery,
+  invalidFieldMessage,
+  openPane,
+  parseMoney,
+  runAndWait,
+  saveSettings,
+  statusLine,
+  tableRecords,
+} from "./support/pane";
 import { probe } from "../../scripts/stack/readiness";
 import { useStackAndBrowser } from "./support/suite";
 import { expectSameTotals } from "./support/totals";
@@ -137,17 +146,7 @@ describe("the task pane in a browser, on the npm start stack", () => {
     });
     await page.getByRole("button", { name: "Run query" }).click();
 
-    const to = page.getByLabel("To (exclusive)");
-    await page.waitForFunction((element) => element?.getAttribute("aria-invalid") === "true", await to.elementHandle());
-    const describedBy = (await to.getAttribute("aria-describedby")) ?? "";
-    const message = await page.evaluate(
-      (ids) =>
-        ids
-          .split(" ")
-          .map((id) => document.getElementById(id)?.textContent ?? "")
-          .join(" "),
-      describedBy
-    );
+    const message = await invalidFieldMessage(page, page.getByLabel("To (exclusive)"));
     expect(message).toMatch(/after|later|before/i);
     // Still on the query, nothing started, nothing sent to the relay or to Infobip.
     expect(await page.getByRole("tab", { name: "Query" }).getAttribute("aria-selected")).toBe("true");
@@ -164,19 +163,7 @@ describe("the task pane in a browser, on the npm start stack", () => {
       const { page } = session;
       await saveSettings(page, "demo-noscope-key");
       await page.getByRole("button", { name: "Test connection" }).click();
-      const key = page.getByLabel("Infobip API key");
-      await page.waitForFunction(
-        (element) => element?.getAttribute("aria-invalid") === "true",
-        await key.elementHandle()
-      );
-      const keyMessage = await page.evaluate(
-        (ids) =>
-          ids
-            .split(" ")
-            .map((id) => document.getElementById(id)?.textContent ?? "")
-            .join(" "),
-        (await key.getAttribute("aria-describedby")) ?? ""
-      );
+      const keyMessage = await invalidFieldMessage(page, page.getByLabel("Infobip API key"));
       expect(keyMessage).toMatch(/API key/);
       expect(keyMessage).toMatch(/billing:usage:view/);
 

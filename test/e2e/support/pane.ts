@@ -102,6 +102,26 @@ export async function composeQuery(page: Page, choice: QueryChoice): Promise<voi
   if (choice.label !== undefined) await page.getByRole("textbox", { name: "Table label" }).fill(choice.label);
 }
 
+/**
+ * Waits until `field` is marked invalid (aria-invalid="true") and returns the text of the elements its
+ * aria-describedby names: the message a screen reader reads out beside the field.
+ */
+export async function invalidFieldMessage(page: Page, field: Locator): Promise<string> {
+  await page.waitForFunction(
+    (element) => element?.getAttribute("aria-invalid") === "true",
+    await field.elementHandle()
+  );
+  const describedBy = (await field.getAttribute("aria-describedby")) ?? "";
+  return page.evaluate(
+    (ids) =>
+      ids
+        .split(" ")
+        .map((id) => document.getElementById(id)?.textContent ?? "")
+        .join(" "),
+    describedBy
+  );
+}
+
 export function statusLine(page: Page): Locator {
   return page.getByRole("status");
 }
