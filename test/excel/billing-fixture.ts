@@ -21,6 +21,17 @@ export const BILLING_HEADER = [
   "Billing month",
   "Period status",
 ];
+/** The reconciliation table's columns, in the order the reconciliation writes them. */
+export const RECONCILIATION_HEADER = [
+  "Billing month",
+  "Currency",
+  "Account",
+  "Period status",
+  "Finalizes on",
+  "Billing total",
+  "Invoice amount",
+  "Difference",
+];
 const TEXT_COLUMNS = new Set([
   "Account",
   "Account key",

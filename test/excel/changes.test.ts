@@ -7,19 +7,7 @@ import {
   type SnapshotCell,
   type TableSnapshot,
 } from "../../src/excel/changes";
-
-const HEADER = [
-  "Account",
-  "Category code",
-  "Country",
-  "Unit",
-  "Unit price",
-  "Quantity",
-  "Total",
-  "Currency",
-  "Billing month",
-  "Period status",
-];
+import { BILLING_HEADER } from "./billing-fixture";
 
 type Status = "Final" | "Provisional";
 function row(
@@ -57,7 +45,7 @@ const OCTOBER_CLOSED = [
 ];
 
 function snapshot(rows: SnapshotCell[][], billingPeriods = OCTOBER_OPEN): TableSnapshot {
-  return { header: HEADER, rows, billingPeriods };
+  return { header: BILLING_HEADER, rows, billingPeriods };
 }
 
 describe("compareSnapshots", () => {
@@ -158,13 +146,15 @@ describe("compareSnapshots", () => {
   });
 
   it("refuses a table without the columns it needs, naming the column", () => {
-    const noMonth = { header: HEADER.slice(0, 8), rows: [], billingPeriods: [] };
+    const noMonth = { header: BILLING_HEADER.slice(0, 8), rows: [], billingPeriods: [] };
     expect(() => compareSnapshots(noMonth, noMonth)).toThrow('the previous table has no "Billing month" column');
   });
 
   it("accepts a snapshot read back from storage only when it has the documented shape", () => {
     expect(TableSnapshotSchema.safeParse(previous).success).toBe(true);
-    expect(TableSnapshotSchema.safeParse({ header: HEADER, rows: [[{}]], billingPeriods: [] }).success).toBe(false);
+    expect(TableSnapshotSchema.safeParse({ header: BILLING_HEADER, rows: [[{}]], billingPeriods: [] }).success).toBe(
+      false
+    );
   });
 });
 

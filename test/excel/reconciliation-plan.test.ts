@@ -16,6 +16,7 @@ import {
   uniqueSheetName,
   type BillingTableCells,
 } from "../../src/excel/reconciliation-plan";
+import { RECONCILIATION_HEADER } from "./billing-fixture";
 
 const WITH_ACCOUNT = [
   "Account",
@@ -122,16 +123,7 @@ describe("planReconciliation: a new sheet", () => {
   const plan = planReconciliation({ billingTableName: "Costs", billing: BILLING });
 
   it("has one row per billing month × currency × account, grouped as SUMIFS groups (without case)", () => {
-    expect(plan.header).toEqual([
-      "Billing month",
-      "Currency",
-      "Account",
-      "Period status",
-      "Finalizes on",
-      "Billing total",
-      "Invoice amount",
-      "Difference",
-    ]);
+    expect(plan.header).toEqual(RECONCILIATION_HEADER);
     expect(plan.rows.map((r) => [r.billingMonth, r.currency, r.account, r.periodStatus, r.finalizesOn])).toEqual([
       ["2026-09", "EUR", "Acme", "Final", "2026-10-05"],
       ["2026-10", "EUR", "Beta", "Provisional", "2026-11-05"],
@@ -196,17 +188,7 @@ describe("planReconciliation: a new sheet", () => {
 });
 
 describe("planReconciliation: updating in place", () => {
-  const header = [
-    "Billing month",
-    "Currency",
-    "Account",
-    "Period status",
-    "Finalizes on",
-    "Billing total",
-    "Invoice amount",
-    "Difference",
-    "Notes",
-  ];
+  const header = [...RECONCILIATION_HEADER, "Notes"];
   const formula = "=SUMIFS(...)";
   const existing = {
     header,

@@ -1,7 +1,14 @@
 import { isoDateToUtc, toExcelSerial } from "../../src/billing";
 import { buildReconciliation, KEY_READ_BLOCK_ROWS, updateReconciliation } from "../../src/excel/reconciliation";
 import { computeReconciliationTotals, NOT_IN_TABLE_STATUS } from "../../src/excel/reconciliation-plan";
-import { BILLING_HEADER, billingRow, calculatingDouble, replaceBillingRows, seedBillingTable } from "./billing-fixture";
+import {
+  BILLING_HEADER,
+  billingRow,
+  calculatingDouble,
+  RECONCILIATION_HEADER,
+  replaceBillingRows,
+  seedBillingTable,
+} from "./billing-fixture";
 import { saveTableRecord, tableRecordFor, WORKBOOK_STATE_NAMESPACE } from "../../src/excel/workbook-store";
 import { createExcelDouble, type ExcelDouble } from "./excel-double";
 
@@ -19,17 +26,6 @@ const ROWS = [
 ];
 
 const SHEET = "Recon Costs";
-const RECON_HEADER = [
-  "Billing month",
-  "Currency",
-  "Account",
-  "Period status",
-  "Finalizes on",
-  "Billing total",
-  "Invoice amount",
-  "Difference",
-];
-
 async function build(double: ExcelDouble, rows = ROWS, header = BILLING_HEADER) {
   await seedBillingTable(double, "Costs", header, rows);
   return buildReconciliation(double.newContext(), "Costs", { billingPeriods: PERIODS });
@@ -69,7 +65,7 @@ describe("buildReconciliation", () => {
     });
     const table = double.inspect.table("Costs_Recon");
     expect(table?.address).toBe(`'${SHEET}'!A4:H7`);
-    expect(table?.headers).toEqual(RECON_HEADER);
+    expect(table?.headers).toEqual(RECONCILIATION_HEADER);
     expect(table?.rows.map((r) => r.slice(0, 4))).toEqual([
       ["2026-09", "EUR", "Acme", "Final"],
       ["2026-10", "EUR", "Beta", "Provisional"],
@@ -161,7 +157,7 @@ describe("buildReconciliation", () => {
       header
     );
     const table = double.inspect.table("Costs_Recon");
-    expect(table?.headers).toEqual(RECON_HEADER.filter((h) => h !== "Account"));
+    expect(table?.headers).toEqual(RECONCILIATION_HEADER.filter((h) => h !== "Account"));
     expect(table?.calculatedColumns["Billing total"]).toBe(
       "=SUMIFS(Costs[Total],Costs[Billing month],[@[Billing month]],Costs[Currency],[@Currency])"
     );
@@ -319,7 +315,7 @@ describe("updateReconciliation", () => {
       "1 empty row no longer in the billing table removed.",
     ]);
     const table = double.inspect.table("Costs_Recon");
-    expect(table?.headers).toEqual([...RECON_HEADER, "Notes"]);
+    expect(table?.headers).toEqual([...RECONCILIATION_HEADER, "Notes"]);
     expect(table?.rows.map((r) => [r[0], r[1], r[2], r[3], round(r[5]), r[6], r[8]])).toEqual([
       ["2026-09", "EUR", "Acme", NOT_IN_TABLE_STATUS, 0, 10.3, ""],
       ["2026-10", "USD", "Acme", "Final", 3, "", "asked Infobip"],

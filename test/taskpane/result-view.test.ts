@@ -38,28 +38,22 @@ function result(rows: RawRow[], marchFinal: boolean): FetchedResult {
   };
 }
 
-const feb = (total: number, currency = "EUR"): RawRow => [
-  "Acme",
-  "SMS",
-  "2026-02-01T00:00:00.000+0000",
-  "Germany",
-  "message",
-  0.01,
-  total * 100,
-  total,
-  currency,
-];
-const mar = (total: number, currency = "EUR"): RawRow => [
-  "Acme",
-  "SMS",
-  "2026-03-01T00:00:00.000+0000",
-  "Germany",
-  "message",
-  0.01,
-  total * 100,
-  total,
-  currency,
-];
+/** A row of Acme's SMS to Germany in `month`, as the API sends it (MONTH then COUNTRY_NAME). */
+const monthRow =
+  (month: string) =>
+  (total: number, currency = "EUR"): RawRow => [
+    "Acme",
+    "SMS",
+    `${month}-01T00:00:00.000+0000`,
+    "Germany",
+    "message",
+    0.01,
+    total * 100,
+    total,
+    currency,
+  ];
+const feb = monthRow("2026-02");
+const mar = monthRow("2026-03");
 
 describe("result view for the browser preview", () => {
   it("has the Excel table's headers, Billing month and Period status last, dates as text", () => {
