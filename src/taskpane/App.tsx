@@ -359,21 +359,30 @@ export function App({ mode, theme, workbook }: AppProps): React.JSX.Element {
     // Once per pane, at start.
   }, []);
 
+  /**
+   * Without a key, points to Settings and answers false; otherwise marks the Tables screen busy and clears the
+   * previous refresh's results and message, for refreshOne and refreshAll alike.
+   */
+  const beginTablesRefresh = React.useCallback((): boolean => {
+    if (!currentApiKey()) {
+      setAlert({
+        title: "No Infobip API key is set.",
+        body: "Enter your API key in Settings first.",
+        action: { label: "Open Settings", run: openSettings },
+      });
+      return false;
+    }
+    setTablesBusy(true);
+    setTableResults([]);
+    setTablesMessage(undefined);
+    return true;
+  }, [openSettings]);
+
   const refreshOne = React.useCallback(
     async (tableName: string) => {
       const table = tables.find((t) => t.tableName === tableName);
       if (!workbook || !table) return;
-      if (!currentApiKey()) {
-        setAlert({
-          title: "No Infobip API key is set.",
-          body: "Enter your API key in Settings first.",
-          action: { label: "Open Settings", run: openSettings },
-        });
-        return;
-      }
-      setTablesBusy(true);
-      setTableResults([]);
-      setTablesMessage(undefined);
+      if (!beginTablesRefresh()) return;
       const result = await refreshTable(table, { runner: runnerDeps(), workbook }, (p) =>
         setTablesInProgress({ [table.label ?? tableName]: describeStep(p) })
       );
@@ -382,22 +391,12 @@ export function App({ mode, theme, workbook }: AppProps): React.JSX.Element {
       setTablesBusy(false);
       void reloadTables();
     },
-    [openSettings, reloadTables, runnerDeps, tables, workbook]
+    [beginTablesRefresh, reloadTables, runnerDeps, tables, workbook]
   );
 
   const refreshAll = React.useCallback(async () => {
     if (!workbook) return;
-    if (!currentApiKey()) {
-      setAlert({
-        title: "No Infobip API key is set.",
-        body: "Enter your API key in Settings first.",
-        action: { label: "Open Settings", run: openSettings },
-      });
-      return;
-    }
-    setTablesBusy(true);
-    setTableResults([]);
-    setTablesMessage(undefined);
+    if (!beginTablesRefresh()) return;
     const finished: TableRefreshResult[] = [];
     const results = await refreshTables(
       tables,
@@ -421,7 +420,7 @@ export function App({ mode, theme, workbook }: AppProps): React.JSX.Element {
     });
     setTablesBusy(false);
     void reloadTables();
-  }, [openSettings, reloadTables, runnerDeps, tables, workbook]);
+  }, [beginTablesRefresh, reloadTables, runnerDeps, tables, workbook]);
 
   const reconcile = React.useCallback(
     async (tableName: string) => {
