@@ -18,8 +18,14 @@ import {
   parseListText,
   type FilterInfo,
 } from "../../billing";
-import { CheckboxGroup } from "../components/CheckboxGroup";
-import { appendToTextFilter, toggleChoice, type TextFilterKey } from "../composer-state";
+import { CheckboxGroup, type CheckboxOption } from "../components/CheckboxGroup";
+import {
+  appendToTextFilter,
+  toggleChoice,
+  type ChoiceFilterKey,
+  type ComposerState,
+  type TextFilterKey,
+} from "../composer-state";
 import { fieldId, validationProps, type SectionProps } from "./fields";
 
 const useStyles = makeStyles({
@@ -109,66 +115,56 @@ function TextFilter({ filter, state, update, errors, disabled }: SectionProps & 
   );
 }
 
+/** The closed lists, offered as checkboxes with their display names. */
+const CHOICES: {
+  [K in ChoiceFilterKey]: {
+    options: readonly CheckboxOption<ComposerState[K][number]>[];
+    columns?: 2;
+    /** Instead of the catalog's description. */
+    hint?: string;
+  };
+} = {
+  categories: { options: CATEGORIES.map((c) => ({ value: c, label: CATEGORY_NAMES[c] })), columns: 2 },
+  subCategories: { options: SUBCATEGORIES.map((c) => ({ value: c, label: SUBCATEGORY_INFO[c].name })), columns: 2 },
+  directions: {
+    options: DIRECTIONS.map((d) => ({ value: d, label: DIRECTION_NAMES[d] })),
+    hint: "Leave both empty for both.",
+  },
+};
+
+function ChoiceFilter<K extends ChoiceFilterKey>({
+  filter,
+  choiceKey,
+  state,
+  update,
+  errors,
+  disabled,
+}: SectionProps & { filter: FilterInfo; choiceKey: K }) {
+  const choice = CHOICES[choiceKey];
+  return (
+    <Field label={filter.label} hint={choice.hint ?? filter.description} {...validationProps(errors, choiceKey)}>
+      <CheckboxGroup<ComposerState[K][number]>
+        firstId={fieldId(choiceKey)}
+        columns={choice.columns}
+        disabled={disabled}
+        options={choice.options}
+        selected={state[choiceKey]}
+        onToggle={(value, on) => update((s) => toggleChoice(s, choiceKey, value, on))}
+      />
+    </Field>
+  );
+}
+
 export function FilterFields(props: SectionProps): React.JSX.Element {
   const styles = useStyles();
-  const { state, update, errors, disabled } = props;
   return (
     <div className={styles.list}>
       {FILTERS.map((filter) => {
         switch (filter.key) {
           case "categories":
-            return (
-              <Field
-                key={filter.key}
-                label={filter.label}
-                hint={filter.description}
-                {...validationProps(errors, "categories")}
-              >
-                <CheckboxGroup
-                  firstId={fieldId("categories")}
-                  columns={2}
-                  disabled={disabled}
-                  options={CATEGORIES.map((c) => ({ value: c, label: CATEGORY_NAMES[c] }))}
-                  selected={state.categories}
-                  onToggle={(value, on) => update((s) => toggleChoice(s, "categories", value, on))}
-                />
-              </Field>
-            );
           case "subCategories":
-            return (
-              <Field
-                key={filter.key}
-                label={filter.label}
-                hint={filter.description}
-                {...validationProps(errors, "subCategories")}
-              >
-                <CheckboxGroup
-                  firstId={fieldId("subCategories")}
-                  columns={2}
-                  disabled={disabled}
-                  options={SUBCATEGORIES.map((c) => ({ value: c, label: SUBCATEGORY_INFO[c].name }))}
-                  selected={state.subCategories}
-                  onToggle={(value, on) => update((s) => toggleChoice(s, "subCategories", value, on))}
-                />
-              </Field>
-            );
           case "directions":
-            return (
-              <Field
-                key={filter.key}
-                label={filter.label}
-                hint="Leave both empty for both."
-                {...validationProps(errors, "directions")}
-              >
-                <CheckboxGroup
-                  firstId={fieldId("directions")}
-                  disabled={disabled}
-                  options={DIRECTIONS.map((d) => ({ value: d, label: DIRECTION_NAMES[d] }))}
-                  selected={state.directions}
-                  onToggle={(value, on) => update((s) => toggleChoice(s, "directions", value, on))}
-                />
-              </Field>
-            );
+            return <ChoiceFilter key={filter.key} filter={filter} choiceKey={filter.key} {...props} />;
           default:
             return <TextFilter key={filter.key} filter={filter} {...props} />;
         }
