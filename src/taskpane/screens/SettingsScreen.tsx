@@ -78,6 +78,12 @@ export function SettingsScreen({ relayUrl, onSave }: SettingsScreenProps): React
   const failure = check.state === "failed" ? check.error : undefined;
   const where = failure ? fieldOf(failure) : "none";
   const message = failure ? `${failure.summary} ${failure.advice}` : undefined;
+  /** An edited URL or key is not saved yet, and the last connection test no longer speaks for it. */
+  const edit = (set: (value: string) => void) => (_: unknown, data: { value: string }) => {
+    set(data.value);
+    setSaved(false);
+    setCheck({ state: "idle" });
+  };
 
   return (
     <form
@@ -96,15 +102,7 @@ export function SettingsScreen({ relayUrl, onSave }: SettingsScreenProps): React
         validationState={where === "url" ? "error" : "none"}
         validationMessage={where === "url" ? message : undefined}
       >
-        <Input
-          type="url"
-          value={url}
-          onChange={(_, data) => {
-            setUrl(data.value);
-            setSaved(false);
-            setCheck({ state: "idle" });
-          }}
-        />
+        <Input type="url" value={url} onChange={edit(setUrl)} />
       </Field>
       <Field
         label="Infobip API key"
@@ -112,16 +110,7 @@ export function SettingsScreen({ relayUrl, onSave }: SettingsScreenProps): React
         validationState={where === "key" ? "error" : "none"}
         validationMessage={where === "key" ? message : undefined}
       >
-        <Input
-          type="password"
-          autoComplete="off"
-          value={key}
-          onChange={(_, data) => {
-            setKey(data.value);
-            setSaved(false);
-            setCheck({ state: "idle" });
-          }}
-        />
+        <Input type="password" autoComplete="off" value={key} onChange={edit(setKey)} />
       </Field>
       <Field hint="Without this, the key is forgotten when the pane closes. It is never saved in the workbook.">
         <Checkbox
