@@ -16,6 +16,7 @@ import { startEmulator } from "../src/emulator";
 import { Ledger } from "../src/emulator/ledger";
 import { answerQuery } from "../src/emulator/usage-query";
 import type { BillingUsageQuery } from "../src/billing";
+import { runStandalone } from "./standalone";
 
 export interface EmulatorBenchResult {
   rows: number;
@@ -117,9 +118,4 @@ export function printEmulatorBench(result: EmulatorBenchResult): void {
   console.log(`heap growth (ledger + two answers + JSON): ${result.heapGrowthMb} MB; RSS ${result.rssMb} MB`);
 }
 
-if (require.main === module) {
-  benchEmulator().then(printEmulatorBench, (error: unknown) => {
-    console.error(error);
-    process.exitCode = 1;
-  });
-}
+if (require.main === module) runStandalone(() => benchEmulator(), printEmulatorBench);

@@ -13,6 +13,7 @@ import { shapeResult } from "../src/excel/shape";
 import { replaceTableRowsInPlace, writeBillingTable, type WriteReport } from "../src/excel/table-writer";
 import { createExcelDouble, EXCEL_WEB_PAYLOAD_LIMIT_BYTES, type SyncRecord } from "../test/excel/excel-double";
 import { fixtureInput } from "../test/excel/fixtures";
+import { runStandalone } from "./standalone";
 
 export interface ExcelBenchResult {
   rows: number;
@@ -89,12 +90,4 @@ export function printExcelBench(result: ExcelBenchResult): void {
   console.log(`  ${line("refresh in place", result.refresh)}`);
 }
 
-if (require.main === module) {
-  const rows = Number(process.argv[2] ?? 100_000);
-  benchExcel(rows)
-    .then(printExcelBench)
-    .catch((error: unknown) => {
-      console.error(error);
-      process.exitCode = 1;
-    });
-}
+if (require.main === module) runStandalone((rows) => benchExcel(rows), printExcelBench);

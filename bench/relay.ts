@@ -19,6 +19,7 @@ import { monitorEventLoopDelay, performance } from "node:perf_hooks";
 import Database from "better-sqlite3";
 import { resolvePreset, type BillingUsageResult, type RawRow } from "../src/billing";
 import { startRelay } from "../src/relay";
+import { runStandalone } from "./standalone";
 
 export interface RelayBenchResult {
   rows: number;
@@ -284,12 +285,4 @@ export function printRelayBench(result: RelayBenchResult): void {
   );
 }
 
-if (require.main === module) {
-  const rows = Number(process.argv[2] ?? 100_000);
-  benchRelay(rows)
-    .then(printRelayBench)
-    .catch((error: unknown) => {
-      console.error(error);
-      process.exitCode = 1;
-    });
-}
+if (require.main === module) runStandalone((rows) => benchRelay(rows), printRelayBench);
