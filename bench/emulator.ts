@@ -16,7 +16,7 @@ import { startEmulator } from "../src/emulator";
 import { Ledger } from "../src/emulator/ledger";
 import { answerQuery } from "../src/emulator/usage-query";
 import type { BillingUsageQuery } from "../src/billing";
-import { runStandalone } from "./standalone";
+import { megabytes, runStandalone } from "./standalone";
 
 export interface EmulatorBenchResult {
   rows: number;
@@ -40,7 +40,6 @@ const QUERY: BillingUsageQuery = {
   filterBy: { dateInterval: { sentSince: "2026-01-01", sentUntil: "2026-04-01" } },
   aggregateBy: ["DAY", "COUNTRY_NAME", "NETWORK_NAME", "SENDER"],
 };
-const mb = (bytes: number): number => Math.round((bytes / 1024 / 1024) * 10) / 10;
 
 export async function benchEmulator(): Promise<EmulatorBenchResult> {
   const heapBefore = process.memoryUsage().heapUsed;
@@ -56,7 +55,7 @@ export async function benchEmulator(): Promise<EmulatorBenchResult> {
   started = performance.now();
   const body = JSON.stringify({ requestId: "BENCH", status: "SUCCESS", ...warm });
   const serializeMs = performance.now() - started;
-  const heapGrowthMb = mb(process.memoryUsage().heapUsed - heapBefore);
+  const heapGrowthMb = megabytes(process.memoryUsage().heapUsed - heapBefore);
   if (cold.response.totalRows !== warm.response.totalRows) throw new Error("cold and warm answers differ");
 
   // End to end: the real emulator and a receiver that only counts bytes.
@@ -97,7 +96,7 @@ export async function benchEmulator(): Promise<EmulatorBenchResult> {
       deliveredMs: Math.round(receivedAt - submittedAt),
       streams: ledger.streams.count,
       heapGrowthMb,
-      rssMb: mb(process.memoryUsage().rss),
+      rssMb: megabytes(process.memoryUsage().rss),
     };
   } finally {
     await emulator.close();
@@ -113,7 +112,9 @@ export function printEmulatorBench(result: EmulatorBenchResult): void {
   console.log(`generated cold: ${result.coldMs} ms (${result.coldRowsPerSecond.toLocaleString("en-US")} rows/s)`);
   console.log(`generated warm: ${result.warmMs} ms (${result.warmRowsPerSecond.toLocaleString("en-US")} rows/s)`);
   console.log(`JSON.stringify: ${result.serializeMs} ms`);
-  console.log(`callback size: ${mb(result.callbackBytes)} MB (${result.callbackBytes.toLocaleString("en-US")} bytes)`);
+  console.log(
+    `callback size: ${megabytes(result.callbackBytes)} MB (${result.callbackBytes.toLocaleString("en-US")} bytes)`
+  );
   console.log(`201 → callback fully received (delay 0, loopback): ${result.deliveredMs} ms`);
   console.log(`heap growth (ledger + two answers + JSON): ${result.heapGrowthMb} MB; RSS ${result.rssMb} MB`);
 }

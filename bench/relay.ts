@@ -19,7 +19,7 @@ import { monitorEventLoopDelay, performance } from "node:perf_hooks";
 import Database from "better-sqlite3";
 import { resolvePreset, type BillingUsageResult, type RawRow } from "../src/billing";
 import { startRelay } from "../src/relay";
-import { runStandalone } from "./standalone";
+import { megabytes, runStandalone } from "./standalone";
 
 export interface RelayBenchResult {
   rows: number;
@@ -49,7 +49,6 @@ export interface RelayBenchResult {
 }
 
 const PAGE_ROWS = 10_000;
-const mb = (bytes: number): number => Math.round((bytes / 1024 / 1024) * 10) / 10;
 const KEY = "bench0000bench0000bench0000bench-0000-0000-0000-000000000000";
 const COUNTRIES = ["US", "DE", "HR", "GB", "FR", "BR", "IN", "NG", "ID", "MX"];
 
@@ -116,7 +115,7 @@ function baseline(body: Buffer, dir: string): { ms: number; heapMb: number } {
     const parsed = JSON.parse(body.toString("utf8")) as BillingUsageResult;
     insert.run(`${run}-${parsed.requestId}`, body);
     runs.push(performance.now() - start);
-    heapMb = Math.max(heapMb, mb(process.memoryUsage().heapUsed - heapBefore));
+    heapMb = Math.max(heapMb, megabytes(process.memoryUsage().heapUsed - heapBefore));
   }
   db.close();
   return { ms: runs.sort((a, b) => a - b)[1] ?? 0, heapMb };
@@ -256,9 +255,9 @@ export async function benchRelay(rows = 100_000): Promise<RelayBenchResult> {
       maxEventLoopStallMs: stalls.max / 1e6,
       maxHealthzMs,
       healthzAnswered,
-      rssBeforeMb: mb(rssBefore),
-      rssPeakIngestMb: mb(rssPeakIngest),
-      rssPeakMb: mb(rssPeak),
+      rssBeforeMb: megabytes(rssBefore),
+      rssPeakIngestMb: megabytes(rssPeakIngest),
+      rssPeakMb: megabytes(rssPeak),
     };
   } finally {
     await relay.close();
@@ -270,7 +269,7 @@ export async function benchRelay(rows = 100_000): Promise<RelayBenchResult> {
 export function printRelayBench(result: RelayBenchResult): void {
   const ms = (value: number): string => `${value.toFixed(0)} ms`;
   console.log(
-    `relay: one callback of ${result.rows.toLocaleString("en")} rows (${mb(result.bodyBytes)} MB), read back in ${result.pages} pages of ${PAGE_ROWS.toLocaleString("en")}`
+    `relay: one callback of ${result.rows.toLocaleString("en")} rows (${megabytes(result.bodyBytes)} MB), read back in ${result.pages} pages of ${PAGE_ROWS.toLocaleString("en")}`
   );
   console.log(`  baseline (JSON.parse + one SQLite insert of the bytes) ${ms(result.baselineMs)}`);
   console.log(

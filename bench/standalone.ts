@@ -13,3 +13,6 @@ export function runStandalone<R>(bench: (rows: number | undefined) => Promise<R>
       process.exitCode = 1;
     });
 }
+
+/** Bytes as MB, to one decimal. */
+export const megabytes = (bytes: number): number => Math.round((bytes / 1024 / 1024) * 10) / 10;
