@@ -3,12 +3,14 @@
  */
 import { benchEmulator, printEmulatorBench } from "./emulator";
 import { benchExcel, printExcelBench } from "./excel";
+import { benchPipeline, printPipelineBench } from "./pipeline";
 import { benchRelay, printRelayBench } from "./relay";
 
 const benches: { name: string; run: () => Promise<void> }[] = [
   { name: "emulator", run: async () => printEmulatorBench(await benchEmulator()) },
   { name: "excel", run: async () => printExcelBench(await benchExcel()) },
   { name: "relay", run: async () => printRelayBench(await benchRelay()) },
+  { name: "pipeline", run: async () => printPipelineBench(await benchPipeline()) },
 ];
 
 async function main(): Promise<void> {
