@@ -35,9 +35,15 @@ function uniqueItems<T>(key: (item: T) => string = (item) => JSON.stringify(item
   };
 }
 
+/**
+ * Zod skips an array's refinements once one of its items is invalid; list rules also run then (as long as the
+ * value is a list), so a user sees an unknown dimension, a duplicate and DAY+MONTH in one answer.
+ */
+const EVEN_WITH_INVALID_ITEMS = { when: (payload: { value: unknown }) => Array.isArray(payload.value) };
+
 const NonEmptyString = z.string().trim().min(1, "must not be empty");
 
-const uniqueStrings = () => z.array(NonEmptyString).superRefine(uniqueItems<string>());
+const uniqueStrings = () => z.array(NonEmptyString).superRefine(uniqueItems<string>(), EVEN_WITH_INVALID_ITEMS);
 
 export const AggregateDimensionSchema = z.enum(AGGREGATE_DIMENSIONS);
 export const CategorySchema = z.enum(CATEGORIES);
@@ -89,14 +95,14 @@ export const CountryCodeSchema = z
 export const BillingUsageDataFilterSchema = z.strictObject({
   dateInterval: DateIntervalSchema,
   accountKeys: uniqueStrings().optional(),
-  categories: z.array(CategorySchema).superRefine(uniqueItems<string>()).optional(),
-  subCategories: z.array(SubcategorySchema).superRefine(uniqueItems<string>()).optional(),
-  countryCodes: z.array(CountryCodeSchema).superRefine(uniqueItems<string>()).optional(),
+  categories: z.array(CategorySchema).superRefine(uniqueItems<string>(), EVEN_WITH_INVALID_ITEMS).optional(),
+  subCategories: z.array(SubcategorySchema).superRefine(uniqueItems<string>(), EVEN_WITH_INVALID_ITEMS).optional(),
+  countryCodes: z.array(CountryCodeSchema).superRefine(uniqueItems<string>(), EVEN_WITH_INVALID_ITEMS).optional(),
   platforms: z
     .array(PlatformSchema)
     .superRefine(uniqueItems<Platform>((p) => `${p.applicationId ?? ""}\u0000${p.entityId ?? ""}`))
     .optional(),
-  directions: z.array(DirectionSchema).superRefine(uniqueItems<string>()).optional(),
+  directions: z.array(DirectionSchema).superRefine(uniqueItems<string>(), EVEN_WITH_INVALID_ITEMS).optional(),
   trafficTypes: uniqueStrings().optional(),
   senders: uniqueStrings().optional(),
   senderTypes: uniqueStrings().optional(),
@@ -109,7 +115,7 @@ export type BillingUsageDataFilter = z.infer<typeof BillingUsageDataFilterSchema
 export const AggregateBySchema = z
   .array(AggregateDimensionSchema)
   .min(1, "must name at least one dimension")
-  .superRefine(uniqueItems<string>())
+  .superRefine(uniqueItems<string>(), EVEN_WITH_INVALID_ITEMS)
   .superRefine((dimensions, ctx) => {
     const monthIndex = dimensions.indexOf("MONTH");
     if (dimensions.includes("DAY") && monthIndex >= 0) {
@@ -119,7 +125,7 @@ export const AggregateBySchema = z
         message: "cannot be combined with DAY: choose one time granularity, DAY or MONTH",
       });
     }
-  });
+  }, EVEN_WITH_INVALID_ITEMS);
 
 export const BillingUsageQueryOptionsSchema = z.strictObject({
   /** Default true: include the current, not yet finalized billing data. */

@@ -106,6 +106,25 @@ describe("aggregateBy", () => {
     expect(violations[0]?.violation).toMatch(/^must be one of: DAY, MONTH, /);
     for (const code of AGGREGATE_DIMENSIONS) expect(violations[0]?.violation).toContain(code);
   });
+
+  it("reports an unknown dimension, a duplicate and DAY with MONTH in one answer", () => {
+    const violations = violationsOf(validateQuery(query({}, { aggregateBy: ["DAY", "MONTH", "DAY", "WEEK"] }), NOW));
+    expect(violations.map((v) => v.property).sort()).toEqual([
+      "request.aggregateBy[1]",
+      "request.aggregateBy[2]",
+      "request.aggregateBy[3]",
+    ]);
+    expect(violations.find((v) => v.property === "request.aggregateBy[1]")?.violation).toMatch(/combined with DAY/);
+    expect(violations.find((v) => v.property === "request.aggregateBy[2]")?.violation).toMatch(/duplicate of item 0/);
+  });
+
+  it("reports a duplicate filter value beside an unknown one", () => {
+    const violations = violationsOf(validateQuery(query({ categories: ["SMS", "SMS", "FAX"] }), NOW));
+    expect(violations.map((v) => v.property).sort()).toEqual([
+      "request.filterBy.categories[1]",
+      "request.filterBy.categories[2]",
+    ]);
+  });
 });
 
 /** Two distinct valid values per filter; the types make sure each table row fits its filter. */
