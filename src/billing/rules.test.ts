@@ -446,6 +446,12 @@ describe("dates", () => {
 });
 
 describe("validateQueryRequest (the whole body)", () => {
+  it('names a body that is not an object "body"', () => {
+    expect(violationsOf(validateQueryRequest(null, NOW))).toEqual([
+      { property: "body", violation: "must be an object, not null" },
+    ]);
+  });
+
   const body = (callbackUrl: unknown, request: unknown = query()): Record<string, unknown> =>
     callbackUrl === undefined ? { request } : { callbackUrl, request };
 

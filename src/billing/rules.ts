@@ -85,7 +85,8 @@ export function violationsFromZod(error: z.ZodError, prefix: readonly PathSegmen
         violation: "is not a known property; check its spelling",
       }));
     }
-    return [{ property: propertyPath(path), violation: issue.message }];
+    // A body that is not an object fails at the root, whose path is empty: name it "body".
+    return [{ property: propertyPath(path) || "body", violation: issue.message }];
   });
 }
 

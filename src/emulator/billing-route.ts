@@ -108,9 +108,7 @@ export function registerBillingRoute(app: FastifyInstance, deps: BillingRouteDep
     const now = clock.now();
     const validation = validateQueryRequest(request.body, now);
     if (!validation.ok) {
-      // A body that is not an object at all fails at the root, whose path is empty: call it "body".
-      const violations = validation.violations.map((v) => (v.property === "" ? { ...v, property: "body" } : v));
-      return refuseSubmission(requests, clock, reply, 400, badRequest(violations), principal);
+      return refuseSubmission(requests, clock, reply, 400, badRequest(validation.violations), principal);
     }
     const { callbackUrl, request: query } = validation.value;
     const requestId = newRequestId();
