@@ -1,6 +1,7 @@
 /**
  * Builds the relay, without listening: the same assembly for production (`server.ts`, `index.ts`) and
- * tests. Plugins in order: config, errors, CORS, static pane → store, results → routes.
+ * tests. Plugins in order: config, CORS, rate limit, errors (its not-found handler is rate-limited), static
+ * pane → store, results → routes.
  */
 import fs from "node:fs";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
@@ -11,6 +12,7 @@ import { resolveKeyHashSecret } from "./key-hash-secret";
 import { createRelayLogger } from "./logging";
 import corsPlugin from "./plugins/cors";
 import errorsPlugin from "./plugins/errors";
+import rateLimitPlugin from "./plugins/rate-limit";
 import relayConfigPlugin from "./plugins/relay-config";
 import resultsPlugin, { type ResultsPluginOptions } from "./plugins/results";
 import staticPanePlugin from "./plugins/static-pane";
@@ -58,8 +60,9 @@ export async function buildRelay(config: RelayConfig, deps: RelayDeps = {}): Pro
     clock: deps.clock ?? (() => new Date()),
     keyHashSecret: keyHashSecret.secret,
   });
-  await app.register(errorsPlugin);
   await app.register(corsPlugin);
+  await app.register(rateLimitPlugin);
+  await app.register(errorsPlugin);
   await app.register(staticPanePlugin);
   await app.register(storePlugin, deps.store ? { store: deps.store } : {});
   await app.register(resultsPlugin, {

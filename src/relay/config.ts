@@ -18,6 +18,12 @@ export const DEFAULT_RESULT_TTL_HOURS = 168;
 export const DEFAULT_CALLBACK_TIMEOUT_MINUTES = 60;
 export const DEFAULT_INFOBIP_TIMEOUT_SECONDS = 30;
 export const DEFAULT_STATIC_DIR = "./dist";
+/** Infobip's documented limit per API key (reference §1.5). */
+export const INFOBIP_REQUESTS_PER_SECOND = 60;
+/** Half of Infobip's limit: the same key may be used by other tools at the same time. */
+export const DEFAULT_SUBMIT_RATE_PER_SECOND = 30;
+export const DEFAULT_READ_RATE_PER_MINUTE = 600;
+export const DEFAULT_NOT_FOUND_RATE_PER_MINUTE = 60;
 export const MIN_KEY_HASH_SECRET_LENGTH = 32;
 
 const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
@@ -41,6 +47,12 @@ export interface RelayConfig {
   /** Absolute; served when it exists. */
   staticDir: string;
   logLevel: RelayLogLevel;
+  /** Submissions (queries and connection checks together) per API key per second. */
+  submitRatePerSecond: number;
+  /** Other `/v1` calls per API key per minute. */
+  readRatePerMinute: number;
+  /** Unknown paths and refused callback addresses per client IP per minute. */
+  notFoundRatePerMinute: number;
 }
 
 /** Raised when the environment holds a bad value; `problems` has one line per variable. */
@@ -168,6 +180,17 @@ export const RelayEnvSchema = z.object({
   RELAY_INFOBIP_TIMEOUT_SECONDS: positiveNumber("must be a number of seconds greater than 0"),
   RELAY_KEY_HASH_SECRET: secretText,
   RELAY_STATIC_DIR: optionalText(),
+  RELAY_SUBMIT_RATE_PER_SECOND: wholeNumber(
+    1,
+    INFOBIP_REQUESTS_PER_SECOND,
+    `must be a whole number from 1 to ${INFOBIP_REQUESTS_PER_SECOND} (Infobip accepts at most ${INFOBIP_REQUESTS_PER_SECOND} requests per second per API key)`
+  ),
+  RELAY_READ_RATE_PER_MINUTE: wholeNumber(1, Number.MAX_SAFE_INTEGER, "must be a whole number of calls, at least 1"),
+  RELAY_NOT_FOUND_RATE_PER_MINUTE: wholeNumber(
+    1,
+    Number.MAX_SAFE_INTEGER,
+    "must be a whole number of requests, at least 1"
+  ),
   RELAY_LOG_LEVEL: z.preprocess(
     (value) => (typeof value === "string" ? unsetIfBlank(value.toLowerCase()) : value),
     z.enum(LOG_LEVELS, { error: `must be one of: ${LOG_LEVELS.join(", ")}` }).optional()
@@ -206,6 +229,9 @@ export function loadRelayConfig(env: Env, cwd: string = process.cwd()): RelayCon
     keyHashSecret: vars.RELAY_KEY_HASH_SECRET,
     staticDir: path.resolve(cwd, vars.RELAY_STATIC_DIR ?? DEFAULT_STATIC_DIR),
     logLevel: vars.RELAY_LOG_LEVEL ?? "info",
+    submitRatePerSecond: vars.RELAY_SUBMIT_RATE_PER_SECOND ?? DEFAULT_SUBMIT_RATE_PER_SECOND,
+    readRatePerMinute: vars.RELAY_READ_RATE_PER_MINUTE ?? DEFAULT_READ_RATE_PER_MINUTE,
+    notFoundRatePerMinute: vars.RELAY_NOT_FOUND_RATE_PER_MINUTE ?? DEFAULT_NOT_FOUND_RATE_PER_MINUTE,
   };
 }
 

@@ -17,6 +17,10 @@ export class RelayHttpError extends Error {
   }
 }
 
+function seconds(count: number): string {
+  return `${count} second${count === 1 ? "" : "s"}`;
+}
+
 function relayError(errorCode: string, description: string, action: string): ApiError {
   return { errorCode, description, action, violations: [], resources: [] };
 }
@@ -79,6 +83,21 @@ export const relayErrors = {
       `Infobip's answer was not one the relay understands: ${detail}.`,
       "Check the relay's INFOBIP_BASE_URL: it must be your account's base URL, such as https://xxxxx.api.infobip.com."
     ),
+  tooManySubmissions: (perSecond: number, retryAfterSeconds: number): ApiError =>
+    apiError("tooManyRequests", {
+      description: `Too many queries from this API key: the relay sends at most ${perSecond} per second to Infobip, which allows 60.`,
+      action: `Wait ${seconds(retryAfterSeconds)} (Retry-After), then submit again.`,
+    }),
+  tooManyReads: (perMinute: number, retryAfterSeconds: number): ApiError =>
+    apiError("tooManyRequests", {
+      description: `Too many calls from this API key: the relay answers at most ${perMinute} per minute.`,
+      action: `Wait ${seconds(retryAfterSeconds)} (Retry-After), then try again; read rows in larger pages.`,
+    }),
+  tooManyNotFound: (perMinute: number, retryAfterSeconds: number): ApiError =>
+    apiError("tooManyRequests", {
+      description: `Too many requests for unknown addresses from this client: the relay answers at most ${perMinute} per minute.`,
+      action: `Wait ${seconds(retryAfterSeconds)} (Retry-After), and check the path against the relay's README.`,
+    }),
   internal: (): ApiError => apiError("internal", { action: "Try again; if it persists, see the relay's log." }),
   badRequest: (violations: readonly Violation[]): ApiError => badRequest(violations),
   clientError: (statusCode: number, description: string): ApiError =>

@@ -2,6 +2,7 @@
 import type { Credential } from "./credentials";
 import type { RelayConfig } from "./config";
 import type { ResultReader } from "./ingest/result-reader";
+import type { RateLimits } from "./plugins/rate-limit";
 import type { Settlements } from "./settlements";
 import type { RelayStore } from "./store";
 
@@ -17,6 +18,7 @@ declare module "fastify" {
     clock: () => Date;
     publicUrl: PublicUrl;
     keyHashSecret: string;
+    rateLimits: RateLimits;
     store: RelayStore;
     settlements: Settlements;
     results: ResultReader;

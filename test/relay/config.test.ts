@@ -36,6 +36,9 @@ describe("loadRelayConfig", () => {
       keyHashSecret: undefined,
       staticDir: "/srv/relay/dist",
       logLevel: "info",
+      submitRatePerSecond: 30,
+      readRatePerMinute: 600,
+      notFoundRatePerMinute: 60,
     });
     expect(DEFAULT_MAX_CALLBACK_BYTES).toBe(256 * 1024 * 1024);
     expect(DEFAULT_ALLOWED_ORIGINS).toEqual(["https://localhost:3000", "http://localhost:3000"]);
@@ -57,6 +60,9 @@ describe("loadRelayConfig", () => {
         RELAY_KEY_HASH_SECRET: "s".repeat(40),
         RELAY_STATIC_DIR: "build/pane",
         RELAY_LOG_LEVEL: "WARN",
+        RELAY_SUBMIT_RATE_PER_SECOND: "10",
+        RELAY_READ_RATE_PER_MINUTE: "1200",
+        RELAY_NOT_FOUND_RATE_PER_MINUTE: "20",
       },
       "/srv/relay"
     );
@@ -74,6 +80,9 @@ describe("loadRelayConfig", () => {
       keyHashSecret: "s".repeat(40),
       staticDir: "/srv/relay/build/pane",
       logLevel: "warn",
+      submitRatePerSecond: 10,
+      readRatePerMinute: 1200,
+      notFoundRatePerMinute: 20,
     });
   });
 
@@ -108,6 +117,14 @@ describe("loadRelayConfig", () => {
       "-5",
       /RELAY_CALLBACK_TIMEOUT_MINUTES must be a number of minutes greater than 0/,
     ],
+    [
+      "RELAY_SUBMIT_RATE_PER_SECOND",
+      "61",
+      /RELAY_SUBMIT_RATE_PER_SECOND must be a whole number from 1 to 60 \(Infobip accepts at most 60 requests per second per API key\)/,
+    ],
+    ["RELAY_SUBMIT_RATE_PER_SECOND", "0", /RELAY_SUBMIT_RATE_PER_SECOND must be a whole number from 1 to 60/],
+    ["RELAY_READ_RATE_PER_MINUTE", "10.5", /RELAY_READ_RATE_PER_MINUTE must be a whole number of calls, at least 1/],
+    ["RELAY_NOT_FOUND_RATE_PER_MINUTE", "0", /RELAY_NOT_FOUND_RATE_PER_MINUTE must be a whole number of requests/],
     ["RELAY_LOG_LEVEL", "loud", /RELAY_LOG_LEVEL must be one of: fatal, error, warn, info, debug, trace, silent/],
   ])("refuses %s=%j with a message naming it and the rule", (variable, value, message) => {
     const problems = problemsOf({ [variable]: value });

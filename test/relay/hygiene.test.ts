@@ -1,13 +1,16 @@
 /**
  * The API key never reaches the data directory or the logs, and callback secrets never reach the logs or
  * the data directory either: a whole working session, then a byte scan of every file and every log line.
+ * The session runs into every rate limit too, and the rate limiter's counters are keyed by owner hash, never
+ * by the key.
  */
 import fs from "node:fs";
 import path from "node:path";
 import { API_ERRORS } from "../../src/billing";
+import { ownerHash } from "../../src/relay/credentials";
 import { deliver, FakeInfobip } from "./helpers/fake-infobip";
 import { successResult } from "./helpers/results";
-import { call, startTestRelay, thisMonthQuery, type TestRelay } from "./helpers/relay";
+import { call, startTestRelay, TestClock, thisMonthQuery, type TestRelay } from "./helpers/relay";
 
 const KEY = "c0ffee00c0ffee00c0ffee00c0ffee00-dead-beef-cafe-0123456789ab";
 const OTHER_KEY = "0badf00d0badf00d0badf00d0badf00d-aaaa-bbbb-cccc-ddddeeeeffff";
@@ -17,7 +20,15 @@ let relay: TestRelay;
 
 beforeEach(async () => {
   infobip = await FakeInfobip.start();
-  relay = await startTestRelay({ infobipBaseUrl: infobip.url, logLevel: "debug" });
+  // Small limits the session below runs into; the frozen clock keeps all of it in one window.
+  relay = await startTestRelay({
+    infobipBaseUrl: infobip.url,
+    logLevel: "debug",
+    clock: new TestClock(Date.now()),
+    submitRatePerSecond: 3,
+    readRatePerMinute: 5,
+    notFoundRatePerMinute: 2,
+  });
 });
 
 afterEach(async () => {
@@ -43,7 +54,7 @@ function forms(secret: string): Buffer[] {
 
 it("keeps API keys and callback secrets out of the data directory and the logs", async () => {
   // A full session: check, submit, a tampered and a malformed callback, the real callback, reads, a
-  // refused submission, a foreign key, a delete, an error from Infobip.
+  // refused submission, a foreign key, a delete, an error from Infobip, and a 429 from each rate limit.
   expect((await call(relay, "POST", "/v1/connection-check", { key: KEY, body: {} })).status).toBe(200);
   const submitted = await call(relay, "POST", "/v1/queries", {
     key: KEY,
@@ -63,6 +74,9 @@ it("keeps API keys and callback secrets out of the data directory and the logs",
     ).status
   ).toBe(404);
   expect((await deliver(`${callbackUrl}x`, "{}")).status).toBe(404);
+  // Over the not-found budget: a wrong callback address, and an unknown path that carries the key.
+  expect((await deliver(callbackUrl.replace(/[^/]+$/, "A".repeat(43)), "{}")).status).toBe(429);
+  expect((await call(relay, "GET", "/v1/no-such-call", { key: KEY })).status).toBe(429);
   expect((await deliver(callbackUrl, JSON.stringify(successResult(requestId, 100)))).status).toBe(200);
   expect((await call(relay, "GET", `/v1/queries/${id}?wait=30`, { key: KEY })).json).toMatchObject({
     status: "succeeded",
@@ -74,12 +88,32 @@ it("keeps API keys and callback secrets out of the data directory and the logs",
   expect((await call(relay, "POST", "/v1/queries", { key: KEY, body: { request: { nonsense: true } } })).status).toBe(
     400
   );
+  // The fourth submission with KEY in this second.
+  expect(
+    (await call(relay, "POST", "/v1/queries", { key: KEY, body: { request: thisMonthQuery(relay.clock.now()) } }))
+      .status
+  ).toBe(429);
   infobip.respondWith(() => ({ status: 401, body: JSON.stringify(API_ERRORS.unauthorized) }));
   expect(
     (await call(relay, "POST", "/v1/queries", { key: OTHER_KEY, body: { request: thisMonthQuery(relay.clock.now()) } }))
       .status
   ).toBe(401);
   expect((await call(relay, "DELETE", `/v1/queries/${id}`, { key: KEY })).status).toBe(204);
+  // The sixth read with KEY this minute.
+  expect((await call(relay, "GET", "/v1/queries", { key: KEY })).status).toBe(429);
+
+  // The rate limiter counts by owner hash (and IP), never by key.
+  const countedKeys = relay.app.rateLimits.countedKeys();
+  expect(countedKeys).toEqual(
+    expect.arrayContaining([
+      `submissions:owner:${ownerHash("App", KEY, relay.app.keyHashSecret)}`,
+      `reads:owner:${ownerHash("App", KEY, relay.app.keyHashSecret)}`,
+      "not-found:ip:127.0.0.1",
+    ])
+  );
+  for (const key of countedKeys) {
+    for (const secret of [KEY, OTHER_KEY]) expect(key).not.toContain(secret);
+  }
   await relay.close();
 
   // The data directory: the SQLite file, its WAL and shared memory, the key-hash secret file.
@@ -97,6 +131,7 @@ it("keeps API keys and callback secrets out of the data directory and the logs",
   expect(relay.logs.lines.length).toBeGreaterThan(20);
   expect(logText).toContain(`/callbacks/${id}/***`);
   expect(logText).toContain("/v1/queries");
+  expect(logText).toContain("rate limit reached");
   for (const secret of [KEY, OTHER_KEY, ...secrets]) {
     for (const form of forms(secret)) expect(logText.includes(form.toString("utf8"))).toBe(false);
   }

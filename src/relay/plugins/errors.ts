@@ -1,7 +1,8 @@
 /**
  * One error handler and one not-found handler for the whole relay. Every error leaves in the ApiError
  * envelope; 4xx say what was wrong, 5xx hide their internals. Logged with method, masked URL and the error,
- * never headers or bodies (see logging.ts).
+ * never headers or bodies (see logging.ts). Not-found answers count against the client IP's budget
+ * (plugins/rate-limit.ts), so paths cannot be scanned cheaply.
  */
 import type { FastifyError } from "fastify";
 import fp from "fastify-plugin";
@@ -36,8 +37,9 @@ export default fp(
     });
 
     app.setNotFoundHandler(async (request, reply) => {
+      await app.rateLimits.countNotFound(request);
       return reply.code(404).send(relayErrors.routeNotFound(request.method));
     });
   },
-  { name: "relay-errors" }
+  { name: "relay-errors", dependencies: ["relay-rate-limit"] }
 );

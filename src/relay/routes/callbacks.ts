@@ -1,17 +1,19 @@
 /**
  * `POST /callbacks/:id/:secret` — where Infobip delivers a result, once, with no retry: the only
  * unauthenticated path. The secret (checked for shape before any lookup, then against the stored hash in
- * constant time) is the authentication; a wrong one gets 404 and changes nothing.
+ * constant time) is the authentication; a wrong one gets 404 and changes nothing. Only refused addresses
+ * count against the client IP's not-found budget (429 beyond it), after the lookup: a valid delivery is never
+ * counted or refused, whatever else came from its IP.
  *
  * The body is not parsed by Fastify: it is streamed into the store as it arrives and answered 200 only once
  * it is durably written, whatever it contains. Reading it into rows happens afterwards, in the background.
  */
 import type { IncomingMessage } from "node:http";
 import { Readable } from "node:stream";
-import type { FastifyInstance, FastifyReply } from "fastify";
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
 import { CALLBACK_SECRET_PATTERN, callbackSecretMatches, hashCallbackSecret } from "../callback-secret";
-import { relayErrors, tooLargeFailureMessage } from "../errors";
+import { relayErrors, RelayHttpError, tooLargeFailureMessage } from "../errors";
 import { receiveBody } from "../ingest/receive-body";
 
 const CallbackParams = z.object({
@@ -44,11 +46,24 @@ export default async function callbackRoutes(app: FastifyInstance): Promise<void
   app.removeAllContentTypeParsers();
   app.addContentTypeParser("*", (_request, payload, done) => done(null, payload));
 
+  /** 404 for an address that is not a query's, or 429 once the client's IP has had too many of them. */
+  async function refuseUnknownAddress(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
+    try {
+      await app.rateLimits.countNotFound(request);
+    } catch (error) {
+      if (error instanceof RelayHttpError) {
+        return refuseAndClose(reply.headers(error.headers), error.statusCode, error.body);
+      }
+      throw error;
+    }
+    return refuseAndClose(reply, 404, relayErrors.callbackNotFound());
+  }
+
   app.setErrorHandler(async (error, request, reply) => {
     // A malformed ID or secret is simply an unknown address.
     if ((error as { statusCode?: number }).statusCode === 400) {
       request.log.info({ queryId: (request.params as { id?: unknown }).id }, "callback refused: malformed address");
-      return refuseAndClose(reply, 404, relayErrors.callbackNotFound());
+      return refuseUnknownAddress(request, reply);
     }
     throw error;
   });
@@ -62,7 +77,7 @@ export default async function callbackRoutes(app: FastifyInstance): Promise<void
       const secretMatches = callbackSecretMatches(secret, query?.secretHash ?? NO_SECRET_HASH);
       if (query === undefined || !secretMatches) {
         request.log.warn({ queryId: id, known: query !== undefined }, "callback refused: unknown address");
-        return refuseAndClose(reply, 404, relayErrors.callbackNotFound());
+        return refuseUnknownAddress(request, reply);
       }
       const log = request.log.child({ queryId: id, requestId: query.requestId });
 

@@ -1,7 +1,8 @@
 /**
  * The API the task pane uses, under `/v1`. Every call carries the user's Infobip credential in
  * `Authorization` (401 without one); a query is visible only to the credential that submitted it, and an
- * unknown ID and another key's query get the same 404.
+ * unknown ID and another key's query get the same 404. Each call opts into its rate limit (plugins/rate-limit.ts):
+ * the two that reach Infobip share the per-key submission budget, the others the per-key read budget.
  */
 import { Readable } from "node:stream";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
@@ -125,8 +126,10 @@ export default async function queryRoutes(app: FastifyInstance): Promise<void> {
   });
 
   const timeoutMinutes = app.relayConfig.callbackTimeoutMinutes;
+  const submission = { onRequest: app.rateLimits.submissions };
+  const read = { onRequest: app.rateLimits.reads };
 
-  app.post("/queries", async (request, reply) => {
+  app.post("/queries", submission, async (request, reply) => {
     const now = app.clock();
     const { request: query, label } = readSubmission(request.body, now);
     const submitted = await submitQuery(app, credentialOf(request), query, { label, hidden: false });
@@ -139,7 +142,7 @@ export default async function queryRoutes(app: FastifyInstance): Promise<void> {
     });
   });
 
-  app.get("/queries", async (request) => {
+  app.get("/queries", read, async (request) => {
     const now = app.clock();
     const queries = await app.store.listQueries(credentialOf(request).owner, LIST_LIMIT);
     return { queries: queries.map((query) => queryView(query, now, timeoutMinutes)) };
@@ -147,7 +150,7 @@ export default async function queryRoutes(app: FastifyInstance): Promise<void> {
 
   app.get<{ Params: QueryIdParams; Querystring: z.infer<typeof WaitQuery> }>(
     "/queries/:id",
-    { schema: { params: QueryIdParams, querystring: WaitQuery } },
+    { ...read, schema: { params: QueryIdParams, querystring: WaitQuery } },
     async (request, reply) => {
       const { id } = request.params;
       let query = await ownedQuery(app, request, id);
@@ -161,7 +164,7 @@ export default async function queryRoutes(app: FastifyInstance): Promise<void> {
 
   app.get<{ Params: QueryIdParams; Querystring: z.infer<typeof RowsQuery> }>(
     "/queries/:id/rows",
-    { schema: { params: QueryIdParams, querystring: RowsQuery } },
+    { ...read, schema: { params: QueryIdParams, querystring: RowsQuery } },
     async (request, reply) => {
       const query = await ownedQuery(app, request, request.params.id);
       const status = publicStatus(query);
@@ -174,7 +177,7 @@ export default async function queryRoutes(app: FastifyInstance): Promise<void> {
 
   app.get<{ Params: QueryIdParams }>(
     "/queries/:id/raw",
-    { schema: { params: QueryIdParams } },
+    { ...read, schema: { params: QueryIdParams } },
     async (request, reply) => {
       const query = await ownedQuery(app, request, request.params.id);
       const raw = await app.store.rawDelivery(query.id);
@@ -191,7 +194,7 @@ export default async function queryRoutes(app: FastifyInstance): Promise<void> {
 
   app.delete<{ Params: QueryIdParams }>(
     "/queries/:id",
-    { schema: { params: QueryIdParams } },
+    { ...read, schema: { params: QueryIdParams } },
     async (request, reply) => {
       const query = await ownedQuery(app, request, request.params.id);
       await app.store.deleteQuery(query.id);
@@ -206,7 +209,7 @@ export default async function queryRoutes(app: FastifyInstance): Promise<void> {
    * key, because Infobip's Billing Usage API has no cheaper way to prove a key and its scope. Its result is
    * stored like any other but kept out of GET /v1/queries, and expires with the TTL.
    */
-  app.post("/connection-check", async (request) => {
+  app.post("/connection-check", submission, async (request) => {
     const now = app.clock();
     const submitted = await submitQuery(
       app,

@@ -14,7 +14,9 @@ import { loadRelayConfig, type RelayConfig } from "../../../src/relay/config";
 
 export class TestClock {
   private offsetMs = 0;
-  readonly now = (): Date => new Date(Date.now() + this.offsetMs);
+  /** With `frozenAtMs` the clock stands still until advanced (exact rate-limit windows); else it runs. */
+  constructor(private readonly frozenAtMs?: number) {}
+  readonly now = (): Date => new Date((this.frozenAtMs ?? Date.now()) + this.offsetMs);
   advance(ms: number): void {
     this.offsetMs += ms;
   }
