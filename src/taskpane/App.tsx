@@ -461,28 +461,31 @@ export function App({ mode, theme, workbook }: AppProps): React.JSX.Element {
   return (
     <FluentProvider theme={theme}>
       <div className={styles.root}>
-        <header className={styles.header}>
-          <h1 className={styles.title}>Billing Usage</h1>
-          {!inExcel ? (
-            <Text size={200} className={styles.mode}>
-              Browser preview: results are shown here, not written to Excel.
-            </Text>
-          ) : null}
-        </header>
+        {/* The screen tabs belong to the banner landmark, so no content sits outside a landmark or live region. */}
+        <header>
+          <div className={styles.header}>
+            <h1 className={styles.title}>Billing Usage</h1>
+            {!inExcel ? (
+              <Text size={200} className={styles.mode}>
+                Browser preview: results are shown here, not written to Excel.
+              </Text>
+            ) : null}
+          </div>
 
-        <TabList
-          className={styles.tabs}
-          size="small"
-          selectedValue={screen}
-          onTabSelect={(_, data) => switchScreen(data.value as Screen)}
-          aria-label="Screens"
-        >
-          {(["compose", "run", "tables", "settings"] as const).map((s) => (
-            <Tab key={s} value={s}>
-              {SCREEN_LABELS[s]}
-            </Tab>
-          ))}
-        </TabList>
+          <TabList
+            className={styles.tabs}
+            size="small"
+            selectedValue={screen}
+            onTabSelect={(_, data) => switchScreen(data.value as Screen)}
+            aria-label="Screens"
+          >
+            {(["compose", "run", "tables", "settings"] as const).map((s) => (
+              <Tab key={s} value={s}>
+                {SCREEN_LABELS[s]}
+              </Tab>
+            ))}
+          </TabList>
+        </header>
 
         <div role="alert">
           {alert ? (

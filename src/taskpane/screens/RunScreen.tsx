@@ -82,6 +82,13 @@ export function RunScreen(props: RunScreenProps): React.JSX.Element {
   const { view } = props;
   const running = view.kind === "running";
   const elapsed = useElapsed(running ? view.progress.startedAt : undefined);
+  const heading = React.useRef<HTMLHeadingElement>(null);
+
+  // The button that started (Run query, Refresh) or stopped (Cancel) the run leaves the page with the view it was
+  // in, and the focus falls back to the page: the heading takes it, so Tab goes on from here, not from the top.
+  React.useEffect(() => {
+    if (!document.activeElement || document.activeElement === document.body) heading.current?.focus();
+  }, [view.kind]);
 
   if (view.kind === "idle") {
     return (
@@ -98,7 +105,9 @@ export function RunScreen(props: RunScreenProps): React.JSX.Element {
 
   return (
     <div className={styles.root}>
-      <h2 className={styles.heading}>{view.title}</h2>
+      <h2 className={styles.heading} ref={heading} tabIndex={-1}>
+        {view.title}
+      </h2>
       {running ? (
         <>
           <ProgressBar value={progressValue(view.progress)} thickness="large" aria-label="Query progress" />
