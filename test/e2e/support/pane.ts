@@ -129,12 +129,17 @@ export function statusLine(page: Page): Locator {
 const FINISHED = /^(Done in|Stopped|Cancelled|Infobip has not delivered)/;
 
 /**
- * Clicks `button` and waits until the status line says how the query it starts ended; returns that line. Reads
- * the recorded history rather than the line itself: a refresh can end on the very text the previous run did.
+ * Clicks `button` (or runs `start`, such as a key press on it) and waits until the status line says how the
+ * query it starts ended; returns that line. Reads the recorded history rather than the line itself: a refresh
+ * can end on the very text the previous run did.
  */
-export async function runAndWait(session: PaneSession, button: Locator, timeoutMs = 60_000): Promise<string> {
+export async function runAndWait(
+  session: PaneSession,
+  start: Locator | (() => Promise<void>),
+  timeoutMs = 60_000
+): Promise<string> {
   const seenBefore = (await session.statusHistory()).length;
-  await button.click();
+  await (typeof start === "function" ? start() : start.click());
   const history = await waitUntil(
     "the query to finish",
     () => session.statusHistory(),
