@@ -42,6 +42,11 @@ export const CURRENCY_LABEL = BILLING_TABLE_COLUMNS.currency;
 export const SnapshotCellSchema = z.union([z.string(), z.number(), z.boolean(), z.null(), z.date()]);
 export type SnapshotCell = z.infer<typeof SnapshotCellSchema>;
 
+/** A value as Office.js reads it back, as a snapshot cell: anything that is not text, number or boolean is empty. */
+export function toSnapshotCell(value: unknown): SnapshotCell {
+  return typeof value === "string" || typeof value === "number" || typeof value === "boolean" ? value : null;
+}
+
 /** One state of a billing table: what the previous refresh left and what the new one brings. */
 export const TableSnapshotSchema = z.object({
   /** Header labels in sheet order; must include Total, Currency and Billing month. */

@@ -12,7 +12,14 @@
  * (`getRangeByIndexes`); conditional formats are ExcelApi 1.6 and named items 1.4.
  */
 import type { BillingPeriod } from "../billing";
-import { CURRENCY_LABEL, BILLING_MONTH_LABEL, PERIOD_STATUS_LABEL, TOTAL_LABEL, type SnapshotCell } from "./changes";
+import {
+  CURRENCY_LABEL,
+  BILLING_MONTH_LABEL,
+  PERIOD_STATUS_LABEL,
+  TOTAL_LABEL,
+  toSnapshotCell,
+  type SnapshotCell,
+} from "./changes";
 import {
   DEFAULT_TOLERANCE,
   DIFFERENCE_FILL,
@@ -133,7 +140,7 @@ async function reconcile(
 
   const existing: ExistingReconciliation = {
     header: (existingParts.header.values[0] ?? []).map((cell) => String(cell)),
-    rows: existingParts.body.formulas.map((row) => row.map((cell) => toCell(cell))),
+    rows: existingParts.body.formulas.map((row) => row.map((cell) => toSnapshotCell(cell))),
   };
   const plan = planReconciliation({ billingTableName, billing: billingCells, existing });
   const notes = [...plan.notes];
@@ -199,13 +206,9 @@ async function readColumns(
     );
     // eslint-disable-next-line office-addins/no-context-sync-in-loop -- one request per block keeps each response under 5 MB
     await context.sync();
-    for (let r = 0; r < count; r++) rows.push(blocks.map((block) => toCell(block.values[r]?.[0])));
+    for (let r = 0; r < count; r++) rows.push(blocks.map((block) => toSnapshotCell(block.values[r]?.[0])));
   }
   return rows.filter((row) => row.some((cell) => cell !== ""));
-}
-
-function toCell(value: unknown): SnapshotCell {
-  return typeof value === "string" || typeof value === "number" || typeof value === "boolean" ? value : null;
 }
 
 /** Our value columns, with the plan's cells. */

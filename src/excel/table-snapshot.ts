@@ -8,7 +8,7 @@
  * {@link SNAPSHOT_BLOCK_CELLS} cells, so each response stays far below Excel on the web's 5 MB.
  */
 import type { BillingPeriod } from "../billing";
-import { PERIOD_STATUS_LABEL, type SnapshotCell, type TableSnapshot } from "./changes";
+import { PERIOD_STATUS_LABEL, toSnapshotCell, type SnapshotCell, type TableSnapshot } from "./changes";
 
 export const SNAPSHOT_BLOCK_CELLS = 60_000;
 
@@ -36,7 +36,7 @@ export async function readTableSnapshot(
     const block = sheet.getRangeByIndexes(body.rowIndex + start, body.columnIndex, count, header.length).load("values");
     // eslint-disable-next-line office-addins/no-context-sync-in-loop -- one request per block keeps each response under 5 MB
     await context.sync();
-    for (const row of block.values) rows.push(row.map(toCell));
+    for (const row of block.values) rows.push(row.map(toSnapshotCell));
   }
   // An empty table still shows one blank data row in Excel.
   return {
@@ -44,8 +44,4 @@ export async function readTableSnapshot(
     rows: rows.filter((row) => row.some((cell) => cell !== "" && cell !== null)),
     billingPeriods: [...billingPeriods],
   };
-}
-
-function toCell(value: unknown): SnapshotCell {
-  return typeof value === "string" || typeof value === "number" || typeof value === "boolean" ? value : null;
 }
