@@ -29,7 +29,8 @@ export function effectiveDimensions(aggregateBy: readonly AggregateDimension[]):
 
 /** The auto-added dimensions for a choice of `aggregateBy` (shown in the composer). */
 export function autoAddedDimensions(aggregateBy: readonly AggregateDimension[]): AggregateDimension[] {
-  return effectiveDimensions(aggregateBy).slice(0, effectiveDimensions(aggregateBy).length - aggregateBy.length);
+  const effective = effectiveDimensions(aggregateBy);
+  return effective.slice(0, effective.length - aggregateBy.length);
 }
 
 export function dimensionDataType(dimension: AggregateDimension): ColumnDataType {
