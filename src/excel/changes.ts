@@ -14,38 +14,35 @@
  * month that was already Final is only checked for the unexpected (rows that changed anyway) and
  * reported apart; a Final month that left the table's period (a "last month" preset moved on) is named.
  *
- * Amounts are summed in millionths as integers, so a delta is exactly `after - before` and the deltas
- * of the months add up to the change of the whole table.
+ * Amounts are summed in micro-units (billing-table.ts), so a delta is exactly `after - before` and the
+ * deltas of the months add up to the change of the whole table. Key cells are compared without surrounding
+ * spaces.
  */
 import { z } from "zod";
 import {
   BillingPeriodSchema,
   finalizationDate,
-  isYearMonth,
-  monthStatus,
   type BillingPeriod,
   type IsoDate,
   type PeriodStatus,
   type YearMonth,
 } from "../billing";
-import { BILLING_TABLE_COLUMNS } from "./shape";
-
-/** The billing table's headers this module relies on (the writer's names, see `shape.ts`). */
-export const BILLING_MONTH_LABEL = BILLING_TABLE_COLUMNS.billingMonth;
-export const PERIOD_STATUS_LABEL = BILLING_TABLE_COLUMNS.periodStatus;
-export const TOTAL_LABEL = BILLING_TABLE_COLUMNS.total;
-export const QUANTITY_LABEL = BILLING_TABLE_COLUMNS.quantity;
-export const UNIT_PRICE_LABEL = BILLING_TABLE_COLUMNS.unitPrice;
-export const CURRENCY_LABEL = BILLING_TABLE_COLUMNS.currency;
-
-/** A cell as written to or read back from the table: dates may be serials or `Date`s, empty cells `null` or "". */
-export const SnapshotCellSchema = z.union([z.string(), z.number(), z.boolean(), z.null(), z.date()]);
-export type SnapshotCell = z.infer<typeof SnapshotCellSchema>;
-
-/** A value as Office.js reads it back, as a snapshot cell: anything that is not text, number or boolean is empty. */
-export function toSnapshotCell(value: unknown): SnapshotCell {
-  return typeof value === "string" || typeof value === "number" || typeof value === "boolean" ? value : null;
-}
+import {
+  AMOUNT_COLUMNS,
+  BILLING_TABLE_COLUMNS,
+  MICROS_PER_UNIT,
+  SnapshotCellSchema,
+  billingColumnIndexes,
+  billingMonthStatus,
+  cellNumber,
+  cellText,
+  fromMicros,
+  missingColumn,
+  monthsOfLabel,
+  periodStatusOf,
+  toMicros,
+  type SnapshotCell,
+} from "./billing-table";
 
 /** One state of a billing table: what the previous refresh left and what the new one brings. */
 export const TableSnapshotSchema = z.object({
@@ -120,17 +117,20 @@ export interface RefreshChanges {
   summary: string[];
 }
 
-const AMOUNT_LABELS: ReadonlySet<string> = new Set([TOTAL_LABEL, QUANTITY_LABEL, UNIT_PRICE_LABEL]);
-const NOT_IN_KEY: ReadonlySet<string> = new Set([...AMOUNT_LABELS, PERIOD_STATUS_LABEL]);
-/** Amounts are compared and summed in millionths of the currency unit. */
-const SCALE = 1_000_000;
+const NOT_IN_KEY: ReadonlySet<string> = new Set([...AMOUNT_COLUMNS, BILLING_TABLE_COLUMNS.periodStatus]);
+/** The columns a comparison cannot do without. */
+const REQUIRED_COLUMNS = [
+  BILLING_TABLE_COLUMNS.total,
+  BILLING_TABLE_COLUMNS.currency,
+  BILLING_TABLE_COLUMNS.billingMonth,
+];
 
 interface IndexedRow {
   key: string;
   billingMonth: string;
   currency: string;
   dimensions: Record<string, string>;
-  /** Scaled integer amounts. */
+  /** Amounts in micro-units (see billing-table.ts). */
   total: number;
   quantity: number;
   unitPrice: number | null;
@@ -149,7 +149,11 @@ export function compareSnapshots(previous: TableSnapshot, next: TableSnapshot): 
   for (const month of months) {
     const statusBefore = statusOf(month, previous.billingPeriods, before.get(month));
     const statusAfter = statusOf(month, next.billingPeriods, after.get(month));
-    const change = compareMonth(month, statusBefore, statusAfter, before.get(month), after.get(month));
+    const change = compareMonth({
+      billingMonth: month,
+      before: { status: statusBefore, rows: before.get(month) },
+      after: { status: statusAfter, rows: after.get(month) },
+    });
     if (statusBefore === "Final") {
       if (statusAfter === undefined) leftPeriod.push(month);
       else if (rowCount(change) > 0) changedFinalMonths.push(change);
@@ -174,32 +178,24 @@ function rowCount(change: MonthChanges): number {
 
 /** Rows grouped by billing month, then by key. */
 function indexRows(snapshot: TableSnapshot, which: string): Map<string, Map<string, IndexedRow>> {
-  const column = (label: string, required: boolean): number => {
-    const index = snapshot.header.indexOf(label);
-    if (index < 0 && required) throw new RangeError(`the ${which} table has no "${label}" column`);
-    return index;
-  };
-  const totalAt = column(TOTAL_LABEL, true);
-  const currencyAt = column(CURRENCY_LABEL, true);
-  const monthAt = column(BILLING_MONTH_LABEL, true);
-  const quantityAt = column(QUANTITY_LABEL, false);
-  const unitPriceAt = column(UNIT_PRICE_LABEL, false);
-  const statusAt = column(PERIOD_STATUS_LABEL, false);
+  const missing = missingColumn(snapshot.header, REQUIRED_COLUMNS);
+  if (missing !== undefined) throw new RangeError(`the ${which} table has no "${missing}" column`);
+  const at = billingColumnIndexes(snapshot.header);
   const keyColumns = snapshot.header.map((label, index) => ({ label, index })).filter((c) => !NOT_IN_KEY.has(c.label));
 
   const byMonth = new Map<string, Map<string, IndexedRow>>();
   for (const row of snapshot.rows) {
     const dimensions: Record<string, string> = {};
-    for (const { label, index } of keyColumns) dimensions[label] = cellText(row[index]);
-    const key = JSON.stringify(keyColumns.map(({ index }) => cellText(row[index])));
-    const billingMonth = cellText(row[monthAt]);
-    const status = statusAt >= 0 ? asStatus(row[statusAt]) : undefined;
+    for (const { label, index } of keyColumns) dimensions[label] = keyText(row[index]);
+    const key = JSON.stringify(keyColumns.map(({ index }) => keyText(row[index])));
+    const billingMonth = keyText(row[at.billingMonth]);
+    const status = at.periodStatus >= 0 ? periodStatusOf(row[at.periodStatus]) : undefined;
     const rows = byMonth.get(billingMonth) ?? new Map<string, IndexedRow>();
     byMonth.set(billingMonth, rows);
     const existing = rows.get(key);
-    const total = scaled(row[totalAt]);
-    const quantity = quantityAt >= 0 ? scaled(row[quantityAt]) : 0;
-    const unitPrice = unitPriceAt >= 0 ? scaledOrNull(row[unitPriceAt]) : null;
+    const total = micros(row[at.total]) ?? 0;
+    const quantity = at.quantity >= 0 ? (micros(row[at.quantity]) ?? 0) : 0;
+    const unitPrice = at.unitPrice >= 0 ? micros(row[at.unitPrice]) : null;
     if (existing) {
       existing.total += total;
       existing.quantity += quantity;
@@ -208,7 +204,7 @@ function indexRows(snapshot: TableSnapshot, which: string): Map<string, Map<stri
       rows.set(key, {
         key,
         billingMonth,
-        currency: cellText(row[currencyAt]),
+        currency: keyText(row[at.currency]),
         dimensions,
         total,
         quantity,
@@ -220,46 +216,36 @@ function indexRows(snapshot: TableSnapshot, which: string): Map<string, Map<stri
   return byMonth;
 }
 
-/** A month's status: from `billingPeriods` (a span is Final only when all its months are), else from its rows. */
+/** A month's status (see `billingMonthStatus`); undefined when the snapshot has no rows in it. */
 function statusOf(
   billingMonth: string,
   billingPeriods: readonly BillingPeriod[],
   rows: Map<string, IndexedRow> | undefined
 ): PeriodStatus | undefined {
   if (!rows || rows.size === 0) return undefined;
-  const months = monthsOfLabel(billingMonth);
-  if (months.length > 0 && months.every((m) => billingPeriods.some((p) => p.month === m))) {
-    return months.every((m) => monthStatus(billingPeriods, m) === "Final") ? "Final" : "Provisional";
-  }
-  const statuses = [...rows.values()].map((r) => r.status);
-  return statuses.length > 0 && statuses.every((s) => s === "Final") ? "Final" : "Provisional";
+  return billingMonthStatus(
+    billingMonth,
+    billingPeriods,
+    [...rows.values()].map((r) => r.status)
+  );
 }
 
-/** The calendar months a Billing month label names: `2026-03`, or every month of `2026-01 – 2026-03`. */
-export function monthsOfLabel(label: string): YearMonth[] {
-  const parts = label.split(/\s*[–-]\s*(?=\d{4}-\d{2}$)/).map((p) => p.trim());
-  const first = parts[0];
-  const last = parts[parts.length - 1];
-  if (first === undefined || last === undefined || !isYearMonth(first) || !isYearMonth(last) || last < first) return [];
-  const months: YearMonth[] = [];
-  for (let year = Number(first.slice(0, 4)), month = Number(first.slice(5, 7)); ; month++) {
-    if (month > 12) {
-      year++;
-      month = 1;
-    }
-    const current = `${String(year).padStart(4, "0")}-${String(month).padStart(2, "0")}`;
-    months.push(current);
-    if (current >= last) return months;
-  }
+interface MonthSide {
+  status: PeriodStatus | undefined;
+  rows: Map<string, IndexedRow> | undefined;
 }
 
-function compareMonth(
-  billingMonth: string,
-  statusBefore: PeriodStatus | undefined,
-  statusAfter: PeriodStatus | undefined,
-  beforeRows: Map<string, IndexedRow> = new Map(),
-  afterRows: Map<string, IndexedRow> = new Map()
-): MonthChanges {
+function compareMonth({
+  billingMonth,
+  before,
+  after,
+}: {
+  billingMonth: string;
+  before: MonthSide;
+  after: MonthSide;
+}): MonthChanges {
+  const beforeRows = before.rows ?? new Map<string, IndexedRow>();
+  const afterRows = after.rows ?? new Map<string, IndexedRow>();
   const added: RowChange[] = [];
   const removed: RowChange[] = [];
   const changed: RowChange[] = [];
@@ -293,8 +279,8 @@ function compareMonth(
 
   return {
     billingMonth,
-    statusBefore,
-    statusAfter,
+    statusBefore: before.status,
+    statusAfter: after.status,
     added,
     removed,
     changed,
@@ -302,9 +288,9 @@ function compareMonth(
       .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
       .map(([currency, t]) => ({
         currency,
-        before: unscale(t.before),
-        after: unscale(t.after),
-        delta: unscale(t.after - t.before),
+        before: fromMicros(t.before),
+        after: fromMicros(t.after),
+        delta: fromMicros(t.after - t.before),
         added: t.added,
         removed: t.removed,
         changed: t.changed,
@@ -314,9 +300,9 @@ function compareMonth(
 
 function rowChange(row: IndexedRow, before: IndexedRow | undefined, after: IndexedRow | undefined): RowChange {
   const amounts = (r: IndexedRow): RowAmounts => ({
-    total: unscale(r.total),
-    quantity: unscale(r.quantity),
-    unitPrice: r.unitPrice === null ? null : unscale(r.unitPrice),
+    total: fromMicros(r.total),
+    quantity: fromMicros(r.quantity),
+    unitPrice: r.unitPrice === null ? null : fromMicros(r.unitPrice),
   });
   return {
     key: row.key,
@@ -405,9 +391,9 @@ function plural(count: number, noun: string): string {
 /** `1,234.56`: thousands separated, at least two decimals, more (up to six) when the amount has them. */
 export function formatAmount(amount: number): string {
   const negative = amount < 0;
-  const micros = Math.round(Math.abs(amount) * SCALE);
-  const whole = Math.floor(micros / SCALE);
-  const significant = String(micros % SCALE)
+  const micros = toMicros(Math.abs(amount));
+  const whole = Math.floor(micros / MICROS_PER_UNIT);
+  const significant = String(micros % MICROS_PER_UNIT)
     .padStart(6, "0")
     .replace(/0+$/, "");
   const decimals = significant.padEnd(2, "0");
@@ -420,31 +406,13 @@ export function formatSigned(amount: number): string {
   return amount > 0 ? `+${formatAmount(amount)}` : formatAmount(amount);
 }
 
-function cellText(cell: SnapshotCell | undefined): string {
-  if (cell === null || cell === undefined) return "";
-  if (cell instanceof Date) return cell.toISOString();
-  return String(cell).trim();
+/** A cell as part of a row's key: its text without surrounding spaces. */
+function keyText(cell: SnapshotCell | undefined): string {
+  return cellText(cell).trim();
 }
 
-function asStatus(cell: SnapshotCell | undefined): PeriodStatus | undefined {
-  return cell === "Final" || cell === "Provisional" ? cell : undefined;
-}
-
-function toNumber(cell: SnapshotCell | undefined): number | null {
-  if (typeof cell === "number") return Number.isFinite(cell) ? cell : null;
-  if (typeof cell === "string" && cell.trim() !== "" && Number.isFinite(Number(cell))) return Number(cell);
-  return null;
-}
-
-function scaled(cell: SnapshotCell | undefined): number {
-  return scaledOrNull(cell) ?? 0;
-}
-
-function scaledOrNull(cell: SnapshotCell | undefined): number | null {
-  const value = toNumber(cell);
-  return value === null ? null : Math.round(value * SCALE);
-}
-
-function unscale(micros: number): number {
-  return micros / SCALE;
+/** A cell's amount in micro-units, or null when it holds no number. */
+function micros(cell: SnapshotCell | undefined): number | null {
+  const value = cellNumber(cell);
+  return value === null ? null : toMicros(value);
 }

@@ -3,7 +3,8 @@
  * assignment per column, over the rows in use only.
  */
 import { columnLetters } from "./layout";
-import { PERIOD_STATUS_HEADER, type ColumnKind, type ExcelCell, type ShapedColumn, type TableShape } from "./shape";
+import { PERIOD_STATUS_HEADER } from "./billing-table";
+import type { ColumnKind, ExcelCell, ShapedColumn, TableShape } from "./shape";
 
 export const TEXT_FORMAT = "@";
 export const GENERAL_FORMAT = "General";

@@ -18,8 +18,11 @@
  * refresh every PivotTable in the workbook (`refreshAll`, ExcelApi 1.3): refreshing an unrelated
  * PivotTable only re-reads its own source, so this is cheap and harmless.
  */
-import { BILLING_MONTH_LABEL, CURRENCY_LABEL, QUANTITY_LABEL, TOTAL_LABEL, UNIT_PRICE_LABEL } from "./changes";
-import { AMOUNT_FORMAT, uniqueSheetName } from "./reconciliation-plan";
+import { AMOUNT_COLUMNS, BILLING_TABLE_COLUMNS, headerLabels, missingColumn } from "./billing-table";
+import { NUMBER_FORMATS } from "./formats";
+import { uniqueSheetName } from "./names";
+
+const { billingMonth: BILLING_MONTH, currency: CURRENCY, quantity: QUANTITY, total: TOTAL } = BILLING_TABLE_COLUMNS;
 
 /** Which requirement sets the host supports; in the add-in, `Office.context.requirements`. */
 export interface HostRequirements {
@@ -62,7 +65,7 @@ export type PivotOutcome =
   | { created: false; message: string };
 
 /** Columns that cannot be rows: the columns axis, the values, and the unit price (a per-row figure). */
-const NOT_A_ROW: ReadonlySet<string> = new Set([BILLING_MONTH_LABEL, TOTAL_LABEL, QUANTITY_LABEL, UNIT_PRICE_LABEL]);
+const NOT_A_ROW: ReadonlySet<string> = new Set([BILLING_MONTH, ...AMOUNT_COLUMNS]);
 
 /** The plain-words refusal for a host without the PivotTable API. */
 export function unsupportedPivotMessage(tableName: string): string {
@@ -90,25 +93,24 @@ export async function createBillingPivot(
   const headerRange = table.getHeaderRowRange().load("values");
   await context.sync();
 
-  const header = (headerRange.values[0] ?? []).map((cell) => String(cell));
-  for (const needed of [BILLING_MONTH_LABEL, TOTAL_LABEL, QUANTITY_LABEL, CURRENCY_LABEL]) {
-    if (!header.includes(needed)) {
-      throw new Error(
-        `Table ${request.tableName} has no "${needed}" column, so it cannot be pivoted as a billing table.`
-      );
-    }
+  const header = headerLabels(headerRange.values);
+  const missing = missingColumn(header, [BILLING_MONTH, TOTAL, QUANTITY, CURRENCY]);
+  if (missing !== undefined) {
+    throw new Error(
+      `Table ${request.tableName} has no "${missing}" column, so it cannot be pivoted as a billing table.`
+    );
   }
   const rowFields = [...new Set(request.rowFields)];
   for (const field of rowFields) {
     if (!header.includes(field)) throw new Error(`Table ${request.tableName} has no column "${field}" to use as rows.`);
     if (NOT_A_ROW.has(field)) {
       throw new Error(
-        `"${field}" cannot be a row of the PivotTable: ${field === BILLING_MONTH_LABEL ? "billing months are its columns" : "it is a value, not a dimension"}.`
+        `"${field}" cannot be a row of the PivotTable: ${field === BILLING_MONTH ? "billing months are its columns" : "it is a value, not a dimension"}.`
       );
     }
   }
-  const currencyAsRow = !canFilter || rowFields.includes(CURRENCY_LABEL);
-  const rows = currencyAsRow ? [CURRENCY_LABEL, ...rowFields.filter((f) => f !== CURRENCY_LABEL)] : rowFields;
+  const currencyAsRow = !canFilter || rowFields.includes(CURRENCY);
+  const rows = currencyAsRow ? [CURRENCY, ...rowFields.filter((f) => f !== CURRENCY)] : rowFields;
 
   const sheetName = uniqueSheetName(
     `Pivot ${request.tableName}`,
@@ -122,18 +124,15 @@ export async function createBillingPivot(
   // A3 leaves the rows above free for the filter area.
   const pivot = sheet.pivotTables.add(pivotName, table, "A3");
   for (const field of rows) pivot.rowHierarchies.add(pivot.hierarchies.getItem(field));
-  pivot.columnHierarchies.add(pivot.hierarchies.getItem(BILLING_MONTH_LABEL));
-  const total = pivot.dataHierarchies.add(pivot.hierarchies.getItem(TOTAL_LABEL));
+  pivot.columnHierarchies.add(pivot.hierarchies.getItem(BILLING_MONTH));
+  const total = pivot.dataHierarchies.add(pivot.hierarchies.getItem(TOTAL));
   total.summarizeBy = "Sum";
-  total.numberFormat = AMOUNT_FORMAT;
-  const quantity = pivot.dataHierarchies.add(pivot.hierarchies.getItem(QUANTITY_LABEL));
+  total.numberFormat = NUMBER_FORMATS.total;
+  const quantity = pivot.dataHierarchies.add(pivot.hierarchies.getItem(QUANTITY));
   quantity.summarizeBy = "Sum";
   if (currencyAsRow) pivot.layout.showColumnGrandTotals = false;
-  else pivot.filterHierarchies.add(pivot.hierarchies.getItem(CURRENCY_LABEL));
-  const currencyItems = pivot.hierarchies
-    .getItem(CURRENCY_LABEL)
-    .fields.getItem(CURRENCY_LABEL)
-    .items.load("items/name");
+  else pivot.filterHierarchies.add(pivot.hierarchies.getItem(CURRENCY));
+  const currencyItems = pivot.hierarchies.getItem(CURRENCY).fields.getItem(CURRENCY).items.load("items/name");
   sheet.activate();
   await context.sync();
 
@@ -157,8 +156,8 @@ export async function createBillingPivot(
     request.currency !== undefined && currencies.includes(request.currency) ? request.currency : currencies[0];
   if (currency !== undefined) {
     pivot.hierarchies
-      .getItem(CURRENCY_LABEL)
-      .fields.getItem(CURRENCY_LABEL)
+      .getItem(CURRENCY)
+      .fields.getItem(CURRENCY)
       .applyFilter({ manualFilter: { selectedItems: [currency] } });
     await context.sync();
   }

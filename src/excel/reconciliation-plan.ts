@@ -4,7 +4,7 @@
  *
  * Choices made here (the issue leaves them open):
  * - **Account**: rows are split by account when the billing table has an Account column, else by Account
- *   key when it has that one; Account wins when both are present (invoices name accounts).
+ *   key when it has that one; Account wins when both are present (`accountColumn` in billing-table.ts).
  * - **Finalizes on**: the date a month finalizes (5th of the following month) for every row, Final ones
  *   included (then it is the day the invoice closed); a span `2026-01 – 2026-03` takes its last month.
  * - **Tolerance**: a named cell above the table (default 0.01, in the row's currency); a Difference whose
@@ -15,32 +15,29 @@
  *   table is kept, with Period status "Not in billing table", when the user typed anything in it, and
  *   deleted when all its user cells are blank (nothing of the user's is lost).
  * - **Matching like Excel**: SUMIFS compares text without case, so keys are grouped without case too
- *   (the first spelling seen is shown); criteria get `"="&` when a key is blank or starts with `=`, `<`
- *   or `>`, and `~ * ?` are escaped with SUBSTITUTE when a key contains them. SUMIFS also reads
- *   number-like text as numbers (an account "0123" matches "123"); such accounts are not told apart.
+ *   (the first spelling seen is shown); how blank, operator-like and wildcard keys are matched exactly is
+ *   in sumifs.ts. SUMIFS also reads number-like text as numbers (an account "0123" matches "123"); such
+ *   accounts are not told apart.
  */
+import { finalizationDate, isoDateToUtc, toExcelSerial, type BillingPeriod, type PeriodStatus } from "../billing";
 import {
-  finalizationDate,
-  isoDateToUtc,
-  monthStatus,
-  toExcelSerial,
-  type BillingPeriod,
-  type PeriodStatus,
-} from "../billing";
-import {
-  BILLING_MONTH_LABEL,
-  CURRENCY_LABEL,
+  BILLING_TABLE_COLUMNS,
+  accountColumn,
+  billingColumnIndexes,
+  billingMonthStatus,
+  billingPeriodsOf,
+  cellText,
+  fromMicros,
+  missingColumn,
   monthsOfLabel,
-  PERIOD_STATUS_LABEL,
-  TOTAL_LABEL,
+  toMicros,
+  type BillingTableCells,
   type SnapshotCell,
-} from "./changes";
+} from "./billing-table";
 import { NUMBER_FORMATS, TEXT_FORMAT } from "./formats";
 import { columnLetters } from "./layout";
-import { BILLING_TABLE_COLUMNS, headersOf, type TableShape } from "./shape";
-
-export const ACCOUNT_LABEL = BILLING_TABLE_COLUMNS.account;
-export const ACCOUNT_KEY_LABEL = BILLING_TABLE_COLUMNS.accountKey;
+import { headersOf, type TableShape } from "./shape";
+import { criterionMode, sumifsFormula, thisRowRef, type CriterionMode } from "./sumifs";
 
 /** The reconciliation table's own columns, in order (Account only when the billing table has accounts). */
 export const RECONCILIATION_COLUMNS = {
@@ -61,10 +58,6 @@ export type ReconciliationStatus = PeriodStatus | typeof NOT_IN_TABLE_STATUS;
 export const DEFAULT_TOLERANCE = 0.01;
 export const DIFFERENCE_FILL = "#FFC7CE";
 export const DIFFERENCE_FONT = "#9C0006";
-/** Amounts, dates and text are formatted as in the billing table itself (one set of formats, in formats.ts). */
-export const AMOUNT_FORMAT = NUMBER_FORMATS.total;
-export const DATE_FORMAT = NUMBER_FORMATS.day;
-export { TEXT_FORMAT };
 
 /** Where the sheet's parts go on a new reconciliation sheet (0-based rows and columns). */
 export const LAYOUT = {
@@ -104,58 +97,46 @@ export interface BillingColumns {
 }
 
 export function billingColumns(header: readonly string[], tableName = "The billing table"): BillingColumns {
-  const required = (label: string): number => {
-    const index = header.indexOf(label);
-    if (index < 0) {
-      throw new RangeError(
-        `${tableName} has no "${label}" column; a reconciliation needs ${BILLING_MONTH_LABEL}, ${CURRENCY_LABEL} and ${TOTAL_LABEL}.`
-      );
-    }
-    return index;
-  };
-  const accountLabel = [ACCOUNT_LABEL, ACCOUNT_KEY_LABEL].find((label) => header.includes(label));
-  const statusIndex = header.indexOf(PERIOD_STATUS_LABEL);
+  const c = BILLING_TABLE_COLUMNS;
+  const missing = missingColumn(header, [c.total, c.currency, c.billingMonth]);
+  if (missing !== undefined) {
+    throw new RangeError(
+      `${tableName} has no "${missing}" column; a reconciliation needs ${c.billingMonth}, ${c.currency} and ${c.total}.`
+    );
+  }
+  const at = billingColumnIndexes(header);
   return {
-    total: required(TOTAL_LABEL),
-    currency: required(CURRENCY_LABEL),
-    billingMonth: required(BILLING_MONTH_LABEL),
-    periodStatus: statusIndex >= 0 ? statusIndex : undefined,
-    account: accountLabel === undefined ? undefined : { label: accountLabel, index: header.indexOf(accountLabel) },
+    total: at.total,
+    currency: at.currency,
+    billingMonth: at.billingMonth,
+    periodStatus: at.periodStatus >= 0 ? at.periodStatus : undefined,
+    account: accountColumn(header),
   };
-}
-
-/** The input of {@link computeReconciliationTotals} and {@link reconciliationRows}: a billing table's cells. */
-export interface BillingTableCells {
-  header: readonly string[];
-  rows: readonly (readonly SnapshotCell[])[];
-  /** `metadata.billingPeriods` from the table's record; without it, statuses come from the Period status column. */
-  billingPeriods?: readonly BillingPeriod[];
 }
 
 interface Group {
   key: ReconciliationKey;
   statuses: Set<string>;
-  /** Millionths, summed as integers. */
+  /** Micro-units (billing-table.ts), summed as integers. */
   micros: number;
 }
-
-const SCALE = 1_000_000;
 
 function groupRows(table: BillingTableCells, tableName?: string): Group[] {
   const columns = billingColumns(table.header, tableName);
   const groups = new Map<string, Group>();
   for (const row of table.rows) {
     const key: ReconciliationKey = {
-      billingMonth: text(row[columns.billingMonth]),
-      currency: text(row[columns.currency]),
-      ...(columns.account ? { account: text(row[columns.account.index]) } : {}),
+      billingMonth: cellText(row[columns.billingMonth]),
+      currency: cellText(row[columns.currency]),
+      ...(columns.account ? { account: cellText(row[columns.account.index]) } : {}),
     };
     const id = keyId(key);
     const group = groups.get(id) ?? { key, statuses: new Set<string>(), micros: 0 };
     groups.set(id, group);
-    if (columns.periodStatus !== undefined) group.statuses.add(text(row[columns.periodStatus]));
+    if (columns.periodStatus !== undefined) group.statuses.add(cellText(row[columns.periodStatus]));
+    // SUMIFS adds numbers only: an empty or text Total counts for nothing.
     const total = row[columns.total];
-    if (typeof total === "number" && Number.isFinite(total)) group.micros += Math.round(total * SCALE);
+    if (typeof total === "number" && Number.isFinite(total)) group.micros += toMicros(total);
   }
   return [...groups.values()].sort((a, b) => compareKeys(a.key, b.key));
 }
@@ -175,11 +156,7 @@ function compareKeys(a: ReconciliationKey, b: ReconciliationKey): number {
 }
 
 function statusFor(group: Pick<Group, "key" | "statuses">, billingPeriods?: readonly BillingPeriod[]): PeriodStatus {
-  const months = monthsOfLabel(group.key.billingMonth);
-  if (billingPeriods && months.length > 0 && months.every((m) => billingPeriods.some((p) => p.month === m))) {
-    return months.every((m) => monthStatus(billingPeriods, m) === "Final") ? "Final" : "Provisional";
-  }
-  return group.statuses.size > 0 && [...group.statuses].every((s) => s === "Final") ? "Final" : "Provisional";
+  return billingMonthStatus(group.key.billingMonth, billingPeriods, group.statuses);
 }
 
 /** The finalization date of a Billing month label (its last month for a span), or "". */
@@ -203,10 +180,7 @@ export function cellsOfShape(shape: TableShape): BillingTableCells {
   return {
     header: headersOf(shape),
     rows: shape.rows,
-    billingPeriods: shape.provenance.billingPeriods.map((p) => ({
-      month: p.month,
-      volumeFinalized: p.status === "Final",
-    })),
+    billingPeriods: billingPeriodsOf(shape.provenance.billingPeriods),
   };
 }
 
@@ -220,47 +194,12 @@ export function computeReconciliationTotals(input: BillingTableCells | TableShap
     ...group.key,
     periodStatus: statusFor(group, table.billingPeriods),
     finalizesOn: finalizesOn(group.key.billingMonth),
-    billingTotal: group.micros / SCALE,
+    billingTotal: fromMicros(group.micros),
   }));
 }
 
 // ---------------------------------------------------------------------------------------------------
 // Formulas
-
-/** How a SUMIFS criterion is written for a column's keys. */
-export type CriterionMode = "plain" | "exact" | "escaped";
-
-export function criterionMode(values: readonly string[]): CriterionMode {
-  if (values.some((v) => /[~*?]/.test(v))) return "escaped";
-  if (values.some((v) => v === "" || /^[=<>]/.test(v))) return "exact";
-  return "plain";
-}
-
-/** A column of a table, `Table[Column]`, with `[ ] # '` escaped as structured references require. */
-export function tableColumnRef(tableName: string, column: string): string {
-  return `${tableName}[${escapeColumn(column)}]`;
-}
-
-/** The same row of the table the formula is in: `[@Currency]`, `[@[Billing month]]`. */
-export function thisRowRef(column: string): string {
-  return /^[A-Za-z_][A-Za-z0-9_]*$/.test(column) ? `[@${column}]` : `[@[${escapeColumn(column)}]]`;
-}
-
-function escapeColumn(column: string): string {
-  return column.replace(/['#[\]]/g, (c) => `'${c}`);
-}
-
-function criterion(column: string, mode: CriterionMode): string {
-  const ref = thisRowRef(column);
-  switch (mode) {
-    case "plain":
-      return ref;
-    case "exact":
-      return `"="&${ref}`;
-    case "escaped":
-      return `"="&SUBSTITUTE(SUBSTITUTE(SUBSTITUTE(${ref},"~","~~"),"*","~*"),"?","~?")`;
-  }
-}
 
 export interface FormulaModes {
   currency: CriterionMode;
@@ -285,14 +224,18 @@ export function billingTotalFormula(
   modes: FormulaModes = { currency: "plain", account: "plain" }
 ): string {
   const c = RECONCILIATION_COLUMNS;
-  const pairs = [
-    `${tableColumnRef(billingTableName, BILLING_MONTH_LABEL)},${thisRowRef(c.billingMonth)}`,
-    `${tableColumnRef(billingTableName, CURRENCY_LABEL)},${criterion(c.currency, modes.currency)}`,
-  ];
-  if (accountLabel !== undefined) {
-    pairs.push(`${tableColumnRef(billingTableName, accountLabel)},${criterion(c.account, modes.account)}`);
-  }
-  return `=SUMIFS(${tableColumnRef(billingTableName, TOTAL_LABEL)},${pairs.join(",")})`;
+  const b = BILLING_TABLE_COLUMNS;
+  return sumifsFormula({
+    table: billingTableName,
+    sum: b.total,
+    criteria: [
+      { column: b.billingMonth, equals: { thisRow: c.billingMonth } },
+      { column: b.currency, equals: { thisRow: c.currency, mode: modes.currency } },
+      ...(accountLabel === undefined
+        ? []
+        : [{ column: accountLabel, equals: { thisRow: c.account, mode: modes.account } }]),
+    ],
+  });
 }
 
 /** `=IF([@[Invoice amount]]="","",[@[Invoice amount]]-[@[Billing total]])`. */
@@ -316,8 +259,6 @@ export function differenceRuleFormula(firstDifferenceCell: { row: number; column
   return `=AND(ISNUMBER(${cell}),ROUND(ABS(${cell}),9)>${tolerance})`;
 }
 
-export { columnLetters };
-
 // ---------------------------------------------------------------------------------------------------
 // Names
 
@@ -325,9 +266,6 @@ export { columnLetters };
 export function reconciliationTableName(billingTableName: string): string {
   return `${billingTableName.slice(0, 240)}_Recon`;
 }
-
-/** Sheet names follow the writer's rules (one implementation in names.ts). */
-export { uniqueSheetName } from "./names";
 
 // ---------------------------------------------------------------------------------------------------
 // The plan
@@ -356,7 +294,7 @@ export interface ReconciliationPlan {
   >;
   billingTotalFormula: string;
   differenceFormula: string;
-  /** Number formats per column of ours. */
+  /** Number formats per column of ours: amounts, dates and text as in the billing table itself (formats.ts). */
   numberFormats: Readonly<Record<string, string>>;
   accountLabel: string | undefined;
   /** Plain-words notes for the pane (rows added, flagged, removed). */
@@ -405,9 +343,9 @@ export function planReconciliation(input: PlanInput): ReconciliationPlan {
     let flagged = 0;
     existing.rows.forEach((cells, index) => {
       const key: ReconciliationKey = {
-        billingMonth: text(cells[at(RECONCILIATION_COLUMNS.billingMonth)]),
-        currency: text(cells[at(RECONCILIATION_COLUMNS.currency)]),
-        ...(accountLabel !== undefined ? { account: text(cells[at(RECONCILIATION_COLUMNS.account)]) } : {}),
+        billingMonth: cellText(cells[at(RECONCILIATION_COLUMNS.billingMonth)]),
+        currency: cellText(cells[at(RECONCILIATION_COLUMNS.currency)]),
+        ...(accountLabel !== undefined ? { account: cellText(cells[at(RECONCILIATION_COLUMNS.account)]) } : {}),
       };
       const id = keyId(key);
       const current = seen.has(id) ? undefined : wantedById.get(id);
@@ -416,7 +354,7 @@ export function planReconciliation(input: PlanInput): ReconciliationPlan {
         kept.push({ ...current, ...key });
         return;
       }
-      const typedIn = userColumns.some(({ index: column }) => text(cells[column]) !== "");
+      const typedIn = userColumns.some(({ index: column }) => cellText(cells[column]) !== "");
       if (!typedIn) {
         deleteRows.push(index);
         return;
@@ -438,9 +376,25 @@ export function planReconciliation(input: PlanInput): ReconciliationPlan {
         `${deleteRows.length} empty ${deleteRows.length === 1 ? "row" : "rows"} no longer in the billing table removed.`
       );
     }
-    return finish(input, header, [...kept, ...appended], deleteRows, appended.length, accountLabel, notes);
+    return finish({
+      billingTableName: input.billingTableName,
+      header,
+      rows: [...kept, ...appended],
+      deleteRows,
+      appendRows: appended.length,
+      accountLabel,
+      notes,
+    });
   }
-  return finish(input, header, wanted, deleteRows, wanted.length, accountLabel, notes);
+  return finish({
+    billingTableName: input.billingTableName,
+    header,
+    rows: wanted,
+    deleteRows,
+    appendRows: wanted.length,
+    accountLabel,
+    notes,
+  });
 }
 
 function ourColumns(withAccount: boolean): string[] {
@@ -457,15 +411,23 @@ function ourColumns(withAccount: boolean): string[] {
   ];
 }
 
-function finish(
-  input: PlanInput,
-  header: string[],
-  rows: ReconciliationRow[],
-  deleteRows: number[],
-  appendRows: number,
-  accountLabel: string | undefined,
-  notes: string[]
-): ReconciliationPlan {
+/** What planning decided, before it becomes cells, formulas and formats. */
+type PlannedRows = Pick<
+  ReconciliationPlan,
+  "header" | "rows" | "deleteRows" | "appendRows" | "accountLabel" | "notes"
+> & {
+  billingTableName: string;
+};
+
+function finish({
+  billingTableName,
+  header,
+  rows,
+  deleteRows,
+  appendRows,
+  accountLabel,
+  notes,
+}: PlannedRows): ReconciliationPlan {
   const c = RECONCILIATION_COLUMNS;
   const index = (label: string) => (header.includes(label) ? header.indexOf(label) : undefined);
   const column = (pick: (row: ReconciliationRow) => string | number) => rows.map((row) => [pick(row)]);
@@ -492,25 +454,19 @@ function finish(
       periodStatus: column((row) => row.periodStatus),
       finalizesOn: column((row) => (row.finalizesOn === "" ? "" : toExcelSerial(isoDateToUtc(row.finalizesOn)))),
     },
-    billingTotalFormula: billingTotalFormula(input.billingTableName, accountLabel, formulaModes(rows)),
+    billingTotalFormula: billingTotalFormula(billingTableName, accountLabel, formulaModes(rows)),
     differenceFormula: differenceFormula(),
     numberFormats: {
       [c.billingMonth]: TEXT_FORMAT,
       [c.currency]: TEXT_FORMAT,
       ...(withAccount ? { [c.account]: TEXT_FORMAT } : {}),
       [c.periodStatus]: TEXT_FORMAT,
-      [c.finalizesOn]: DATE_FORMAT,
-      [c.billingTotal]: AMOUNT_FORMAT,
-      [c.invoiceAmount]: AMOUNT_FORMAT,
-      [c.difference]: AMOUNT_FORMAT,
+      [c.finalizesOn]: NUMBER_FORMATS.day,
+      [c.billingTotal]: NUMBER_FORMATS.total,
+      [c.invoiceAmount]: NUMBER_FORMATS.total,
+      [c.difference]: NUMBER_FORMATS.total,
     },
     accountLabel,
     notes,
   };
-}
-
-function text(cell: SnapshotCell | undefined): string {
-  if (cell === null || cell === undefined) return "";
-  if (cell instanceof Date) return cell.toISOString();
-  return String(cell);
 }

@@ -13,26 +13,26 @@
  */
 import type { BillingPeriod } from "../billing";
 import {
-  CURRENCY_LABEL,
-  BILLING_MONTH_LABEL,
-  PERIOD_STATUS_LABEL,
-  TOTAL_LABEL,
+  BILLING_TABLE_COLUMNS,
+  billingPeriodsOf,
+  headerLabels,
+  isBlankRow,
   toSnapshotCell,
   type SnapshotCell,
-} from "./changes";
+} from "./billing-table";
+import { TEXT_FORMAT } from "./formats";
+import { uniqueSheetName } from "./names";
 import {
   DEFAULT_TOLERANCE,
   DIFFERENCE_FILL,
   DIFFERENCE_FONT,
   LAYOUT,
   RECONCILIATION_COLUMNS,
-  TEXT_FORMAT,
   billingColumns,
   differenceRuleFormula,
   planReconciliation,
   reconciliationTableName,
   toleranceName,
-  uniqueSheetName,
   type ExistingReconciliation,
   type ReconciliationPlan,
 } from "./reconciliation-plan";
@@ -112,15 +112,20 @@ async function reconcile(
       };
   await context.sync();
 
-  const header = (billingHeader.values[0] ?? []).map((cell) => String(cell));
+  const header = headerLabels(billingHeader.values);
   const columns = billingColumns(header, `Table ${billingTableName}`);
-  const keyLabels = [BILLING_MONTH_LABEL, CURRENCY_LABEL];
+  const keyLabels: string[] = [BILLING_TABLE_COLUMNS.billingMonth, BILLING_TABLE_COLUMNS.currency];
   if (columns.account) keyLabels.push(columns.account.label);
-  if (columns.periodStatus !== undefined) keyLabels.push(PERIOD_STATUS_LABEL);
-  const keyCells = await readColumns(context, billing.worksheet, billingBody, header, keyLabels);
+  if (columns.periodStatus !== undefined) keyLabels.push(BILLING_TABLE_COLUMNS.periodStatus);
+  const keyCells = await readColumns(context, {
+    sheet: billing.worksheet,
+    body: billingBody,
+    header,
+    labels: keyLabels,
+  });
   // The planner reads Total only to check that the column exists; the sums are Excel's.
   const billingCells = {
-    header: [...keyLabels, TOTAL_LABEL],
+    header: [...keyLabels, BILLING_TABLE_COLUMNS.total],
     rows: keyCells.map((row) => [...row, null]),
     ...(billingPeriods ? { billingPeriods } : {}),
   };
@@ -133,13 +138,19 @@ async function reconcile(
       `Recon ${billingTableName}`,
       sheets.items.map((s) => s.name)
     );
-    writeNewSheet(context, plan, reconName, sheetName, billingTableName, options.tolerance ?? DEFAULT_TOLERANCE);
+    writeNewSheet(context, {
+      plan,
+      reconName,
+      sheetName,
+      billingTableName,
+      tolerance: options.tolerance ?? DEFAULT_TOLERANCE,
+    });
     await context.sync();
-    return result(plan, reconName, sheetName, true, plan.notes);
+    return resultOf(plan, { tableName: reconName, sheetName, created: true, notes: plan.notes });
   }
 
   const existing: ExistingReconciliation = {
-    header: (existingParts.header.values[0] ?? []).map((cell) => String(cell)),
+    header: headerLabels(existingParts.header.values),
     rows: existingParts.body.formulas.map((row) => row.map((cell) => toSnapshotCell(cell))),
   };
   const plan = planReconciliation({ billingTableName, billing: billingCells, existing });
@@ -150,22 +161,25 @@ async function reconcile(
       `The tolerance cell ${toleranceName(reconName)} was deleted; differences above ${DEFAULT_TOLERANCE} are marked.`
     );
   }
-  updateTable(context, recon, plan, existing, toleranceRef, {
-    row: existingParts.range.rowIndex + 1,
-    column: existingParts.range.columnIndex + existing.header.indexOf(RECONCILIATION_COLUMNS.difference),
+  updateTable(context, {
+    table: recon,
+    plan,
+    existing,
+    tolerance: toleranceRef,
+    firstDifferenceCell: {
+      row: existingParts.range.rowIndex + 1,
+      column: existingParts.range.columnIndex + existing.header.indexOf(RECONCILIATION_COLUMNS.difference),
+    },
   });
   await context.sync();
-  return result(plan, reconName, existingParts.sheet.name, false, notes);
+  return resultOf(plan, { tableName: reconName, sheetName: existingParts.sheet.name, created: false, notes });
 }
 
-function result(
+function resultOf(
   plan: ReconciliationPlan,
-  tableName: string,
-  sheetName: string,
-  created: boolean,
-  notes: string[]
+  done: Pick<ReconciliationResult, "tableName" | "sheetName" | "created" | "notes">
 ): ReconciliationResult {
-  return { sheetName, tableName, created, rowCount: plan.rows.length, toleranceName: toleranceName(tableName), notes };
+  return { ...done, rowCount: plan.rows.length, toleranceName: toleranceName(done.tableName) };
 }
 
 /**
@@ -178,7 +192,7 @@ async function recordedBillingPeriods(
 ): Promise<BillingPeriod[] | undefined> {
   try {
     const record = await findTableRecord(context, tableName);
-    return record?.provenance.billingPeriods.map((p) => ({ month: p.month, volumeFinalized: p.status === "Final" }));
+    return record ? billingPeriodsOf(record.provenance.billingPeriods) : undefined;
   } catch (error) {
     if (error instanceof WorkbookStateError) return undefined;
     throw error;
@@ -191,10 +205,12 @@ async function recordedBillingPeriods(
  */
 async function readColumns(
   context: Excel.RequestContext,
-  sheet: Excel.Worksheet,
-  body: Excel.Range,
-  header: readonly string[],
-  labels: readonly string[]
+  {
+    sheet,
+    body,
+    header,
+    labels,
+  }: { sheet: Excel.Worksheet; body: Excel.Range; header: readonly string[]; labels: readonly string[] }
 ): Promise<SnapshotCell[][]> {
   const offsets = labels.map((label) => header.indexOf(label));
   const rows: SnapshotCell[][] = [];
@@ -208,19 +224,25 @@ async function readColumns(
     await context.sync();
     for (let r = 0; r < count; r++) rows.push(blocks.map((block) => toSnapshotCell(block.values[r]?.[0])));
   }
-  return rows.filter((row) => row.some((cell) => cell !== ""));
+  return rows.filter((row) => !isBlankRow(row));
 }
 
 /** Our value columns, with the plan's cells. */
 const VALUE_COLUMNS = ["billingMonth", "currency", "account", "periodStatus", "finalizesOn"] as const;
 
+interface NewSheet {
+  plan: ReconciliationPlan;
+  /** The reconciliation table's name. */
+  reconName: string;
+  sheetName: string;
+  billingTableName: string;
+  /** The tolerance cell's first value. */
+  tolerance: number;
+}
+
 function writeNewSheet(
   context: Excel.RequestContext,
-  plan: ReconciliationPlan,
-  reconName: string,
-  sheetName: string,
-  billingTableName: string,
-  tolerance: number
+  { plan, reconName, sheetName, billingTableName, tolerance }: NewSheet
 ): void {
   context.application.suspendApiCalculationUntilNextSync();
   const sheet = context.workbook.worksheets.add(sheetName);
@@ -268,13 +290,19 @@ function writeNewSheet(
   sheet.activate();
 }
 
+interface TableUpdate {
+  table: Excel.Table;
+  plan: ReconciliationPlan;
+  existing: ExistingReconciliation;
+  /** The tolerance in the difference rule: the tolerance cell's name, or a number when the name is gone. */
+  tolerance: string;
+  /** Sheet row and column of the Difference column's first data cell. */
+  firstDifferenceCell: { row: number; column: number };
+}
+
 function updateTable(
   context: Excel.RequestContext,
-  table: Excel.Table,
-  plan: ReconciliationPlan,
-  existing: ExistingReconciliation,
-  tolerance: string,
-  firstDifferenceCell: { row: number; column: number }
+  { table, plan, existing, tolerance, firstDifferenceCell }: TableUpdate
 ): void {
   context.application.suspendApiCalculationUntilNextSync();
   // A table keeps at least one data row: when every existing row goes, the first is reused (or emptied).

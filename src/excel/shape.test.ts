@@ -9,10 +9,8 @@ import {
   type ColumnInfo,
   type RawCell,
 } from "../billing";
+import { BILLING_MONTH_HEADER, BILLING_TABLE_COLUMNS, PERIOD_STATUS_HEADER } from "./billing-table";
 import {
-  BILLING_MONTH_HEADER,
-  BILLING_TABLE_COLUMNS,
-  PERIOD_STATUS_HEADER,
   headersOf,
   inputFromResult,
   previewTable,

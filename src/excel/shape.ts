@@ -5,7 +5,7 @@
  * Provisional), from the row's DAY/MONTH value (or the requested period) and `metadata.billingPeriods`.
  *
  * Pure: no Office, no I/O. The table writer, the browser preview and the reconciliation sheet all read the
- * same shape, and find columns by the header names exported here.
+ * same shape, and find columns by the header names of `billing-table.ts`.
  */
 import {
   columnLabel,
@@ -25,28 +25,7 @@ import {
   type RawCell,
   type RowPeriod,
 } from "../billing";
-
-/** Header of the column holding the row's billing month (`yyyy-MM`, text). */
-export const BILLING_MONTH_HEADER = "Billing month";
-/** Header of the column holding "Final" or "Provisional". */
-export const PERIOD_STATUS_HEADER = "Period status";
-
-/** The headers other workbook code relies on (reconciliation, pivots): find columns by these names. */
-export const BILLING_TABLE_COLUMNS = {
-  day: columnLabel("DAY"),
-  month: columnLabel("MONTH"),
-  account: columnLabel("ACCOUNT_NAME"),
-  accountKey: columnLabel("ACCOUNT_KEY"),
-  unit: columnLabel("UNIT_TYPE"),
-  unitPrice: columnLabel("UNIT_PRICE"),
-  quantity: columnLabel("QUANTITY"),
-  total: columnLabel("TOTAL_PER_UNIT"),
-  currency: columnLabel("CURRENCY"),
-  billingMonth: BILLING_MONTH_HEADER,
-  periodStatus: PERIOD_STATUS_HEADER,
-} as const;
-
-export const PERIOD_STATUS_VALUES: readonly PeriodStatus[] = ["Final", "Provisional"];
+import { BILLING_MONTH_HEADER, BILLING_TABLE_COLUMNS, PERIOD_STATUS_HEADER } from "./billing-table";
 
 /**
  * How a column is stored and formatted:

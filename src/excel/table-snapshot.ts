@@ -8,7 +8,8 @@
  * {@link SNAPSHOT_BLOCK_CELLS} cells, so each response stays far below Excel on the web's 5 MB.
  */
 import type { BillingPeriod } from "../billing";
-import { PERIOD_STATUS_LABEL, toSnapshotCell, type SnapshotCell, type TableSnapshot } from "./changes";
+import { BILLING_TABLE_COLUMNS, headerLabels, isBlankRow, toSnapshotCell, type SnapshotCell } from "./billing-table";
+import type { TableSnapshot } from "./changes";
 
 export const SNAPSHOT_BLOCK_CELLS = 60_000;
 
@@ -25,8 +26,8 @@ export async function readTableSnapshot(
   const body = table.getDataBodyRange().load("rowIndex,columnIndex,rowCount");
   await context.sync();
 
-  const fullHeader = (headerRange.values[0] ?? []).map((cell) => String(cell));
-  const statusAt = fullHeader.indexOf(PERIOD_STATUS_LABEL);
+  const fullHeader = headerLabels(headerRange.values);
+  const statusAt = fullHeader.indexOf(BILLING_TABLE_COLUMNS.periodStatus);
   const header = statusAt >= 0 ? fullHeader.slice(0, statusAt + 1) : fullHeader;
   const rowsPerBlock = Math.max(1, Math.floor(SNAPSHOT_BLOCK_CELLS / Math.max(1, header.length)));
   const sheet = table.worksheet;
@@ -41,7 +42,7 @@ export async function readTableSnapshot(
   // An empty table still shows one blank data row in Excel.
   return {
     header,
-    rows: rows.filter((row) => row.some((cell) => cell !== "" && cell !== null)),
+    rows: rows.filter((row) => !isBlankRow(row)),
     billingPeriods: [...billingPeriods],
   };
 }

@@ -20,6 +20,7 @@
  * table grows, cells are inserted below it (within its columns) so that nothing under it is overwritten;
  * when it shrinks, the freed cells are deleted upwards, as deleting table rows does.
  */
+import { headerLabels } from "./billing-table";
 import {
   DEFAULT_PAYLOAD_BUDGET_BYTES,
   estimateBytes,
@@ -164,17 +165,23 @@ interface BatchSteps {
   finale: () => void;
 }
 
+interface BatchRun {
+  /** The planned requests, in order. */
+  plan: readonly RowBlock[];
+  steps: BatchSteps;
+  totalRows: number;
+  /** What is being done, for error messages: "writing the table Billing_1". */
+  action: string;
+  options: WriteOptions;
+}
+
 /**
  * Runs the planned requests. A request Excel refuses as too large is split (rows halved; setup or
  * formats moved to a request of their own) and retried; anything else stops with a plain message.
  */
 async function runBatches(
   context: Excel.RequestContext,
-  plan: readonly RowBlock[],
-  steps: BatchSteps,
-  totalRows: number,
-  action: string,
-  options: WriteOptions
+  { plan, steps, totalRows, action, options }: BatchRun
 ): Promise<{ syncs: number; blocks: number; retries: number }> {
   const pending: Batch[] = plan.map((block, index) => ({
     ...block,
@@ -234,14 +241,14 @@ function planFor(shape: TableShape, firstBlockBytes: number, options: WriteOptio
   });
 }
 
-/** Queues the provenance block (text-formatted first, so dates and IDs stay as written). */
-function queueProvenance(sheet: Excel.Worksheet, row: number, col: number, shape: TableShape, title: string): void {
+/** Queues the provenance block at A1 (text-formatted first, so dates and IDs stay as written). */
+function queueProvenance(sheet: Excel.Worksheet, shape: TableShape, title: string): void {
   const cells = provenanceCells(shape.provenance, title);
-  const block = sheet.getRangeByIndexes(row, col, cells.length, 2);
+  const block = sheet.getRangeByIndexes(0, 0, cells.length, 2);
   block.numberFormat = [["@"]];
   block.values = cells;
   block.getCell(0, 0).format.font.bold = true;
-  sheet.getRangeByIndexes(row + 1, col, cells.length - 1, 1).format.font.color = "#595959";
+  sheet.getRangeByIndexes(1, 0, cells.length - 1, 1).format.font.color = "#595959";
 }
 
 /** A run of our columns that sit side by side in the table. */
@@ -389,7 +396,7 @@ async function writeNewSheet(
   const steps: BatchSteps = {
     prelude: () => {
       const sheet = context.workbook.worksheets.add(sheetName);
-      queueProvenance(sheet, 0, 0, shape, title);
+      queueProvenance(sheet, shape, title);
       sheet.getRangeByIndexes(headerRow, 0, 1, width).values = [headersOf(shape)];
       // An Excel table always has at least one data row: an empty result gets one empty row.
       const table = sheet.tables.add(sheet.getRangeByIndexes(headerRow, 0, 1 + Math.max(rowCount, 1), width), true);
@@ -424,7 +431,13 @@ async function writeNewSheet(
   const plan = planNewSheetWrite(shape, options);
   let run: { syncs: number; blocks: number; retries: number };
   try {
-    run = await runBatches(context, plan, steps, rowCount, `writing the table ${tableName}`, options);
+    run = await runBatches(context, {
+      plan,
+      steps,
+      totalRows: rowCount,
+      action: `writing the table ${tableName}`,
+      options,
+    });
   } catch (error) {
     await removeHalfWrittenSheet(context, sheetName, log);
     throw error;
@@ -509,7 +522,7 @@ async function replaceRows(
     throw explain(error, `reading the table ${tableName}`, log);
   }
 
-  const headers = (header.values[0] ?? []).map((h) => String(h));
+  const headers = headerLabels(header.values);
   const tableOffsets = shape.columns.map((column) =>
     headers.findIndex((h) => h.toLowerCase() === column.header.toLowerCase())
   );
@@ -583,7 +596,7 @@ async function replaceRows(
       const target = { sheet, firstDataRow, rowCount, sheetColumns };
       queueNumberFormats(shape, formats, target);
       queueProvisionalMarking(shape, runs, left, target);
-      if (provenanceInPlace) queueProvenance(sheet, 0, 0, shape, title);
+      if (provenanceInPlace) queueProvenance(sheet, shape, title);
       const refreshed = context.workbook.tables.getItem(tableName);
       if (hasTotals) refreshed.showTotals = true;
       loadedRange = refreshed.getRange();
@@ -597,7 +610,13 @@ async function replaceRows(
     estimateBytes(provenanceCells(shape.provenance, title));
   // Each extra run of columns adds its own brackets and comma per row.
   const plan = planFor(shape, firstBlockBytes, options, 3 * Math.max(0, runs.length - 1));
-  const run = await runBatches(context, plan, steps, rowCount, `refreshing the table ${tableName}`, options);
+  const run = await runBatches(context, {
+    plan,
+    steps,
+    totalRows: rowCount,
+    action: `refreshing the table ${tableName}`,
+    options,
+  });
   return {
     tableName: table.name,
     tableId: table.id,

@@ -7,7 +7,8 @@
 import type { BillingPeriod } from "../billing";
 import { buildReconciliation, updateReconciliation } from "../excel/reconciliation";
 import { createBillingPivot, refreshPivotTablesOn } from "../excel/pivot";
-import { BILLING_TABLE_COLUMNS, headersOf } from "../excel/shape";
+import { BILLING_TABLE_COLUMNS } from "../excel/billing-table";
+import { headersOf } from "../excel/shape";
 import { readTableSnapshot } from "../excel/table-snapshot";
 import { writeBillingTable, type TableDestination } from "../excel/table-writer";
 import {

@@ -13,9 +13,9 @@ import {
   type DateInterval,
   type PeriodStatus,
 } from "../billing";
+import { PERIOD_STATUS_HEADER } from "../excel/billing-table";
 import type { TableSnapshot } from "../excel/changes";
 import {
-  PERIOD_STATUS_HEADER,
   columnIndexByHeader,
   headersOf,
   shapeResult,

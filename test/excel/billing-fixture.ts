@@ -6,7 +6,7 @@
  * here: case-insensitive text comparison, a leading "=" for an exact match ("=" alone matches blank cells),
  * `*` `?` wildcards and `~` escapes; a criterion that is an empty cell matches nothing.
  */
-import type { SnapshotCell } from "../../src/excel/changes";
+import type { SnapshotCell } from "../../src/excel/billing-table";
 import { createExcelDouble, type CellValue, type ExcelDouble } from "./excel-double";
 
 export const BILLING_HEADER = [

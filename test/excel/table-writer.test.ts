@@ -3,6 +3,7 @@
  * retries, the row limit, empty results, provenance, and refresh in place keeping what users built on the
  * table.
  */
+import { BILLING_TABLE_COLUMNS } from "../../src/excel/billing-table";
 import { rowBytes } from "../../src/excel/chunks";
 import { NUMBER_FORMATS, numberFormatsFor } from "../../src/excel/formats";
 import {
@@ -12,7 +13,7 @@ import {
   TABLE_HEADER_ROW_INDEX,
 } from "../../src/excel/layout";
 import { isValidSheetName, isValidTableName } from "../../src/excel/names";
-import { BILLING_TABLE_COLUMNS, headersOf, shapeResult, type TableShape } from "../../src/excel/shape";
+import { headersOf, shapeResult, type TableShape } from "../../src/excel/shape";
 import {
   BillingTableError,
   planNewSheetWrite,

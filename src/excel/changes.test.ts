@@ -1,13 +1,7 @@
 import fc from "fast-check";
-import {
-  compareSnapshots,
-  formatAmount,
-  monthsOfLabel,
-  TableSnapshotSchema,
-  type SnapshotCell,
-  type TableSnapshot,
-} from "../../src/excel/changes";
-import { BILLING_HEADER } from "./billing-fixture";
+import { BILLING_HEADER } from "../../test/excel/billing-fixture";
+import { monthsOfLabel, type SnapshotCell } from "./billing-table";
+import { compareSnapshots, formatAmount, TableSnapshotSchema, type TableSnapshot } from "./changes";
 
 type Status = "Final" | "Provisional";
 function row(

@@ -1,22 +1,19 @@
-import { toExcelSerial, isoDateToUtc } from "../../src/billing";
-import type { SnapshotCell } from "../../src/excel/changes";
-import { shapeResult } from "../../src/excel/shape";
+import { RECONCILIATION_HEADER } from "../../test/excel/billing-fixture";
+import { toExcelSerial, isoDateToUtc } from "../billing";
+import type { BillingTableCells, SnapshotCell } from "./billing-table";
+import { columnLetters } from "./layout";
+import { uniqueSheetName } from "./names";
 import {
   billingTotalFormula,
-  columnLetters,
   computeReconciliationTotals,
-  criterionMode,
   differenceFormula,
   differenceRuleFormula,
   NOT_IN_TABLE_STATUS,
   planReconciliation,
   reconciliationTableName,
-  tableColumnRef,
-  thisRowRef,
-  uniqueSheetName,
-  type BillingTableCells,
-} from "../../src/excel/reconciliation-plan";
-import { RECONCILIATION_HEADER } from "./billing-fixture";
+} from "./reconciliation-plan";
+import { shapeResult } from "./shape";
+import { criterionMode } from "./sumifs";
 
 const WITH_ACCOUNT = [
   "Account",
@@ -85,13 +82,6 @@ describe("formula text", () => {
     expect(billingTotalFormula("T", "Account", { currency: "plain", account: "escaped" })).toContain(
       'T[Account],"="&SUBSTITUTE(SUBSTITUTE(SUBSTITUTE([@Account],"~","~~"),"*","~*"),"?","~?"))'
     );
-  });
-
-  it("escapes structured-reference specials in column names", () => {
-    expect(tableColumnRef("T", "Network code (MCC+MNC)")).toBe("T[Network code (MCC+MNC)]");
-    expect(tableColumnRef("T", "Price [EUR] #1")).toBe("T[Price '[EUR'] '#1]");
-    expect(thisRowRef("Currency")).toBe("[@Currency]");
-    expect(thisRowRef("Billing month")).toBe("[@[Billing month]]");
   });
 
   it("marks differences beyond the tolerance from the first Difference cell", () => {
