@@ -154,4 +154,77 @@ describe("Excel double", () => {
     expect(excel.syncs[0]?.operations.map((op) => op.kind)).toEqual(["suspendCalculation", "values"]);
     expect(excel.syncs[0]?.operations[1]).toMatchObject({ address: "Sheet1!A1:B1", rows: 1, columns: 2 });
   });
+
+  it("reaches items of every named collection by name without case, failing at sync for a missing one", async () => {
+    const excel = createExcelDouble();
+    excel.inspect.seedValues("Sheet1", "A1:B3", [
+      ["Item", "Total"],
+      ["a", 1],
+      ["b", 2],
+    ]);
+    const setup = excel.newContext();
+    setup.workbook.worksheets.getItem("Sheet1").tables.add("A1:B3", true).name = "Costs";
+    setup.workbook.names.add("Costs_Tolerance", setup.workbook.worksheets.getItem("Sheet1").getRange("D1"));
+    await setup.sync();
+
+    const ctx = excel.newContext();
+    const found = [
+      ctx.workbook.worksheets.getItem("SHEET1").load("name"),
+      ctx.workbook.tables.getItem("costs").load("name"),
+      ctx.workbook.names.getItem("costs_tolerance").load("name"),
+      ctx.workbook.tables.getItem("Costs").columns.getItem("TOTAL").load("name"),
+    ];
+    await ctx.sync();
+    expect(found.map((item) => item.name)).toEqual(["Sheet1", "Costs", "Costs_Tolerance", "Total"]);
+
+    const missing = [
+      () => ctx.workbook.worksheets.getItem("Nope").load("name"),
+      () => ctx.workbook.tables.getItem("Nope").load("name"),
+      () => ctx.workbook.names.getItem("Nope").load("name"),
+      () => ctx.workbook.pivotTables.getItem("Nope").load("name"),
+      () => ctx.workbook.customXmlParts.getItem("Nope").load("id"),
+      () => ctx.workbook.tables.getItem("Costs").columns.getItem("Nope").load("name"),
+      () => ctx.workbook.worksheets.getItem("Sheet1").getRange("A1").conditionalFormats.getItem("Nope").load("id"),
+    ];
+    for (const reach of missing) {
+      reach();
+      await expect(ctx.sync()).rejects.toMatchObject({ code: "ItemNotFound" });
+    }
+    const nulls = [
+      ctx.workbook.worksheets.getItemOrNullObject("Nope"),
+      ctx.workbook.names.getItemOrNullObject("Nope"),
+      ctx.workbook.pivotTables.getItemOrNullObject("Nope"),
+      ctx.workbook.tables.getItem("Costs").columns.getItemOrNullObject("Nope"),
+    ];
+    await ctx.sync();
+    expect(nulls.map((item) => item.isNullObject)).toEqual([true, true, true, true]);
+  });
+
+  it("looks a collection's members up again at every sync, so a reused collection sees earlier changes", async () => {
+    const excel = createExcelDouble();
+    const ctx = excel.context;
+    const sheets = ctx.workbook.worksheets;
+    sheets.add("Costs");
+    await ctx.sync();
+    sheets.getItem("Costs").delete();
+    await ctx.sync();
+    sheets.load("items/name");
+    await ctx.sync();
+    expect(sheets.items.map((s) => s.name)).toEqual(["Sheet1"]);
+    sheets.getItem("Costs").load("name");
+    await expect(ctx.sync()).rejects.toMatchObject({ code: "ItemNotFound" });
+  });
+
+  it("finds a table through range.getTables only among the tables that range touches", async () => {
+    const excel = createExcelDouble();
+    const sheet = excel.context.workbook.worksheets.getItem("Sheet1");
+    sheet.tables.add("A1:B3", true).name = "Left";
+    sheet.tables.add("E1:F3", true).name = "Right";
+    await excel.context.sync();
+    const touching = sheet.getRange("A1").getTables(false);
+    const right = touching.getItemOrNullObject("Right");
+    const left = touching.getItemOrNullObject("Left");
+    await excel.context.sync();
+    expect([left.isNullObject, right.isNullObject]).toEqual([false, true]);
+  });
 });
