@@ -101,7 +101,10 @@ export abstract class ClientObjectDouble<T> {
 
   /**
    * Applies a load at sync time (also used by collections for their items). Loading an object that does not
-   * exist fails with ItemNotFound, as in Excel; a null object's properties load as null.
+   * exist fails with ItemNotFound, as in Excel ("if you attempt to get an Excel worksheet by specifying a
+   * worksheet name that isn't in the workbook, the getItem() method throws an ItemNotFound exception":
+   * https://learn.microsoft.com/office/dev/add-ins/develop/application-specific-api-model#ornullobject-methods-and-properties);
+   * a null object's properties load as null.
    */
   loadNow(names: readonly string[]): void {
     const target = this.orNull ? this.tryResolve() : this.resolve();
