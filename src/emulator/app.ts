@@ -9,6 +9,7 @@
  */
 import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from "fastify";
 import { DEFAULT_DISPATCHER_SETTINGS } from "./callbacks";
+import { DEFAULT_SEED } from "./config";
 import "./fastify-types";
 import accessLogPlugin from "./plugins/access-log";
 import callbackDeliveryPlugin from "./plugins/callback-delivery";
@@ -20,8 +21,7 @@ import healthRoutes from "./routes/health";
 import { INFOBIP_THROTTLE, type ThrottleSettings } from "./throttle";
 
 export type { EmulatorState } from "./fastify-types";
-
-export const DEFAULT_SEED = 1;
+export { DEFAULT_SEED };
 /** Request bodies larger than this are refused (a billing query is a few kilobytes at most). */
 export const BODY_LIMIT_BYTES = 1_048_576;
 

@@ -15,10 +15,10 @@
 import { z } from "zod";
 import { parseApiDateTime } from "../billing";
 import { logLevel, readEnvironment, wholeNumber, type Environment, type LogLevel } from "../server-kit";
-import { DEFAULT_SEED } from "./app";
 import { DEFAULT_DISPATCHER_SETTINGS } from "./callbacks";
 import type { StartEmulatorOptions } from "./index";
 
+export const DEFAULT_SEED = 1;
 export const DEFAULT_EMULATOR_PORT = 4010;
 /** Loopback by default: the emulator's controls need no key, so it is not for the network. */
 export const DEFAULT_EMULATOR_HOST = "127.0.0.1";
