@@ -10,13 +10,13 @@
  */
 import path from "node:path";
 import { ensureCertificatesAreInstalled } from "office-addin-dev-certs";
+import { firstSignal, runCommand } from "../src/server-kit";
 import {
   DEMO_KEY,
   devServerOrigin,
   READY_BANNER,
   relayAllowedOrigins,
   stackConfig,
-  StackConfigError,
   type StackConfig,
 } from "./stack/config";
 import { isAlive, readStackRecord, removeStackRecord, writeStackRecord } from "./stack/pid-file";
@@ -153,13 +153,10 @@ async function main(): Promise<number> {
     }
     return code;
   };
-  const stopped = new Promise<number>((resolve) => {
-    for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
-      process.on(signal, () => {
-        console.log(`\n[start] ${signal}: stopping the emulator, the relay and the dev server...`);
-        void stop(0).then(resolve);
-      });
-    }
+  // A terminal's Ctrl-C reaches the servers too (one process group); start.ts then stops the stragglers.
+  const stopped = firstSignal(["SIGINT", "SIGTERM", "SIGHUP"]).then((signal) => {
+    console.log(`\n[start] ${signal}: stopping the emulator, the relay and the dev server...`);
+    return stop(0);
   });
   const died = Promise.race(
     children.map(async (child) => {
@@ -200,10 +197,8 @@ async function main(): Promise<number> {
   ]);
 }
 
-main().then(
-  (code) => process.exit(code),
-  (err: unknown) => {
-    console.error(err instanceof StackConfigError ? `[start] ${err.message}` : err);
-    process.exit(1);
-  }
-);
+void runCommand({
+  name: "npm start",
+  configHelp: "See the README's Configuration section for every setting.",
+  run: main,
+});

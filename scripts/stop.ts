@@ -5,7 +5,8 @@
  */
 import { spawnSync } from "node:child_process";
 import path from "node:path";
-import { stackConfig, StackConfigError } from "./stack/config";
+import { runCommand } from "../src/server-kit";
+import { stackConfig } from "./stack/config";
 import { isAlive, readStackRecord } from "./stack/pid-file";
 
 const repoRoot = path.resolve(__dirname, "..");
@@ -50,10 +51,8 @@ async function main(): Promise<number> {
   return stopped && unloaded ? 0 : 1;
 }
 
-main().then(
-  (code) => process.exit(code),
-  (err: unknown) => {
-    console.error(err instanceof StackConfigError ? err.message : err);
-    process.exit(1);
-  }
-);
+void runCommand({
+  name: "npm stop",
+  configHelp: "See the README's Configuration section for every setting.",
+  run: main,
+});

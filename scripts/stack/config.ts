@@ -6,33 +6,31 @@
  */
 import path from "node:path";
 import { z } from "zod";
+import { DEFAULT_EMULATOR_PORT } from "../../src/emulator/config";
+import { DEFAULT_DATA_DIR, DEFAULT_RELAY_PORT } from "../../src/relay/config";
+import { ConfigError, httpBaseUrl, readEnvironment, valueThenRule, wholeNumber } from "../../src/server-kit";
 
-export const DEFAULT_EMULATOR_PORT = 4010;
-export const DEFAULT_RELAY_PORT = 3001;
 export const DEFAULT_DEV_SERVER_PORT = 3000;
-export const DEFAULT_RELAY_DATA_DIR = ".relay-data";
 /** The key the emulator accepts for a parent account that sees its whole hierarchy. */
 export const DEMO_KEY = "demo-key";
 
-const PortSchema = z.coerce
-  .number()
-  .int("must be a whole number")
-  .min(1, "must be between 1 and 65535")
-  .max(65535, "must be between 1 and 65535");
+// npm start tells each server its port, so 0 ("any free port") is not one here.
+const port = (fallback: number) => wholeNumber(1, 65535, "must be between 1 and 65535 (a TCP port)").default(fallback);
+const httpUrlRule = "must be an absolute http or https URL, such as https://api.infobip.com";
 
-function port(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
-  const text = env[name];
-  if (text === undefined || text.trim() === "") return fallback;
-  const parsed = PortSchema.safeParse(text.trim());
-  if (!parsed.success) {
-    throw new StackConfigError(`${name}="${text}" ${parsed.error.issues[0]?.message ?? "is not a port"}.`);
-  }
-  return parsed.data;
-}
-
-export class StackConfigError extends Error {
-  override name = "StackConfigError";
-}
+/**
+ * The variables npm start reads itself; each server checks its own settings again when it starts. Problems
+ * read as typed on a command line (`RELAY_PORT="abc" must be …`), as npm start has always worded them.
+ */
+const StackEnvSchema = z.object({
+  EMULATOR_PORT: port(DEFAULT_EMULATOR_PORT),
+  RELAY_PORT: port(DEFAULT_RELAY_PORT),
+  DEV_SERVER_PORT: port(DEFAULT_DEV_SERVER_PORT),
+  INFOBIP_BASE_URL: httpBaseUrl(httpUrlRule, { assumeHttps: true }).optional(),
+  RELAY_PUBLIC_URL: httpBaseUrl(httpUrlRule).optional(),
+  RELAY_DATA_DIR: z.string().trim().default(DEFAULT_DATA_DIR),
+  RELAY_ALLOWED_ORIGINS: z.string().optional(),
+});
 
 export interface StackConfig {
   /** Absent when INFOBIP_BASE_URL names a real Infobip base URL: then the relay talks to Infobip itself. */
@@ -45,59 +43,51 @@ export interface StackConfig {
   pidFile: string;
 }
 
-function absoluteHttpUrl(name: string, text: string): string {
-  try {
-    const url = new URL(text);
-    if (url.protocol === "http:" || url.protocol === "https:") return text.replace(/\/+$/, "");
-  } catch {
-    // reported below
-  }
-  throw new StackConfigError(
-    `${name}="${text}" must be an absolute http or https URL, such as https://api.infobip.com.`
-  );
-}
-
 /** The dev server's origin, as the browser (and so the relay's CORS check) sees it. */
 export function devServerOrigin(devServerPort: number, protocol: "http" | "https"): string {
   return `${protocol}://localhost:${devServerPort}`;
 }
 
+/** @throws {ConfigError} naming each bad variable, or two servers given the same port */
 export function stackConfig(env: NodeJS.ProcessEnv, cwd: string): StackConfig {
-  const emulatorPort = port(env, "EMULATOR_PORT", DEFAULT_EMULATOR_PORT);
-  const relayPort = port(env, "RELAY_PORT", DEFAULT_RELAY_PORT);
-  const devServerPort = port(env, "DEV_SERVER_PORT", DEFAULT_DEV_SERVER_PORT);
+  const vars = readEnvironment(StackEnvSchema, env, { subject: "stack", wording: valueThenRule });
   const taken = new Map<number, string>();
   for (const [name, value] of [
-    ["EMULATOR_PORT", emulatorPort],
-    ["RELAY_PORT", relayPort],
-    ["DEV_SERVER_PORT", devServerPort],
+    ["EMULATOR_PORT", vars.EMULATOR_PORT],
+    ["RELAY_PORT", vars.RELAY_PORT],
+    ["DEV_SERVER_PORT", vars.DEV_SERVER_PORT],
   ] as const) {
     const other = taken.get(value);
-    if (other) throw new StackConfigError(`${name} and ${other} are both ${value}: give each server its own port.`);
+    if (other) {
+      throw new ConfigError("stack", [`${name} and ${other} are both ${value}: give each server its own port.`]);
+    }
     taken.set(value, name);
   }
 
-  const given = env.INFOBIP_BASE_URL?.trim();
-  // Infobip shows an account's base URL without a scheme (xxxxx.api.infobip.com); the relay assumes https too.
-  const realInfobip = given && !/^[a-z][a-z0-9+.-]*:\/\//i.test(given) ? `https://${given}` : given;
-  const emulator = realInfobip ? undefined : { port: emulatorPort, url: `http://127.0.0.1:${emulatorPort}` };
-  const infobipBaseUrl = realInfobip ? absoluteHttpUrl("INFOBIP_BASE_URL", realInfobip) : (emulator?.url ?? "");
+  // A real Infobip base URL means no emulator: the relay talks to that account.
+  const emulator = vars.INFOBIP_BASE_URL
+    ? undefined
+    : { port: vars.EMULATOR_PORT, url: `http://127.0.0.1:${vars.EMULATOR_PORT}` };
+  const infobipBaseUrl = vars.INFOBIP_BASE_URL ?? emulator?.url ?? "";
 
   // The emulator and the relay listen on 127.0.0.1 by default; naming it avoids a detour through ::1 for "localhost".
-  const relayUrl = `http://127.0.0.1:${relayPort}`;
-  const publicUrl = env.RELAY_PUBLIC_URL?.trim()
-    ? absoluteHttpUrl("RELAY_PUBLIC_URL", env.RELAY_PUBLIC_URL.trim())
-    : relayUrl;
-  const dataDir = path.resolve(cwd, env.RELAY_DATA_DIR?.trim() || DEFAULT_RELAY_DATA_DIR);
-  const extraOrigins = (env.RELAY_ALLOWED_ORIGINS ?? "")
+  const relayUrl = `http://127.0.0.1:${vars.RELAY_PORT}`;
+  const dataDir = path.resolve(cwd, vars.RELAY_DATA_DIR);
+  const extraOrigins = (vars.RELAY_ALLOWED_ORIGINS ?? "")
     .split(",")
     .map((origin) => origin.trim())
     .filter((origin) => origin.length > 0);
 
   return {
     emulator,
-    relay: { port: relayPort, url: relayUrl, publicUrl, dataDir, extraOrigins },
-    devServer: { port: devServerPort },
+    relay: {
+      port: vars.RELAY_PORT,
+      url: relayUrl,
+      publicUrl: vars.RELAY_PUBLIC_URL ?? relayUrl,
+      dataDir,
+      extraOrigins,
+    },
+    devServer: { port: vars.DEV_SERVER_PORT },
     infobipBaseUrl,
     pidFile: path.join(dataDir, "stack.pid"),
   };

@@ -314,21 +314,17 @@ export const DIRECTION_NAMES: Readonly<Record<Direction, string>> = {
   INBOUND: "Inbound (received from the end user)",
 };
 
-/** Traffic types seen in Infobip's billing examples and the older Metrics list: suggestions, not an enum. */
-export const TRAFFIC_TYPE_SUGGESTIONS: readonly string[] = [
-  "A2P",
-  "P2P",
-  "MARKETING",
-  "UTILITY",
-  "AUTHENTICATION",
-  "SERVICE",
-  "FREE_FORM",
-  "RICH",
-  "BASIC",
-  "SINGLE",
-  "TRANSACTIONAL",
-  "PROMOTIONAL",
-];
+/**
+ * The traffic types Infobip's Billing Usage documents use: the examples of its OpenAPI (the `trafficTypes`
+ * filter example `UTILITY`, `FREE_FORM`; the result rows `A2P` for SMS, `MARKETING` for WhatsApp, `RICH` for
+ * RCS — reference §2.6). Suggestions, not an enum: the API takes any string, and its full list lives on the
+ * Metrics API page it links to. A filter on a value Infobip does not use silently returns fewer rows, so
+ * nothing is suggested without a source. Left out on purpose: the older Metrics list's names
+ * (`MARKETING_CONVERSATION`, `BASIC_TRANSACTION_BASED_MESSAGE`…), which the billing examples do not use.
+ */
+export const TRAFFIC_TYPE_SUGGESTIONS = ["A2P", "MARKETING", "UTILITY", "FREE_FORM", "RICH"] as const;
+/** A traffic type Infobip's billing examples show (see {@link TRAFFIC_TYPE_SUGGESTIONS}). */
+export type DocumentedTrafficType = (typeof TRAFFIC_TYPE_SUGGESTIONS)[number];
 
 /** Sender types from Infobip's filter example and the Metrics API list: suggestions, not an enum. */
 export const SENDER_TYPE_SUGGESTIONS: readonly string[] = [

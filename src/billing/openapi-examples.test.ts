@@ -38,6 +38,7 @@ import {
   QueryAggregateDataResponseSchema,
   QueryBillingUsageRequestSchema,
   SUBCATEGORIES,
+  TRAFFIC_TYPE_SUGGESTIONS,
   alignToGranularity,
   apiError,
   badRequest,
@@ -612,5 +613,53 @@ describe("each result example answers its request example", () => {
       const typed = typeRow(row, result.response?.columns ?? []);
       expect(typed.slice(-4, -1).every((cell) => typeof cell === "number")).toBe(true);
     }
+  });
+});
+
+/**
+ * Every value an example gives to a field named `key` (`trafficTypes` filter lists) or to a result column
+ * named `column` (cells of its rows), wherever in the example it sits.
+ */
+function exampleValues(example: FoundExample, key: string, column: string): string[] {
+  const values: string[] = [];
+  const visit = (node: Json): void => {
+    if (Array.isArray(node)) {
+      node.forEach(visit);
+      return;
+    }
+    if (!isObject(node)) return;
+    const listed = node[key];
+    if (Array.isArray(listed)) for (const item of listed) if (typeof item === "string") values.push(item);
+    const { columns, rows } = node;
+    if (Array.isArray(columns) && Array.isArray(rows)) {
+      const index = columns.findIndex((c) => isObject(c) && c.columnName === column);
+      if (index >= 0)
+        for (const row of rows) if (Array.isArray(row) && typeof row[index] === "string") values.push(row[index]);
+    }
+    Object.values(node).forEach(visit);
+  };
+  if (example.kind === "schema" && example.schemaKey.endsWith(`.${key}[]`) && typeof example.value === "string") {
+    // The items' example is the JSON text of the whole list (see checkSchemaExample).
+    visit({ [key]: JSON.parse(example.value) as Json });
+  } else if (example.kind === "schema" && example.schemaKey.endsWith(`.${key}`)) {
+    visit({ [key]: example.value });
+  } else {
+    visit(example.value);
+  }
+  return values;
+}
+
+describe("the catalog's suggestions", () => {
+  const trafficTypes = new Set(
+    found.examples.flatMap((example) => exampleValues(example, "trafficTypes", "TRAFFIC_TYPE"))
+  );
+
+  it("finds the traffic types of Infobip's examples (filter lists and TRAFFIC_TYPE cells)", () => {
+    expect(trafficTypes.size).toBeGreaterThan(0);
+  });
+
+  // A filter on a value Infobip does not use silently returns fewer rows: only documented values are offered.
+  it.each([...TRAFFIC_TYPE_SUGGESTIONS])("traffic type %s appears in Infobip's examples", (value) => {
+    expect([...trafficTypes]).toContain(value);
   });
 });

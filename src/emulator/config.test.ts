@@ -1,3 +1,4 @@
+import { ConfigError } from "../server-kit";
 import { readEmulatorSettings } from "./config";
 
 describe("readEmulatorSettings", () => {
@@ -30,6 +31,22 @@ describe("readEmulatorSettings", () => {
       callbackRetryDelaysMs: [5, 10],
     });
     expect(settings.now?.toISOString()).toBe("2026-03-15T12:00:00.000Z");
+  });
+
+  test("EMULATOR_CALLBACK_RETRY_DELAYS_MS=none turns retries off; an empty one keeps the default", () => {
+    expect(readEmulatorSettings({ EMULATOR_CALLBACK_RETRY_DELAYS_MS: "none" }).callbackRetryDelaysMs).toEqual([]);
+    expect(readEmulatorSettings({ EMULATOR_CALLBACK_RETRY_DELAYS_MS: "" }).callbackRetryDelaysMs).toEqual([
+      1000, 4000, 16000,
+    ]);
+  });
+
+  test("every bad variable is named at once, with its rule and value, in the server kit's ConfigError", () => {
+    expect(() => readEmulatorSettings({ EMULATOR_PORT: "http", EMULATOR_LOG_LEVEL: "loud" })).toThrow(
+      new ConfigError("emulator", [
+        'EMULATOR_PORT must be a whole number from 0 to 65535 (got "http")',
+        'EMULATOR_LOG_LEVEL must be one of: fatal, error, warn, info, debug, trace, silent (got "loud")',
+      ])
+    );
   });
 
   test.each([

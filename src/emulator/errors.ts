@@ -3,6 +3,7 @@
  * come from `src/billing` (worded as Infobip's OpenAPI words them); where the emulator knows more about
  * what went wrong, the description or action says what to send instead.
  */
+import type { FastifyError } from "fastify";
 import { apiError, badRequest, type ApiError } from "../billing";
 import { DEMO_KEY_NAMES, REQUIRED_SCOPE } from "./auth";
 
@@ -65,3 +66,33 @@ export const emulatorErrors = {
     };
   },
 } as const;
+
+function isFastifyError(error: unknown): error is FastifyError {
+  return error instanceof Error && typeof (error as Partial<FastifyError>).code === "string";
+}
+
+/**
+ * An error thrown while a request was handled, answered as Infobip would word it. Fastify's own errors
+ * (body parsing) become a 400 naming the body or the Content-Type — an unsupported media type is 415 in
+ * Fastify, but Infobip's spec has no 415. Anything else is a 500 with Infobip's E500 body, internals hidden.
+ *
+ * @param bodyLimitBytes the limit a too-large body broke, for its message
+ */
+export function answerForError(error: unknown, bodyLimitBytes: number): { status: number; body: ApiError } {
+  const code = isFastifyError(error) ? error.code : undefined;
+  switch (code) {
+    case "FST_ERR_CTP_INVALID_MEDIA_TYPE":
+      return { status: 400, body: emulatorErrors.unsupportedMediaType() };
+    case "FST_ERR_CTP_EMPTY_JSON_BODY":
+      return { status: 400, body: emulatorErrors.emptyBody() };
+    case "FST_ERR_CTP_INVALID_JSON_BODY":
+      return { status: 400, body: emulatorErrors.malformedJson() };
+    case "FST_ERR_CTP_BODY_TOO_LARGE":
+      return { status: 400, body: emulatorErrors.bodyTooLarge(bodyLimitBytes) };
+  }
+  const status = isFastifyError(error) ? (error.statusCode ?? 500) : 500;
+  if (status >= 400 && status < 500 && error instanceof Error) {
+    return { status: 400, body: badRequest([{ property: "body", violation: error.message }]) };
+  }
+  return { status: 500, body: emulatorErrors.internal() };
+}

@@ -8,11 +8,14 @@
  * await emulator.close();          // stops listening and cancels pending callbacks
  * ```
  */
-import { createEmulator, type Emulator, type EmulatorOptions } from "./app";
+import type { FastifyInstance } from "fastify";
+import { listen } from "../server-kit";
+import { buildEmulator, type EmulatorOptions, type EmulatorState } from "./app";
+import type { CallbackDispatcher } from "./callbacks";
 
-export { buildEmulator, createEmulator, DEFAULT_SEED, type Emulator, type EmulatorOptions } from "./app";
+export { buildEmulator, DEFAULT_SEED, type EmulatorOptions, type EmulatorState } from "./app";
 export { DEMO_KEYS, DEMO_KEY_NAMES, REQUIRED_SCOPE } from "./auth";
-export { BILLING_USAGE_PATH } from "./billing-route";
+export { BILLING_USAGE_PATH } from "./routes/billing-usage";
 export type { EmulatorClock } from "./clock";
 export { FaultSchema, type Fault } from "./faults";
 export type { SubmissionRecord, DeliveryAttempt } from "./request-log";
@@ -24,7 +27,10 @@ export interface StartEmulatorOptions extends EmulatorOptions {
   host?: string;
 }
 
-export interface RunningEmulator extends Emulator {
+/** A listening emulator: its state (`clock`, `ledger`, `faults`, `requests`, `throttle`) and the rest. */
+export interface RunningEmulator extends EmulatorState {
+  readonly app: FastifyInstance;
+  readonly dispatcher: CallbackDispatcher;
   /** Base URL, e.g. `http://127.0.0.1:40123` (no trailing slash). */
   readonly url: string;
   /** Stops listening, cancels waiting callbacks and aborts those in flight; resolves when all is quiet. */
@@ -37,22 +43,12 @@ export interface RunningEmulator extends Emulator {
  * @param options `now` (fixed clock; default the real clock), `seed` (default 1), `callbackDelayMs`
  *   (default 1500; tests use ~20), `callbackRetryDelaysMs`, `callbackTimeoutMs`, `throttle`, `logger`
  *   (default off), `port` (default 0) and `host` (default 127.0.0.1).
- * @returns the base `url`, the `clock`, `faults`, `requests`, `ledger`, `dispatcher`, the Fastify `app`
- *   and `close()`.
+ * @returns the base `url`, the state (`clock`, `ledger`, `faults`, `requests`, `throttle`), the callback
+ *   `dispatcher`, the Fastify `app` and `close()`.
  */
 export async function startEmulator(options: StartEmulatorOptions = {}): Promise<RunningEmulator> {
   const { port = 0, host = "127.0.0.1", ...emulatorOptions } = options;
-  const emulator = createEmulator(emulatorOptions);
-  await emulator.app.listen({ port, host });
-  const address = emulator.app.server.address();
-  if (address === null || typeof address === "string") {
-    await emulator.app.close();
-    throw new Error("the emulator is not listening on a TCP port");
-  }
-  const hostInUrl = address.family === "IPv6" ? `[${address.address}]` : address.address;
-  return {
-    ...emulator,
-    url: `http://${hostInUrl}:${address.port}`,
-    close: () => emulator.app.close(),
-  };
+  const app = await buildEmulator(emulatorOptions);
+  const { url } = await listen(app, { port, host });
+  return { ...app.emulator, app, dispatcher: app.emulatorCallbacks, url, close: () => app.close() };
 }

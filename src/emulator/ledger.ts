@@ -39,6 +39,7 @@ import {
   CATEGORY_SHAPES,
   COUNTRIES,
   CURRENCIES,
+  TEMPLATED_TRAFFIC_TYPES,
   USD_RATE,
   US_OPERATOR_FEES_USD,
   WHATSAPP_PLATFORM_FEE_USD,
@@ -307,9 +308,7 @@ function kindPriceUsd(
     case "MMS_OPERATOR_FEE":
       return network ? (US_OPERATOR_FEES_USD[network.code]?.mms ?? 0.005) : 0.005;
     case "WHATSAPP":
-      if (kind.trafficType === "SERVICE" || kind.trafficType === "FREE_FORM") {
-        return WHATSAPP_PLATFORM_FEE_USD[kind.trafficType];
-      }
+      if (kind.trafficType === "FREE_FORM") return WHATSAPP_PLATFORM_FEE_USD[kind.direction ?? "INBOUND"];
       return (country?.whatsappMarketingUsd ?? 0.03) * kind.priceFactor;
     default: {
       const countryFactor = country ? 0.7 + (country.smsUsd > 0.05 ? 0.6 : 0.3) : 1;
@@ -346,8 +345,8 @@ function buildStreams(seed: number): {
 
     // Campaign IDs (Broadcast/Flow communication IDs): some below 2^32, some far above, all ≤ 2^53.
     const campaignIds = [9, 10, 11, 12, 14, 15].map((length) => random.digits(length));
-    const templates = new Map<string, string[]>(
-      ["MARKETING", "UTILITY", "AUTHENTICATION"].map((type) => [type, [random.digits(16), random.digits(16)]])
+    const templates = new Map<string | undefined, string[]>(
+      TEMPLATED_TRAFFIC_TYPES.map((type) => [type, [random.digits(16), random.digits(16)]])
     );
     const platforms: Platform[] = profile.applications.flatMap((applicationId) =>
       random.sample(ENTITY_NAMES, random.int(1, 3)).map((entityId) => ({ applicationId, entityId }))
@@ -371,7 +370,7 @@ function buildStreams(seed: number): {
           for (const kind of shape.kinds) {
             const kindSenders = sendersFor(shape.senders, senders, country, kind);
             for (const sender of kindSenders) {
-              const templateIds = kind.templated ? (templates.get(kind.trafficType ?? "") ?? []) : [undefined];
+              const templateIds = kind.templated ? (templates.get(kind.trafficType) ?? []) : [undefined];
               for (const templateId of templateIds) {
                 const base: StreamDraft = {
                   account: accountIndex,

@@ -4,7 +4,7 @@
  * exchange rates used to bill sub-accounts in EUR and GBP, and the shape of each billing category
  * (unit, traffic types, which dimensions apply). Prices are plausible, not Infobip's price list.
  */
-import type { Category, Direction, UnitType } from "../billing";
+import type { Category, Direction, DocumentedTrafficType, UnitType } from "../billing";
 
 export interface NetworkInfo {
   readonly name: string;
@@ -290,10 +290,18 @@ export const US_OPERATOR_FEES_USD: Readonly<Record<string, { sms: number; mms: n
   "311580": { sms: 0.0025, mms: 0.004 },
 };
 
-/** One kind of billed traffic inside a category. */
+/**
+ * One kind of billed traffic inside a category.
+ *
+ * Traffic types are only those Infobip's billing examples show (the catalog's `TRAFFIC_TYPE_SUGGESTIONS`):
+ * A2P for SMS and MMS and their operator fees, RICH for RCS messages, MARKETING, UTILITY and FREE_FORM for
+ * WhatsApp. Where Infobip documents no value (inbound SMS, RCS conversations, e-mail, Viber, Apple Messages
+ * for Business, AgentOS, AI) the emulator reports N/A rather than invent one that a filter would then match
+ * here and not at Infobip. The README's list of differences says so.
+ */
 export interface TrafficKind {
-  /** TRAFFIC_TYPE value, or undefined where the category has no traffic types (N/A). */
-  readonly trafficType?: string;
+  /** TRAFFIC_TYPE value, or undefined where Infobip documents none for this traffic (N/A). */
+  readonly trafficType?: DocumentedTrafficType;
   /** DIRECTION value, or undefined where direction does not apply (lookups, validation: N/A). */
   readonly direction?: Direction;
   readonly unit: UnitType;
@@ -329,7 +337,7 @@ export const CATEGORY_SHAPES: readonly CategoryShape[] = [
     category: "SMS",
     kinds: [
       { trafficType: "A2P", direction: "OUTBOUND", unit: "message part", priceFactor: 1, dailyVolume: 900 },
-      { trafficType: "P2A", direction: "INBOUND", unit: "message part", priceFactor: 0.15, dailyVolume: 60 },
+      { direction: "INBOUND", unit: "message part", priceFactor: 0.15, dailyVolume: 60 },
     ],
     perCountry: true,
     perNetwork: true,
@@ -369,10 +377,7 @@ export const CATEGORY_SHAPES: readonly CategoryShape[] = [
   },
   {
     category: "EMAIL",
-    kinds: [
-      { trafficType: "TRANSACTIONAL", direction: "OUTBOUND", unit: "message", priceFactor: 1, dailyVolume: 4000 },
-      { trafficType: "PROMOTIONAL", direction: "OUTBOUND", unit: "message", priceFactor: 1, dailyVolume: 9000 },
-    ],
+    kinds: [{ direction: "OUTBOUND", unit: "message", priceFactor: 1, dailyVolume: 13000 }],
     perCountry: false,
     perNetwork: false,
     senders: "email",
@@ -382,10 +387,9 @@ export const CATEGORY_SHAPES: readonly CategoryShape[] = [
   {
     category: "RCS",
     kinds: [
-      { trafficType: "BASIC", direction: "OUTBOUND", unit: "message", priceFactor: 0.55, dailyVolume: 300 },
-      { trafficType: "SINGLE", direction: "OUTBOUND", unit: "message", priceFactor: 0.8, dailyVolume: 150 },
-      { trafficType: "RICH", direction: "OUTBOUND", unit: "message", priceFactor: 1, dailyVolume: 200 },
-      { trafficType: "CONVERSATIONAL", direction: "OUTBOUND", unit: "session", priceFactor: 1.9, dailyVolume: 40 },
+      { trafficType: "RICH", direction: "OUTBOUND", unit: "message", priceFactor: 0.75, dailyVolume: 650 },
+      // A2P conversations, billed per session (Infobip's overview: RCS is charged per conversation session).
+      { direction: "OUTBOUND", unit: "session", priceFactor: 1.9, dailyVolume: 40 },
     ],
     perCountry: true,
     perNetwork: true,
@@ -413,15 +417,8 @@ export const CATEGORY_SHAPES: readonly CategoryShape[] = [
         dailyVolume: 700,
         templated: true,
       },
-      {
-        trafficType: "AUTHENTICATION",
-        direction: "OUTBOUND",
-        unit: "message",
-        priceFactor: 0.28,
-        dailyVolume: 400,
-        templated: true,
-      },
-      { trafficType: "SERVICE", direction: "OUTBOUND", unit: "message", priceFactor: 0, dailyVolume: 600 },
+      // Free-form messages (no template) in the customer service window, and those received.
+      { trafficType: "FREE_FORM", direction: "OUTBOUND", unit: "message", priceFactor: 0, dailyVolume: 600 },
       { trafficType: "FREE_FORM", direction: "INBOUND", unit: "message", priceFactor: 0, dailyVolume: 800 },
     ],
     perCountry: true,
@@ -433,30 +430,8 @@ export const CATEGORY_SHAPES: readonly CategoryShape[] = [
   {
     category: "VIBER",
     kinds: [
-      {
-        trafficType: "PROMOTIONAL",
-        direction: "OUTBOUND",
-        unit: "message",
-        priceFactor: 1,
-        dailyVolume: 400,
-        subCategory: "VIBER_BM",
-      },
-      {
-        trafficType: "TRANSACTIONAL",
-        direction: "OUTBOUND",
-        unit: "message",
-        priceFactor: 0.7,
-        dailyVolume: 300,
-        subCategory: "VIBER_BM",
-      },
-      {
-        trafficType: "CHATBOT",
-        direction: "OUTBOUND",
-        unit: "session",
-        priceFactor: 0.55,
-        dailyVolume: 90,
-        subCategory: "VIBER_BOTS",
-      },
+      { direction: "OUTBOUND", unit: "message", priceFactor: 0.87, dailyVolume: 700, subCategory: "VIBER_BM" },
+      { direction: "OUTBOUND", unit: "session", priceFactor: 0.55, dailyVolume: 90, subCategory: "VIBER_BOTS" },
     ],
     perCountry: true,
     perNetwork: false,
@@ -467,7 +442,7 @@ export const CATEGORY_SHAPES: readonly CategoryShape[] = [
   },
   {
     category: "APPLE_MB",
-    kinds: [{ trafficType: "CONVERSATIONAL", direction: "OUTBOUND", unit: "session", priceFactor: 1, dailyVolume: 35 }],
+    kinds: [{ direction: "OUTBOUND", unit: "session", priceFactor: 1, dailyVolume: 35 }],
     perCountry: false,
     perNetwork: false,
     senders: "apple",
@@ -511,8 +486,8 @@ export const CATEGORY_SHAPES: readonly CategoryShape[] = [
   {
     category: "AGENTOS",
     kinds: [
-      { trafficType: "VOICE", direction: "INBOUND", unit: "minute", priceFactor: 1, dailyVolume: 95 },
-      { trafficType: "VOICE", direction: "OUTBOUND", unit: "minute", priceFactor: 1.15, dailyVolume: 40 },
+      { direction: "INBOUND", unit: "minute", priceFactor: 1, dailyVolume: 95 },
+      { direction: "OUTBOUND", unit: "minute", priceFactor: 1.15, dailyVolume: 40 },
     ],
     perCountry: false,
     perNetwork: false,
@@ -521,7 +496,7 @@ export const CATEGORY_SHAPES: readonly CategoryShape[] = [
   },
   {
     category: "AI",
-    kinds: [{ trafficType: "GENERATIVE", unit: "session", priceFactor: 1, dailyVolume: 220 }],
+    kinds: [{ unit: "session", priceFactor: 1, dailyVolume: 220 }],
     perCountry: false,
     perNetwork: false,
     baseUsd: 0.0185,
@@ -529,5 +504,10 @@ export const CATEGORY_SHAPES: readonly CategoryShape[] = [
   },
 ];
 
-/** WhatsApp service conversations and inbound messages carry only Infobip's platform fee. */
-export const WHATSAPP_PLATFORM_FEE_USD = { SERVICE: 0.005, FREE_FORM: 0.001 } as const;
+/** The traffic types whose messages carry a TEMPLATE_ID (WhatsApp template messages). */
+export const TEMPLATED_TRAFFIC_TYPES: readonly DocumentedTrafficType[] = CATEGORY_SHAPES.flatMap((shape) =>
+  shape.kinds.flatMap((kind) => (kind.templated && kind.trafficType ? [kind.trafficType] : []))
+);
+
+/** WhatsApp free-form messages, sent in the service window or received, carry only Infobip's platform fee. */
+export const WHATSAPP_PLATFORM_FEE_USD: Readonly<Record<Direction, number>> = { OUTBOUND: 0.005, INBOUND: 0.001 };

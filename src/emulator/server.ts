@@ -1,52 +1,25 @@
 /**
- * `npm run emulator`: reads the settings from the environment (see config.ts), listens, logs one line
- * per request and per callback attempt, and closes gracefully on SIGINT/SIGTERM (pending callbacks are
- * cancelled). Nothing listens when this module is imported by anything else than `tsx`/`node` as main.
+ * `npm run emulator`: reads the settings from the environment (config.ts), listens, logs one JSON line per
+ * request and per callback attempt, and closes gracefully on SIGINT/SIGTERM (pending callbacks are
+ * cancelled). The process concerns (bad settings, the URL line, signals, exit code) are the server kit's,
+ * as for the relay.
  */
+import { runServer } from "../server-kit";
+import { DEMO_KEY_NAMES } from "./auth";
 import { readEmulatorSettings } from "./config";
 import { startEmulator } from "./index";
 
-async function main(): Promise<void> {
-  let settings;
-  try {
-    settings = readEmulatorSettings(process.env);
-  } catch (error) {
-    console.error(error instanceof Error ? error.message : String(error));
-    process.exitCode = 1;
-    return;
-  }
-  const { logLevel, ...options } = settings;
-  const emulator = await startEmulator({ ...options, logger: { level: logLevel } });
-  const log = emulator.app.log;
-  log.info(
-    {
-      url: emulator.url,
-      clock: emulator.clock.now().toISOString(),
-      clockMode: emulator.clock.mode,
-      seed: options.seed,
-    },
-    `Billing Usage API emulator listening on ${emulator.url} (keys: demo-key, demo-subaccount-key, demo-noscope-key)`
-  );
-  let closing = false;
-  const shutdown = (signal: NodeJS.Signals): void => {
-    if (closing) return;
-    closing = true;
-    log.info({ signal }, "closing the emulator");
-    emulator.close().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        log.error({ err: error }, "could not close cleanly");
-        process.exit(1);
-      }
-    );
-  };
-  process.once("SIGINT", shutdown);
-  process.once("SIGTERM", shutdown);
-}
-
 if (require.main === module) {
-  main().catch((error: unknown) => {
-    console.error(error);
-    process.exit(1);
+  void runServer({
+    name: "emulator",
+    configHelp: "See src/emulator/README.md for every setting.",
+    start: async () => {
+      const { logLevel, ...options } = readEmulatorSettings(process.env);
+      return startEmulator({ ...options, logger: { level: logLevel } });
+    },
+    readyMessage: (emulator) => {
+      const clock = `${emulator.clock.mode} clock at ${emulator.clock.now().toISOString()}`;
+      return `Billing Usage API emulator listening on ${emulator.url} (${clock}, seed ${emulator.ledger.seed}; keys: ${DEMO_KEY_NAMES.join(", ")})`;
+    },
   });
 }

@@ -8,6 +8,7 @@ import {
   CATEGORIES,
   FILTERS,
   SUBCATEGORY_INFO,
+  TRAFFIC_TYPE_SUGGESTIONS,
   UNIT_TYPES,
   predictColumns,
   type AggregateDimension,
@@ -180,10 +181,7 @@ describe("in mid-March 2026", () => {
         expect(r.COUNTRY_PREFIX).toMatch(/^\d{1,3}$/);
         expect(r.COUNTRY_CODE).toMatch(/^[A-Z]{2}$/);
       }
-      if (
-        r.CATEGORY_CODE === "WHATSAPP" &&
-        ["MARKETING", "UTILITY", "AUTHENTICATION"].includes(String(r.TRAFFIC_TYPE))
-      ) {
+      if (r.CATEGORY_CODE === "WHATSAPP" && ["MARKETING", "UTILITY"].includes(String(r.TRAFFIC_TYPE))) {
         expect(r.TEMPLATE_ID).toMatch(/^\d{16}$/);
       } else {
         expect(r.TEMPLATE_ID).toBe("N/A");
@@ -193,6 +191,23 @@ describe("in mid-March 2026", () => {
     }
     const subcategories = new Set(rows.map((r) => r.SUBCATEGORY_CODE));
     expect(subcategories).toEqual(new Set(["VIBER_BM", "VIBER_BOTS", "N/A"]));
+  });
+
+  test("TRAFFIC_TYPE holds only the values Infobip's examples show, or N/A; a filter on each finds its rows", async () => {
+    const documented: readonly string[] = TRAFFIC_TYPE_SUGGESTIONS;
+    const rows = records(await harness.query(monthQuery(["CATEGORY_CODE", "DIRECTION", "TRAFFIC_TYPE"])));
+    expect(new Set(rows.map((r) => r.TRAFFIC_TYPE))).toEqual(new Set([...documented, "N/A"]));
+    const typeOf = (category: string, direction: string) =>
+      new Set(rows.filter((r) => r.CATEGORY_CODE === category && r.DIRECTION === direction).map((r) => r.TRAFFIC_TYPE));
+    expect(typeOf("SMS", "OUTBOUND")).toEqual(new Set(["A2P"]));
+    expect(typeOf("WHATSAPP", "INBOUND")).toEqual(new Set(["FREE_FORM"]));
+    expect(typeOf("EMAIL", "OUTBOUND")).toEqual(new Set(["N/A"]));
+    for (const trafficType of documented) {
+      const filtered = await harness.query(
+        monthQuery(["TRAFFIC_TYPE"], "2026-03-01", "2026-04-01", { trafficTypes: [trafficType] })
+      );
+      expect(new Set(column(filtered, "TRAFFIC_TYPE"))).toEqual(new Set([trafficType]));
+    }
   });
 
   test("campaign IDs exceed 2^32 yet stay exact (≤ 2^53); references and CPaaS X pairs appear", async () => {

@@ -249,4 +249,21 @@ describe("POST /billing/1/usage/query validation", () => {
     expect(latest).toMatchObject({ httpStatus: 400, errorCode: "E400" });
     expect(latest?.requestId).toBeUndefined();
   });
+
+  test.each([
+    ["a body that is not JSON", '{"callbackUrl": ', "demo-subaccount-key", {}, 400, "demo-subaccount-key"],
+    ["a text/plain body", "callbackUrl=x", "demo-key", { "content-type": "text/plain" }, 400, "demo-key"],
+    ["an unknown key (with a body that is not JSON)", "{", "not-a-key", {}, 401, undefined],
+  ])(
+    "%s is in the request log with the key that sent it, when known",
+    async (_name, raw, key, headers, status, principal) => {
+      await harness.submit(raw, key, headers);
+      const log = await harness.admin("GET", "/_emulator/requests");
+      const [latest] = (log.json as { requests: { httpStatus: number; principal?: string; requestId?: string }[] })
+        .requests;
+      expect(latest?.httpStatus).toBe(status);
+      expect(latest?.principal).toBe(principal);
+      expect(latest?.requestId).toBeUndefined();
+    }
+  );
 });

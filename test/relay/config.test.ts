@@ -1,20 +1,16 @@
 /** Configuration from the environment: defaults, every rule, and messages that name the variable. */
 import fs from "node:fs";
 import path from "node:path";
-import {
-  DEFAULT_ALLOWED_ORIGINS,
-  DEFAULT_MAX_CALLBACK_BYTES,
-  loadRelayConfig,
-  RelayConfigError,
-} from "../../src/relay/config";
+import { DEFAULT_ALLOWED_ORIGINS, DEFAULT_MAX_CALLBACK_BYTES, loadRelayConfig } from "../../src/relay/config";
 import { KEY_HASH_SECRET_FILE, resolveKeyHashSecret } from "../../src/relay/key-hash-secret";
+import { ConfigError } from "../../src/server-kit";
 import { tempDataDir } from "./helpers/relay";
 
-function problemsOf(env: Record<string, string>): string[] {
+function problemsOf(env: Record<string, string>): readonly string[] {
   try {
     loadRelayConfig(env, "/srv/relay");
   } catch (error) {
-    if (error instanceof RelayConfigError) return error.problems;
+    if (error instanceof ConfigError) return error.problems;
     throw error;
   }
   throw new Error("the configuration was accepted");

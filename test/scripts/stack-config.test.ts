@@ -1,6 +1,7 @@
 import path from "node:path";
-import { relayAllowedOrigins, stackConfig, StackConfigError } from "../../scripts/stack/config";
+import { relayAllowedOrigins, stackConfig } from "../../scripts/stack/config";
 import { chooseTransport, reasonForPlainHttp } from "../../scripts/stack/transport";
+import { ConfigError } from "../../src/server-kit";
 
 const cwd = "/repo";
 
@@ -40,7 +41,7 @@ describe("stackConfig", () => {
       /INFOBIP_BASE_URL="ftp:\/\/api.infobip.com" must be an absolute http/,
     ],
   ])("refuses %j, naming the variable", (env, message) => {
-    expect(() => stackConfig(env, cwd)).toThrow(StackConfigError);
+    expect(() => stackConfig(env, cwd)).toThrow(ConfigError);
     expect(() => stackConfig(env, cwd)).toThrow(message);
   });
 

@@ -6,70 +6,54 @@
  *   201 `{requestId}` → callback scheduled with the result computed for the clock at submission.
  *
  * Authentication runs in `onRequest`, before the body is read, so a caller without a valid key learns
- * nothing about the body. Every answer is recorded in the request log.
+ * nothing about the body. Every answer is recorded in the request log where it is decided: the gate's
+ * refusals in the gate, validation's in the handler, and Fastify's own (a body that is not JSON, another
+ * Content-Type, too large) in this path's error handler — with the caller the gate already found, so
+ * nothing authenticates twice.
  */
 import { randomBytes } from "node:crypto";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
-import { badRequest, validateQueryRequest, type ApiError, type BillingUsageResult } from "../billing";
-import { authenticate, hasScope, type Principal } from "./auth";
-import type { CallbackDispatcher, BuiltCallback } from "./callbacks";
-import type { EmulatorClock } from "./clock";
-import { emulatorErrors } from "./errors";
-import { describeCallbackFaults, type FaultQueue } from "./faults";
-import type { Ledger } from "./ledger";
-import { redactUrl, type RequestLog } from "./request-log";
-import type { SlidingWindowThrottle } from "./throttle";
-import { answerQuery } from "./usage-query";
+import { badRequest, validateQueryRequest, type ApiError, type BillingUsageResult } from "../../billing";
+import { authenticate, hasScope } from "../auth";
+import type { BuiltCallback } from "../callbacks";
+import { answerForError, emulatorErrors } from "../errors";
+import { describeCallbackFaults } from "../faults";
+import { redactUrl } from "../request-log";
+import { answerQuery } from "../usage-query";
 
 export const BILLING_USAGE_PATH = "/billing/1/usage/query";
-
-export interface BillingRouteDeps {
-  readonly ledger: Ledger;
-  readonly clock: EmulatorClock;
-  readonly faults: FaultQueue;
-  readonly requests: RequestLog;
-  readonly dispatcher: CallbackDispatcher;
-  readonly throttle: SlidingWindowThrottle;
-}
-
-const acceptedRequestIds = new WeakMap<FastifyRequest, string>();
-
-/** The `requestId` given to an accepted submission (for its log line), else undefined. */
-export function acceptedRequestId(request: FastifyRequest): string | undefined {
-  return acceptedRequestIds.get(request);
-}
 
 /** 32 upper-case hexadecimal characters, like Infobip's request IDs. */
 export function newRequestId(): string {
   return randomBytes(16).toString("hex").toUpperCase();
 }
 
-/** Records a refused submission in the request log and sends its `ApiError`. */
-export function refuseSubmission(
-  requests: RequestLog,
-  clock: EmulatorClock,
-  reply: FastifyReply,
-  status: number,
-  error: ApiError,
-  principal: Principal | undefined
-): FastifyReply {
-  requests.add({
-    requestId: undefined,
-    receivedAt: new Date().toISOString(),
-    clock: clock.now().toISOString(),
-    principal: principal?.name,
-    httpStatus: status,
-    errorCode: error.errorCode,
-    callbackTarget: undefined,
-    faults: [],
-    delivery: { state: "none", attempts: [] },
-  });
-  return reply.code(status).type("application/json").send(error);
-}
+export default async function billingUsageRoutes(app: FastifyInstance): Promise<void> {
+  const { ledger, clock, faults, requests, throttle } = app.emulator;
+  const dispatcher = app.emulatorCallbacks;
+  app.decorateRequest("emulatorCaller", null);
 
-export function registerBillingRoute(app: FastifyInstance, deps: BillingRouteDeps): void {
-  const { ledger, clock, faults, requests, dispatcher, throttle } = deps;
-  const principals = new WeakMap<FastifyRequest, Principal>();
+  /** Records a refused submission in the request log (with its caller, once known) and sends its `ApiError`. */
+  const refuse = (request: FastifyRequest, reply: FastifyReply, status: number, error: ApiError): FastifyReply => {
+    requests.add({
+      requestId: undefined,
+      receivedAt: new Date().toISOString(),
+      clock: clock.now().toISOString(),
+      principal: request.emulatorCaller?.name,
+      httpStatus: status,
+      errorCode: error.errorCode,
+      callbackTarget: undefined,
+      faults: [],
+      delivery: { state: "none", attempts: [] },
+    });
+    return reply.code(status).type("application/json").send(error);
+  };
+
+  app.setErrorHandler((error, request, reply) => {
+    const { status, body } = answerForError(error, app.initialConfig.bodyLimit ?? 0);
+    if (status >= 500) request.log.error({ err: error, method: request.method, url: request.url }, "unexpected error");
+    return refuse(request, reply, status, body);
+  });
 
   const gate = async (request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply | undefined> => {
     const authentication = authenticate(request.headers.authorization);
@@ -78,38 +62,33 @@ export function registerBillingRoute(app: FastifyInstance, deps: BillingRouteDep
         authentication.reason === "unsupported-scheme"
           ? emulatorErrors.unsupportedScheme(authentication.scheme)
           : emulatorErrors.unauthorized();
-      return refuseSubmission(requests, clock, reply, 401, error, undefined);
+      return refuse(request, reply, 401, error);
     }
     const { principal } = authentication;
+    request.emulatorCaller = principal;
     const decision = throttle.tryAcquire(principal.name);
     if (!decision.allowed) {
       // Infobip documents no Retry-After; the emulator sends one (whole seconds) as a courtesy.
       reply.header("retry-after", String(Math.max(1, Math.ceil(decision.retryAfterMs / 1000))));
-      return refuseSubmission(requests, clock, reply, 429, emulatorErrors.tooManyRequests(), principal);
+      return refuse(request, reply, 429, emulatorErrors.tooManyRequests());
     }
-    if (!hasScope(principal)) {
-      return refuseSubmission(requests, clock, reply, 401, emulatorErrors.missingScope(), principal);
-    }
+    if (!hasScope(principal)) return refuse(request, reply, 401, emulatorErrors.missingScope());
     const injected = faults.takeForSubmission();
-    if (injected === "http-500") {
-      return refuseSubmission(requests, clock, reply, 500, emulatorErrors.internal(), principal);
-    }
+    if (injected === "http-500") return refuse(request, reply, 500, emulatorErrors.internal());
     if (injected === "http-429") {
       reply.header("retry-after", "1");
-      return refuseSubmission(requests, clock, reply, 429, emulatorErrors.tooManyRequests(), principal);
+      return refuse(request, reply, 429, emulatorErrors.tooManyRequests());
     }
-    principals.set(request, principal);
     return undefined;
   };
 
   app.post(BILLING_USAGE_PATH, { onRequest: gate }, async (request, reply) => {
-    const principal = principals.get(request);
-    if (!principal) return refuseSubmission(requests, clock, reply, 401, emulatorErrors.unauthorized(), undefined);
+    const principal = request.emulatorCaller;
+    // The gate answered every request without a caller; this keeps the type honest.
+    if (!principal) return refuse(request, reply, 401, emulatorErrors.unauthorized());
     const now = clock.now();
     const validation = validateQueryRequest(request.body, now);
-    if (!validation.ok) {
-      return refuseSubmission(requests, clock, reply, 400, badRequest(validation.violations), principal);
-    }
+    if (!validation.ok) return refuse(request, reply, 400, badRequest(validation.violations));
     const { callbackUrl, request: query } = validation.value;
     const requestId = newRequestId();
     const callbackFaults = faults.takeForCallback();
@@ -125,7 +104,7 @@ export function registerBillingRoute(app: FastifyInstance, deps: BillingRouteDep
       faults: describeCallbackFaults(callbackFaults),
       delivery: { state: "scheduled", attempts: [] },
     });
-    acceptedRequestIds.set(request, requestId);
+    request.emulatorRequestId = requestId;
     dispatcher.schedule({
       requestId,
       callbackUrl,

@@ -1,9 +1,8 @@
 /**
- * Emulator controls, kept apart from Infobip's paths under `/_emulator/` (plus `GET /healthz`). They need
- * no API key: the emulator is a local development and test tool. Bodies are JSON, validated with zod;
- * a bad body is answered 400 in Infobip's `ApiError` shape with one violation per problem.
+ * Emulator controls, registered under the `/_emulator` prefix, apart from Infobip's paths. They need no
+ * API key: the emulator is a local development and test tool. Bodies are JSON, validated with zod; a bad
+ * body is answered 400 in Infobip's `ApiError` shape with one violation per problem.
  *
- * - `GET    /healthz`                      200 `{status: "ok"}` once the emulator is ready.
  * - `GET    /_emulator/clock`              the emulated time, retention window and each month's status.
  * - `PUT    /_emulator/clock`              `{"now": "2026-04-05T00:00:00Z"}` stops the clock at an instant;
  *                                          `{"advanceDays": 1.5}` moves it (a real clock keeps running).
@@ -23,12 +22,9 @@ import {
   parseApiDateTime,
   retentionWindow,
   violationsFromZod,
-} from "../billing";
-import { DEMO_KEYS } from "./auth";
-import type { EmulatorClock } from "./clock";
-import { FaultSchema, type FaultQueue } from "./faults";
-import type { Ledger } from "./ledger";
-import type { RequestLog } from "./request-log";
+} from "../../billing";
+import { DEMO_KEYS } from "../auth";
+import { FaultSchema } from "../faults";
 
 export const ClockChangeSchema = z.union([
   z.strictObject({
@@ -43,13 +39,6 @@ export const ClockChangeSchema = z.union([
       .refine((days) => Math.abs(days) <= 3660, { message: "must move the clock by at most 3660 days" }),
   }),
 ]);
-
-export interface AdminRouteDeps {
-  readonly ledger: Ledger;
-  readonly clock: EmulatorClock;
-  readonly faults: FaultQueue;
-  readonly requests: RequestLog;
-}
 
 function invalid(reply: FastifyReply, error: z.ZodError): FastifyReply {
   return reply.code(400).send(badRequest(violationsFromZod(error)));
@@ -67,8 +56,8 @@ function clockViolations(body: unknown) {
   return [{ property: "body", violation: 'must be {"now": "<date-time>"} or {"advanceDays": <number>}' }];
 }
 
-export function registerAdminRoutes(app: FastifyInstance, deps: AdminRouteDeps): void {
-  const { ledger, clock, faults, requests } = deps;
+export default async function controlRoutes(app: FastifyInstance): Promise<void> {
+  const { ledger, clock, faults, requests } = app.emulator;
 
   const clockState = () => {
     const now = clock.now();
@@ -84,11 +73,9 @@ export function registerAdminRoutes(app: FastifyInstance, deps: AdminRouteDeps):
     };
   };
 
-  app.get("/healthz", async () => ({ status: "ok" }));
+  app.get("/clock", async () => clockState());
 
-  app.get("/_emulator/clock", async () => clockState());
-
-  app.put("/_emulator/clock", async (request, reply) => {
+  app.put("/clock", async (request, reply) => {
     const parsed = ClockChangeSchema.safeParse(request.body);
     if (!parsed.success) return reply.code(400).send(badRequest(clockViolations(request.body)));
     if ("now" in parsed.data) {
@@ -101,9 +88,9 @@ export function registerAdminRoutes(app: FastifyInstance, deps: AdminRouteDeps):
     return clockState();
   });
 
-  app.get("/_emulator/faults", async () => ({ faults: faults.list() }));
+  app.get("/faults", async () => ({ faults: faults.list() }));
 
-  app.post("/_emulator/faults", async (request, reply) => {
+  app.post("/faults", async (request, reply) => {
     const parsed = FaultSchema.safeParse(request.body);
     if (!parsed.success) return invalid(reply, parsed.error);
     const queued = faults.add(parsed.data);
@@ -111,11 +98,11 @@ export function registerAdminRoutes(app: FastifyInstance, deps: AdminRouteDeps):
     return reply.code(201).send({ queued, faults: faults.list() });
   });
 
-  app.delete("/_emulator/faults", async () => ({ cleared: faults.clear(), faults: faults.list() }));
+  app.delete("/faults", async () => ({ cleared: faults.clear(), faults: faults.list() }));
 
-  app.get("/_emulator/requests", async () => ({ requests: requests.list() }));
+  app.get("/requests", async () => ({ requests: requests.list() }));
 
-  app.get<{ Params: { requestId: string } }>("/_emulator/requests/:requestId", async (request, reply) => {
+  app.get<{ Params: { requestId: string } }>("/requests/:requestId", async (request, reply) => {
     const record = requests.find(request.params.requestId);
     if (!record) {
       return reply.code(404).send({
@@ -129,7 +116,7 @@ export function registerAdminRoutes(app: FastifyInstance, deps: AdminRouteDeps):
     return record;
   });
 
-  app.get("/_emulator/accounts", async () => ({
+  app.get("/accounts", async () => ({
     accounts: ledger.accounts.map((account) => ({
       key: account.key,
       name: account.name,
