@@ -2,7 +2,7 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { z } from "zod";
-import { API_ERRORS, ApiErrorSchema, QueryBillingUsageRequestSchema } from "../../src/billing";
+import { API_ERRORS, ApiErrorSchema, QueryBillingUsageRequestSchema, validateQuery } from "../../src/billing";
 import {
   ConnectionCheckResultSchema,
   QueryListSchema,
@@ -13,7 +13,7 @@ import {
 import { CALLBACK_SECRET_PATTERN } from "../../src/relay/callback-secret";
 import { deliver, FakeInfobip } from "./helpers/fake-infobip";
 import { failedResult, RESULT_COLUMNS, resultRow, successResult } from "./helpers/results";
-import { call, startTestRelay, thisMonthQuery, type TestRelay } from "./helpers/relay";
+import { call, startTestRelay, TestClock, thisMonthQuery, type TestRelay } from "./helpers/relay";
 
 const KEY = "0123456789abcdef0123456789abcdef-1111-2222-3333-444455556666";
 const OTHER_KEY = "fedcba9876543210fedcba9876543210-9999-8888-7777-666655554444";
@@ -468,9 +468,33 @@ describe("connection check", () => {
     });
     const sent = infobip.lastSubmission();
     expect(sent.authorization).toBe(`App ${KEY}`);
-    expect(sent.request).toEqual(thisMonthQuery(relay.clock.now(), ["MONTH"]));
     expect(QueryListSchema.parse((await call(relay, "GET", "/v1/queries", { key: KEY })).json).queries).toEqual([]);
   });
+
+  it.each([
+    ["mid-month", "2026-03-15T10:00:00Z", { sentSince: "2026-02-01", sentUntil: "2026-03-01" }],
+    [
+      "on the 1st at midnight, across a year",
+      "2027-01-01T00:00:00Z",
+      { sentSince: "2026-12-01", sentUntil: "2027-01-01" },
+    ],
+  ])(
+    "checks the key with last month by MONTH, wholly in the past and within retention (%s)",
+    async (_when, instant, lastMonth) => {
+      const now = new Date(instant);
+      const frozen = await startTestRelay({ infobipBaseUrl: infobip.url, clock: new TestClock(now.getTime()) });
+      try {
+        expect((await call(frozen, "POST", "/v1/connection-check", { key: KEY, body: {} })).status).toBe(200);
+        const sent = infobip.lastSubmission().request;
+        expect(sent).toEqual({ filterBy: { dateInterval: lastMonth }, aggregateBy: ["MONTH"] });
+        // sentUntil is exclusive: the interval ends at or before now, and the billing rules accept it.
+        expect(new Date(`${lastMonth.sentUntil}T00:00:00Z`).getTime()).toBeLessThanOrEqual(now.getTime());
+        expect(validateQuery(sent, now, ["request"])).toMatchObject({ ok: true });
+      } finally {
+        await frozen.close();
+      }
+    }
+  );
 
   it.each([401, 403])("passes Infobip's %i through", async (status) => {
     infobip.respondWith(() => ({

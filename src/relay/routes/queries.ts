@@ -162,15 +162,17 @@ export default async function queryRoutes(app: FastifyInstance): Promise<void> {
   });
 
   /**
-   * "Test connection" for the task pane: submits a real, tiny query (this month, by MONTH) with the caller's
-   * key, because Infobip's Billing Usage API has no cheaper way to prove a key and its scope. Its result is
-   * stored like any other but kept out of GET /v1/queries, and expires with the TTL.
+   * "Test connection" for the task pane: submits a real, tiny query with the caller's key, because Infobip's
+   * Billing Usage API has no cheaper way to prove a key and its scope. The period is last month — the 1st of last
+   * month to the 1st of this one, wholly in the past and within the retention window (`src/billing/periods.ts`) —
+   * so the check never depends on how Infobip treats a sentUntil in the future, which its documentation neither
+   * allows nor forbids. The result is stored like any other but kept out of GET /v1/queries, and expires with the TTL.
    */
   api.post(checkConnection.url, { ...submission, schema: checkConnection.schema }, async (request) => {
     const submitted = await submitQuery(
       app,
       credentialOf(request),
-      { filterBy: { dateInterval: resolvePreset("this-month", app.clock()) }, aggregateBy: ["MONTH"] },
+      { filterBy: { dateInterval: resolvePreset("last-month", app.clock()) }, aggregateBy: ["MONTH"] },
       { label: "connection check", hidden: true }
     );
     return { ok: true as const, id: submitted.id, requestId: submitted.requestId };
