@@ -18,7 +18,7 @@ import type { QueryDefinition } from "../src/billing";
 import { startEmulator } from "../src/emulator";
 import { startRelay } from "../src/relay";
 import { WorkbookPendingStore, WorkbookSink } from "../src/taskpane/excel-actions";
-import { abortableSleep, runQuery, type RunProgress } from "../src/taskpane/query-runner";
+import { DEFAULT_PAGE_SIZE, abortableSleep, runQuery, type RunProgress } from "../src/taskpane/query-runner";
 import { RelayClient } from "../src/taskpane/relay-client";
 import { createExcelDouble, EXCEL_WEB_PAYLOAD_LIMIT_BYTES } from "../test/excel/excel-double";
 import { megabytes, runStandalone } from "./standalone";
@@ -82,7 +82,7 @@ export async function benchPipeline(): Promise<PipelineBenchResult> {
         sink: new WorkbookSink(),
         now: () => new Date(),
         sleep: abortableSleep,
-        pageSize: 10_000,
+        pageSize: DEFAULT_PAGE_SIZE,
       },
       (progress) => {
         if (!marks.has(progress.step)) marks.set(progress.step, performance.now());

@@ -19,6 +19,7 @@ import { monitorEventLoopDelay, performance } from "node:perf_hooks";
 import Database from "better-sqlite3";
 import { resolvePreset, type BillingUsageResult, type RawRow } from "../src/billing";
 import { startRelay } from "../src/relay";
+import { MAX_PAGE_ROWS, QueryStateSchema, SubmittedQuerySchema } from "../src/relay-api";
 import { megabytes, runStandalone } from "./standalone";
 
 export interface RelayBenchResult {
@@ -48,7 +49,8 @@ export interface RelayBenchResult {
   rssPeakMb: number;
 }
 
-const PAGE_ROWS = 10_000;
+/** Pages as large as the relay serves. */
+const PAGE_ROWS = MAX_PAGE_ROWS;
 const KEY = "bench0000bench0000bench0000bench-0000-0000-0000-000000000000";
 const COUNTRIES = ["US", "DE", "HR", "GB", "FR", "BR", "IN", "NG", "ID", "MX"];
 
@@ -185,7 +187,7 @@ export async function benchRelay(rows = 100_000): Promise<RelayBenchResult> {
         request: { filterBy: { dateInterval: resolvePreset("this-month", now) }, aggregateBy: ["DAY"] },
       }),
     });
-    const { id } = (await submitted.json()) as { id: string };
+    const { id } = SubmittedQuerySchema.parse(await submitted.json());
 
     global.gc?.();
     const rssBefore = process.memoryUsage().rss;
@@ -214,10 +216,9 @@ export async function benchRelay(rows = 100_000): Promise<RelayBenchResult> {
         await new Promise((resolve) => setTimeout(resolve, 10));
       }
     })();
-    const settled = (await (await fetch(`${relay.url}/v1/queries/${id}?wait=30`, { headers })).json()) as {
-      status: string;
-      totalRows: number;
-    };
+    const settled = QueryStateSchema.parse(
+      await (await fetch(`${relay.url}/v1/queries/${id}?wait=30`, { headers })).json()
+    );
     const readDone = performance.now();
     const rssPeakIngest = Math.max(rssPeak, process.memoryUsage().rss);
     reading = false;
@@ -231,7 +232,7 @@ export async function benchRelay(rows = 100_000): Promise<RelayBenchResult> {
     for (let offset = 0; offset < rows; offset += PAGE_ROWS) {
       const page = (await (
         await fetch(`${relay.url}/v1/queries/${id}/rows?offset=${offset}&limit=${PAGE_ROWS}`, { headers })
-      ).json()) as { rows: unknown[] };
+      ).json()) as { rows: unknown[] }; // not parsed here: this times the relay's pages, not a client's parse
       rowsRead += page.rows.length;
       pages++;
     }

@@ -1,10 +1,11 @@
 /**
  * Builds the relay, without listening: the same assembly for production (`server.ts`, `index.ts`) and
  * tests. Plugins in order: config, CORS, rate limit, errors (its not-found handler is rate-limited), static
- * pane → store, results → routes.
+ * pane, OpenAPI (before the routes it documents) → store, results → routes.
  */
 import fs from "node:fs";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
+import { serializerCompiler } from "fastify-type-provider-zod";
 import type { DestinationStream, Logger } from "pino";
 import type { RelayConfig } from "./config";
 import "./fastify-types";
@@ -12,6 +13,7 @@ import { resolveKeyHashSecret } from "./key-hash-secret";
 import { createRelayLogger } from "./logging";
 import corsPlugin from "./plugins/cors";
 import errorsPlugin from "./plugins/errors";
+import openApiPlugin from "./plugins/openapi";
 import rateLimitPlugin from "./plugins/rate-limit";
 import relayConfigPlugin from "./plugins/relay-config";
 import resultsPlugin, { type ResultsPluginOptions } from "./plugins/results";
@@ -51,6 +53,8 @@ export async function buildRelay(config: RelayConfig, deps: RelayDeps = {}): Pro
     return503OnClosing: true,
   });
   app.setValidatorCompiler(zodValidatorCompiler);
+  // Answers with a schema are encoded by it (src/relay-api): a shape outside the contract never leaves.
+  app.setSerializerCompiler(serializerCompiler);
   if (keyHashSecret.source === "generated") {
     app.log.info({ dataDir: config.dataDir }, "generated the key-hash secret (relay-secret in the data directory)");
   }
@@ -64,13 +68,14 @@ export async function buildRelay(config: RelayConfig, deps: RelayDeps = {}): Pro
   await app.register(rateLimitPlugin);
   await app.register(errorsPlugin);
   await app.register(staticPanePlugin);
+  await app.register(openApiPlugin);
   await app.register(storePlugin, deps.store ? { store: deps.store } : {});
   await app.register(resultsPlugin, {
     ...(deps.readOptions ? { readOptions: deps.readOptions } : {}),
     ...(deps.sweepIntervalMs !== undefined ? { sweepIntervalMs: deps.sweepIntervalMs } : {}),
   });
   await app.register(healthRoutes);
-  await app.register(queryRoutes, { prefix: "/v1" });
+  await app.register(queryRoutes);
   await app.register(callbackRoutes);
   return app;
 }

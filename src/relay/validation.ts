@@ -6,6 +6,7 @@
 import type { FastifySchemaCompiler } from "fastify";
 import type { z } from "zod";
 import { violationsFromZod, type Violation } from "../billing";
+import { validateQuerySubmission } from "../relay-api";
 
 export class RequestValidationError extends Error {
   readonly statusCode = 400;
@@ -32,3 +33,17 @@ export const zodValidatorCompiler: FastifySchemaCompiler<unknown> = ({ schema, h
     return { error: new RequestValidationError(violationsFromZod(parsed.error), httpPart) };
   };
 };
+
+/**
+ * `POST /v1/queries`: the body by the contract's {@link validateQuerySubmission}, whose date rules read the relay's
+ * clock, so a caller gets every violation of the envelope and of the query in one answer.
+ */
+export function submissionValidatorCompiler(clock: () => Date): FastifySchemaCompiler<unknown> {
+  return ({ httpPart }) =>
+    (data: unknown) => {
+      const checked = validateQuerySubmission(data, clock());
+      return checked.ok
+        ? { value: checked.value }
+        : { error: new RequestValidationError(checked.violations, httpPart) };
+    };
+}

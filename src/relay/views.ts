@@ -4,30 +4,10 @@
  * RELAY_CALLBACK_TIMEOUT_MINUTES is flagged `overdue`: Infobip delivers once and never again, so the task
  * pane offers to run it again.
  */
-import type { BillingUsageMetadata, ColumnInfo, DateTimeInterval } from "../billing";
+import { QueryStateSchema, type QueryState, type QueryStatus } from "../relay-api";
 import type { StoredQuery } from "./store";
 
-export type PublicStatus = "pending" | "succeeded" | "failed" | "unreadable";
-
-export interface QueryView {
-  id: string;
-  requestId: string | null;
-  label: string | null;
-  status: PublicStatus;
-  createdAt: string;
-  completedAt: string | null;
-  totalRows: number | null;
-  columns: ColumnInfo[] | null;
-  metadata: BillingUsageMetadata | null;
-  requestedPeriod: DateTimeInterval | null;
-  failureMessage: string | null;
-  overdue: boolean;
-  expiresAt: string;
-  /** The `request` as submitted, so a reopened task pane can run it again. */
-  request: unknown;
-}
-
-export function publicStatus(query: StoredQuery): PublicStatus {
+export function publicStatus(query: StoredQuery): QueryStatus {
   switch (query.state) {
     case "submitting":
     case "pending":
@@ -47,7 +27,12 @@ export function isOverdue(query: StoredQuery, now: Date, timeoutMinutes: number)
 
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
 
-export function queryView(query: StoredQuery, now: Date, timeoutMinutes: number): QueryView {
+/** The stored request text (written by the relay from a checked query) as the answer's object. */
+function storedRequest(requestJson: string): QueryState["request"] {
+  return QueryStateSchema.shape.request.parse(JSON.parse(requestJson));
+}
+
+export function queryView(query: StoredQuery, now: Date, timeoutMinutes: number): QueryState {
   return {
     id: query.id,
     requestId: query.requestId,
@@ -62,6 +47,6 @@ export function queryView(query: StoredQuery, now: Date, timeoutMinutes: number)
     failureMessage: query.failureMessage,
     overdue: isOverdue(query, now, timeoutMinutes),
     expiresAt: new Date(query.expiresAt).toISOString(),
-    request: JSON.parse(query.requestJson) as unknown,
+    request: storedRequest(query.requestJson),
   };
 }

@@ -42,6 +42,7 @@ import {
   type Subcategory,
   type Violation,
 } from "../billing";
+import { MAX_LABEL_LENGTH } from "../relay-api";
 
 /** Filters typed as text, one value per line (or pasted with commas, semicolons or tabs). */
 export const TEXT_FILTER_KEYS = [
@@ -102,7 +103,8 @@ export type ComposerResult =
   | { ok: false; errors: FieldErrors };
 
 const TIME_DIMENSIONS: readonly AggregateDimension[] = ["DAY", "MONTH"];
-export const MAX_LABEL_LENGTH = 100;
+/** The relay's limit, checked here so the form says so beside the field. */
+export { MAX_LABEL_LENGTH };
 
 export function emptyTextFilters(): Record<TextFilterKey, string> {
   return Object.fromEntries(TEXT_FILTER_KEYS.map((key) => [key, ""])) as Record<TextFilterKey, string>;

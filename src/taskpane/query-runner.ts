@@ -16,6 +16,7 @@ import {
   type QueryDefinition,
   type RawRow,
 } from "../billing";
+import { MAX_PAGE_ROWS, MAX_WAIT_SECONDS } from "../relay-api";
 import type { Destination } from "./composer-state";
 import { RelayError, isAbort, type QueryState, type RelayApi } from "./relay-client";
 
@@ -100,7 +101,8 @@ export interface RunnerDeps {
 }
 
 export const DEFAULT_WAIT_SECONDS = 25;
-export const DEFAULT_PAGE_SIZE = 10_000;
+/** The largest page the relay serves: the fewest round trips. */
+export const DEFAULT_PAGE_SIZE = MAX_PAGE_ROWS;
 const DEFAULT_MAX_RETRIES = 4;
 
 export interface RunRequest {
@@ -152,8 +154,8 @@ class Run {
     private readonly label: string | undefined
   ) {
     this.startedAt = deps.now();
-    this.waitSeconds = Math.min(30, Math.max(1, deps.waitSeconds ?? DEFAULT_WAIT_SECONDS));
-    this.pageSize = Math.min(10_000, Math.max(1, deps.pageSize ?? DEFAULT_PAGE_SIZE));
+    this.waitSeconds = Math.min(MAX_WAIT_SECONDS, Math.max(1, deps.waitSeconds ?? DEFAULT_WAIT_SECONDS));
+    this.pageSize = Math.min(MAX_PAGE_ROWS, Math.max(1, deps.pageSize ?? DEFAULT_PAGE_SIZE));
     this.maxRetries = deps.maxRetries ?? DEFAULT_MAX_RETRIES;
   }
 

@@ -1,68 +1,26 @@
 /**
- * The relay's `/v1` API as the task pane calls it: every answer checked with zod, every failure turned
- * into a {@link RelayError} that says in plain words what went wrong and what to do next.
+ * The relay's `/v1` API as the task pane calls it: every call built from the relay's contract (`src/relay-api`:
+ * URLs, limits) and every answer parsed with the contract's schema for it, so the pane reads exactly what the
+ * relay sends; every failure is turned into a {@link RelayError} that says in plain words what went wrong and
+ * what to do next.
  *
  * The API key goes in the `Authorization: App <key>` header only (never in a URL); it is read from the
  * credentials module at each call, so a key changed in Settings applies at once.
  */
-import { z } from "zod";
+import type { z } from "zod";
+import { ApiErrorSchema, type ApiError, type Violation } from "../billing";
 import {
-  ApiErrorSchema,
-  BillingUsageMetadataSchema,
-  ColumnInfoSchema,
-  DateTimeIntervalSchema,
-  RawCellSchema,
-  type ApiError,
-  type BillingUsageQuery,
-  type Violation,
-} from "../billing";
+  MAX_PAGE_ROWS,
+  MAX_WAIT_SECONDS,
+  relayApi,
+  relayPath,
+  type QueryState,
+  type QuerySubmission,
+  type RowsPage,
+  type SubmittedQuery,
+} from "../relay-api";
 
-export const QUERY_STATUSES = ["pending", "succeeded", "failed", "unreadable"] as const;
-export type QueryStatus = (typeof QUERY_STATUSES)[number];
-
-/** `202` of `POST /v1/queries`. */
-export const SubmittedQuerySchema = z.object({
-  id: z.string().min(1),
-  requestId: z.string().nullish(),
-  status: z.enum(QUERY_STATUSES),
-  createdAt: z.string(),
-});
-export type SubmittedQuery = z.infer<typeof SubmittedQuerySchema>;
-
-/** `GET /v1/queries/:id`: where a query stands, and the result's shape once it has succeeded. */
-export const QueryStateSchema = z.object({
-  id: z.string().min(1),
-  requestId: z.string().nullish(),
-  label: z.string().nullish(),
-  status: z.enum(QUERY_STATUSES),
-  createdAt: z.string(),
-  completedAt: z.string().nullish(),
-  totalRows: z.number().int().nonnegative().nullish(),
-  columns: z.array(ColumnInfoSchema).nullish(),
-  metadata: BillingUsageMetadataSchema.nullish(),
-  /** The period Infobip actually used (aligned or trimmed), when the relay passes it on. */
-  requestedPeriod: DateTimeIntervalSchema.nullish(),
-  failureMessage: z.string().nullish(),
-  /** Still pending long after submission: Infobip may never call back (it delivers once, without retry). */
-  overdue: z.boolean().optional(),
-});
-export type QueryState = z.infer<typeof QueryStateSchema>;
-
-/** `GET /v1/queries`: the caller's recent queries (a bare list or wrapped in `{queries}`). */
-export const QueryListSchema = z.union([
-  z.array(QueryStateSchema),
-  z.object({ queries: z.array(QueryStateSchema) }).transform((body) => body.queries),
-]);
-
-/** `GET /v1/queries/:id/rows`: one page of raw rows. */
-export const RowsPageSchema = z.object({
-  rows: z.array(z.array(RawCellSchema)),
-  totalRows: z.number().int().nonnegative(),
-  offset: z.number().int().nonnegative().optional(),
-  columns: z.array(ColumnInfoSchema).optional(),
-  requestedPeriod: DateTimeIntervalSchema.nullish(),
-});
-export type RowsPage = z.infer<typeof RowsPageSchema>;
+export type { QueryState, QueryStatus, RowsPage, SubmittedQuery } from "../relay-api";
 
 /** What went wrong, by cause: the UI chooses its words and next step from this. */
 export type RelayErrorKind =
@@ -206,10 +164,8 @@ export interface RelayClientOptions {
   now?: () => Date;
 }
 
-export interface SubmitBody {
-  request: BillingUsageQuery;
-  label?: string;
-}
+/** `POST /v1/queries`: the query and an optional label. */
+export type SubmitBody = QuerySubmission;
 
 export interface RowsRequest {
   offset: number;
@@ -232,9 +188,6 @@ export interface ConnectionCheck {
   /** Plain words for the user. */
   message: string;
 }
-
-export const MAX_WAIT_SECONDS = 30;
-export const MAX_PAGE_ROWS = 10_000;
 
 /** The relay's base URL, normalised (no trailing slash); refuses what is not an http(s) URL. */
 export function normaliseBaseUrl(text: string): string {
@@ -271,36 +224,35 @@ export class RelayClient implements RelayApi {
   }
 
   async submit(body: SubmitBody, signal?: AbortSignal): Promise<SubmittedQuery> {
-    return this.call("POST", "/v1/queries", SubmittedQuerySchema, { body, signal });
+    const route = relayApi.submitQuery;
+    return this.call(route.method, route.url, route.schema.response[202], { body, signal });
   }
 
   async get(id: string, options: { waitSeconds?: number; signal?: AbortSignal } = {}): Promise<QueryState> {
+    const route = relayApi.getQuery;
     const wait = options.waitSeconds ? Math.min(MAX_WAIT_SECONDS, Math.max(0, Math.round(options.waitSeconds))) : 0;
     const query = wait > 0 ? `?wait=${wait}` : "";
-    return this.call("GET", `/v1/queries/${encodeURIComponent(id)}${query}`, QueryStateSchema, {
+    return this.call(route.method, `${relayPath(route.url, { id })}${query}`, route.schema.response[200], {
       signal: options.signal,
     });
   }
 
   async list(signal?: AbortSignal): Promise<QueryState[]> {
-    return this.call("GET", "/v1/queries", QueryListSchema, { signal });
+    const route = relayApi.listQueries;
+    return (await this.call(route.method, route.url, route.schema.response[200], { signal })).queries;
   }
 
   async rows(id: string, page: RowsRequest, signal?: AbortSignal): Promise<RowsPage> {
+    const route = relayApi.getRows;
     const limit = Math.min(MAX_PAGE_ROWS, Math.max(1, Math.floor(page.limit)));
     const offset = Math.max(0, Math.floor(page.offset));
-    return this.call(
-      "GET",
-      `/v1/queries/${encodeURIComponent(id)}/rows?offset=${offset}&limit=${limit}`,
-      RowsPageSchema,
-      {
-        signal,
-      }
-    );
+    const path = `${relayPath(route.url, { id })}?offset=${offset}&limit=${limit}`;
+    return this.call(route.method, path, route.schema.response[200], { signal });
   }
 
   async remove(id: string, signal?: AbortSignal): Promise<void> {
-    await this.call("DELETE", `/v1/queries/${encodeURIComponent(id)}`, z.unknown(), { signal });
+    const route = relayApi.deleteQuery;
+    await this.call(route.method, relayPath(route.url, { id }), route.schema.response[204], { signal });
   }
 
   /**
@@ -309,8 +261,9 @@ export class RelayClient implements RelayApi {
    * key is accepted by the relay, but not yet that Infobip accepts it.
    */
   async checkConnection(signal?: AbortSignal): Promise<ConnectionCheck> {
+    const route = relayApi.checkConnection;
     try {
-      await this.call("POST", "/v1/connection-check", z.unknown(), { body: {}, signal });
+      await this.call(route.method, route.url, route.schema.response[200], { body: {}, signal });
       return { via: "connection-check", message: "Connected: the relay answered and Infobip accepted the API key." };
     } catch (error) {
       const status = error instanceof RelayError ? error.details.status : undefined;
@@ -324,6 +277,7 @@ export class RelayClient implements RelayApi {
     };
   }
 
+  /** One call: `schema` is the contract's schema of the success answer. */
   private async call<T>(
     method: "GET" | "POST" | "DELETE",
     path: string,

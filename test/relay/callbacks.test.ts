@@ -1,7 +1,8 @@
 /** The callback endpoint over real HTTP: secrets, durable storage before 200, outcomes, limits, duplicates, concurrency. */
 import Database from "better-sqlite3";
 import path from "node:path";
-import { ApiErrorSchema } from "../../src/billing";
+import { ApiErrorSchema, QueryBillingUsageRequestSchema } from "../../src/billing";
+import { QueryStateSchema, RowsPageSchema, SubmittedQuerySchema, type QueryState } from "../../src/relay-api";
 import type { RelayConfig } from "../../src/relay/config";
 import { DATABASE_FILE } from "../../src/relay/store";
 import { deliver, FakeInfobip } from "./helpers/fake-infobip";
@@ -29,14 +30,14 @@ async function submit(): Promise<{ id: string; requestId: string; callbackUrl: s
     body: { request: thisMonthQuery(relay.clock.now()) },
   });
   expect(answer.status).toBe(202);
-  const body = answer.json as { id: string; requestId: string };
-  return { ...body, callbackUrl: infobip.lastSubmission().callbackUrl };
+  const { id, requestId } = SubmittedQuerySchema.parse(answer.json);
+  return { id, requestId, callbackUrl: infobip.lastSubmission().callbackUrl };
 }
 
-async function settled(id: string): Promise<Record<string, unknown>> {
+async function settled(id: string): Promise<QueryState> {
   const answer = await call(relay, "GET", `/v1/queries/${id}?wait=30`, { key: KEY });
   expect(answer.status).toBe(200);
-  return answer.json as Record<string, unknown>;
+  return QueryStateSchema.parse(answer.json);
 }
 
 async function rawOf(id: string): Promise<Buffer> {
@@ -121,7 +122,7 @@ describe("what the callback brings", () => {
 
     expect(await settled(query.id)).toMatchObject({ status: "succeeded", totalRows: 12, failureMessage: null });
     const page = await call(relay, "GET", `/v1/queries/${query.id}/rows?limit=100`, { key: KEY });
-    expect((page.json as { rows: unknown[] }).rows).toEqual(Array.from({ length: 12 }, (_, i) => resultRow(i)));
+    expect(RowsPageSchema.parse(page.json).rows).toEqual(Array.from({ length: 12 }, (_, i) => resultRow(i)));
   });
 
   it("accepts a body cut into many small pieces, and one with any Content-Type", async () => {
@@ -142,7 +143,7 @@ describe("what the callback brings", () => {
     const rows: unknown[] = [];
     for (let offset = 0; offset < 40_000; offset += 10_000) {
       const page = await call(relay, "GET", `/v1/queries/${query.id}/rows?offset=${offset}&limit=10000`, { key: KEY });
-      rows.push(...(page.json as { rows: unknown[] }).rows);
+      rows.push(...RowsPageSchema.parse(page.json).rows);
     }
     expect(rows).toEqual(Array.from({ length: 40_000 }, (_, i) => resultRow(i)));
     expect((await rawOf(query.id)).equals(body)).toBe(true);
@@ -248,7 +249,7 @@ describe("what the callback brings", () => {
       const last = await call(relay, "GET", `/v1/queries/${query.id}/rows?offset=${199 + i * 37}&limit=5`, {
         key: KEY,
       });
-      expect((last.json as { rows: unknown[] }).rows).toEqual([resultRow(199 + i * 37)]);
+      expect(RowsPageSchema.parse(last.json).rows).toEqual([resultRow(199 + i * 37)]);
     }
   });
 
@@ -263,14 +264,14 @@ describe("what the callback brings", () => {
     });
     // Infobip has the query but its 201 is held back while the callback is delivered.
     infobip.respondWith((request) => {
-      const { callbackUrl } = JSON.parse(request.body) as { callbackUrl: string };
+      const { callbackUrl } = QueryBillingUsageRequestSchema.parse(JSON.parse(request.body));
       void deliver(callbackUrl, JSON.stringify(successResult("EARLY-REQUEST", 3))).then(() => release());
       return { status: 201, body: JSON.stringify({ requestId: "EARLY-REQUEST" }) };
     });
     await held;
     const answer = await submitting;
     expect(answer.status).toBe(202);
-    const { id } = answer.json as { id: string };
+    const { id } = SubmittedQuerySchema.parse(answer.json);
     expect(await settled(id)).toMatchObject({ status: "succeeded", requestId: "EARLY-REQUEST", totalRows: 3 });
   });
 });

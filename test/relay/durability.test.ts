@@ -2,6 +2,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
+import { RowsPageSchema, SubmittedQuerySchema } from "../../src/relay-api";
 import { openSqliteStore, DATABASE_FILE } from "../../src/relay/store";
 import { deliver, FakeInfobip } from "./helpers/fake-infobip";
 import { resultRow, successResult } from "./helpers/results";
@@ -38,8 +39,8 @@ async function submit(relay: TestRelay): Promise<{ id: string; requestId: string
     body: { request: thisMonthQuery(relay.clock.now()) },
   });
   expect(answer.status).toBe(202);
-  const body = answer.json as { id: string; requestId: string };
-  return { ...body, callbackPath: new URL(infobip.lastSubmission().callbackUrl).pathname };
+  const { id, requestId } = SubmittedQuerySchema.parse(answer.json);
+  return { id, requestId, callbackPath: new URL(infobip.lastSubmission().callbackUrl).pathname };
 }
 
 function tableCounts(dataDir: string): Record<string, number> {
@@ -74,7 +75,7 @@ it("completes a query submitted before a restart when its callback reaches the n
   const settled = await call(after, "GET", `/v1/queries/${query.id}?wait=30`, { key: KEY });
   expect(settled.json).toMatchObject({ status: "succeeded", totalRows: 30, requestId: query.requestId });
   const page = await call(after, "GET", `/v1/queries/${query.id}/rows?limit=30`, { key: KEY });
-  expect((page.json as { rows: unknown[] }).rows).toEqual(Array.from({ length: 30 }, (_, i) => resultRow(i)));
+  expect(RowsPageSchema.parse(page.json).rows).toEqual(Array.from({ length: 30 }, (_, i) => resultRow(i)));
 });
 
 it("keeps a stored result, its rows and its raw bytes across a restart", async () => {
@@ -91,7 +92,7 @@ it("keeps a stored result, its rows and its raw bytes across a restart", async (
   const raw = await fetch(`${second.url}/v1/queries/${query.id}/raw`, { headers: { authorization: `App ${KEY}` } });
   expect(await raw.text()).toBe(body);
   const page = await call(second, "GET", `/v1/queries/${query.id}/rows?offset=20&limit=10`, { key: KEY });
-  expect((page.json as { rows: unknown[] }).rows).toEqual([20, 21, 22, 23, 24].map(resultRow));
+  expect(RowsPageSchema.parse(page.json).rows).toEqual([20, 21, 22, 23, 24].map(resultRow));
 });
 
 it("reads at start a body that was stored (and acknowledged) but not yet read when the relay stopped", async () => {

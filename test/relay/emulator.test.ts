@@ -3,6 +3,8 @@
  * emulator computes the result and POSTs it to the relay's callback URL, as Infobip would.
  */
 import { startEmulator, FaultSchema, type RunningEmulator } from "../../src/emulator";
+import { BillingUsageResultSchema } from "../../src/billing";
+import { QueryStateSchema, RowsPageSchema, SubmittedQuerySchema, type QueryState } from "../../src/relay-api";
 import { call, startTestRelay, thisMonthQuery, type TestRelay } from "./helpers/relay";
 
 const KEY = "demo-key";
@@ -30,11 +32,11 @@ async function submit(key = KEY): Promise<{ id: string; requestId: string }> {
     body: { request: thisMonthQuery(relay.clock.now(), ["CATEGORY_CODE", "COUNTRY_CODE", "DAY"]) },
   });
   expect(answer.status).toBe(202);
-  return answer.json as { id: string; requestId: string };
+  return SubmittedQuerySchema.parse(answer.json);
 }
 
-async function settle(id: string): Promise<Record<string, unknown>> {
-  return (await call(relay, "GET", `/v1/queries/${id}?wait=30`, { key: KEY })).json as Record<string, unknown>;
+async function settle(id: string): Promise<QueryState> {
+  return QueryStateSchema.parse((await call(relay, "GET", `/v1/queries/${id}?wait=30`, { key: KEY })).json);
 }
 
 /** Waits until the emulator has finished delivering the callbacks of a request. */
@@ -52,26 +54,25 @@ it("submits through the relay, receives the emulator's callback and pages back e
   const { id, requestId } = await submit();
   const state = await settle(id);
   expect(state).toMatchObject({ status: "succeeded", requestId, failureMessage: null });
-  const totalRows = state.totalRows as number;
+  const totalRows = state.totalRows ?? 0;
   expect(totalRows).toBeGreaterThan(0);
 
-  const raw = JSON.parse(
-    await (await fetch(`${relay.url}/v1/queries/${id}/raw`, { headers: { authorization: `App ${KEY}` } })).text()
-  ) as {
-    response: { rows: unknown[][]; columns: unknown; requestedPeriod: unknown };
-    metadata: unknown;
-  };
-  expect(state.columns).toEqual(raw.response.columns);
+  const raw = BillingUsageResultSchema.parse(
+    JSON.parse(
+      await (await fetch(`${relay.url}/v1/queries/${id}/raw`, { headers: { authorization: `App ${KEY}` } })).text()
+    )
+  );
+  expect(state.columns).toEqual(raw.response?.columns);
   expect(state.metadata).toEqual(raw.metadata);
-  expect(state.requestedPeriod).toEqual(raw.response.requestedPeriod);
+  expect(state.requestedPeriod).toEqual(raw.response?.requestedPeriod);
 
   const paged: unknown[] = [];
   const pageSize = Math.max(1, Math.ceil(totalRows / 3));
   for (let offset = 0; offset < totalRows; offset += pageSize) {
     const page = await call(relay, "GET", `/v1/queries/${id}/rows?offset=${offset}&limit=${pageSize}`, { key: KEY });
-    paged.push(...(page.json as { rows: unknown[] }).rows);
+    paged.push(...RowsPageSchema.parse(page.json).rows);
   }
-  expect(paged).toEqual(raw.response.rows);
+  expect(paged).toEqual(raw.response?.rows);
 
   const delivery = await deliveryOf(requestId);
   expect(delivery.attempts.map((a) => a.status)).toEqual([200]);

@@ -7,6 +7,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { API_ERRORS } from "../../src/billing";
+import { SubmittedQuerySchema } from "../../src/relay-api";
 import { ownerHash } from "../../src/relay/credentials";
 import { deliver, FakeInfobip } from "./helpers/fake-infobip";
 import { successResult } from "./helpers/results";
@@ -60,7 +61,7 @@ it("keeps API keys and callback secrets out of the data directory and the logs",
     key: KEY,
     body: { request: thisMonthQuery(relay.clock.now()), label: "hygiene" },
   });
-  const { id, requestId } = submitted.json as { id: string; requestId: string };
+  const { id, requestId } = SubmittedQuerySchema.parse(submitted.json);
   const callbackUrl = infobip.lastSubmission().callbackUrl;
   const secrets = infobip.submissions.map((s) => s.callbackUrl.split("/").at(-1) ?? "");
   expect(secrets.every((s) => s.length === 43)).toBe(true);

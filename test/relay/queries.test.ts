@@ -1,11 +1,19 @@
 /** The /v1 API over real HTTP: submission, pass-through of Infobip's answers, reading, ownership, deletion, CORS. */
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import { API_ERRORS, ApiErrorSchema } from "../../src/billing";
+import { z } from "zod";
+import { API_ERRORS, ApiErrorSchema, QueryBillingUsageRequestSchema, validateQuery } from "../../src/billing";
+import {
+  ConnectionCheckResultSchema,
+  QueryListSchema,
+  QueryStateSchema,
+  RowsPageSchema,
+  SubmittedQuerySchema,
+} from "../../src/relay-api";
 import { CALLBACK_SECRET_PATTERN } from "../../src/relay/callback-secret";
 import { deliver, FakeInfobip } from "./helpers/fake-infobip";
 import { failedResult, RESULT_COLUMNS, resultRow, successResult } from "./helpers/results";
-import { call, startTestRelay, thisMonthQuery, type TestRelay } from "./helpers/relay";
+import { call, startTestRelay, TestClock, thisMonthQuery, type TestRelay } from "./helpers/relay";
 
 const KEY = "0123456789abcdef0123456789abcdef-1111-2222-3333-444455556666";
 const OTHER_KEY = "fedcba9876543210fedcba9876543210-9999-8888-7777-666655554444";
@@ -29,7 +37,7 @@ async function submit(key = KEY, label?: string): Promise<{ id: string; requestI
     body: { request: thisMonthQuery(relay.clock.now()), ...(label ? { label } : {}) },
   });
   expect(answer.status).toBe(202);
-  const body = answer.json as { id: string; requestId: string };
+  const body = SubmittedQuerySchema.parse(answer.json);
   return { id: body.id, requestId: body.requestId, callbackUrl: infobip.lastSubmission().callbackUrl };
 }
 
@@ -37,7 +45,7 @@ async function submitAndComplete(rows: number, key = KEY): Promise<{ id: string;
   const query = await submit(key);
   expect((await deliver(query.callbackUrl, JSON.stringify(successResult(query.requestId, rows)))).status).toBe(200);
   const settled = await call(relay, "GET", `/v1/queries/${query.id}?wait=30`, { key });
-  expect((settled.json as { status: string }).status).toBe("succeeded");
+  expect(QueryStateSchema.parse(settled.json).status).toBe("succeeded");
   return query;
 }
 
@@ -47,11 +55,12 @@ describe("POST /v1/queries", () => {
     const answer = await call(relay, "POST", "/v1/queries", { key: KEY, body: { request, label: "March by country" } });
 
     expect(answer.status).toBe(202);
-    const body = answer.json as Record<string, unknown>;
+    // Parsed with nothing but the contract's properties allowed, so no undeclared property is sent.
+    const body = z.strictObject(SubmittedQuerySchema.shape).parse(answer.json);
     expect(Object.keys(body).sort()).toEqual(["createdAt", "id", "requestId", "status"]);
     expect(body.status).toBe("pending");
     expect(body.requestId).toBe(infobip.lastSubmission().requestId);
-    expect(new Date(body.createdAt as string).toISOString()).toBe(body.createdAt);
+    expect(new Date(body.createdAt).toISOString()).toBe(body.createdAt);
 
     expect(infobip.requests).toHaveLength(1);
     const sent = infobip.requests[0];
@@ -59,7 +68,7 @@ describe("POST /v1/queries", () => {
     expect(sent?.url).toBe("/billing/1/usage/query");
     expect(sent?.headers.authorization).toBe(`App ${KEY}`);
     expect(sent?.headers["content-type"]).toBe("application/json");
-    const forwarded = JSON.parse(sent?.body ?? "") as { callbackUrl: string; request: unknown };
+    const forwarded = QueryBillingUsageRequestSchema.parse(JSON.parse(sent?.body ?? ""));
     expect(Object.keys(forwarded).sort()).toEqual(["callbackUrl", "request"]);
     expect(forwarded.request).toEqual(request);
     const callback = new URL(forwarded.callbackUrl);
@@ -147,7 +156,7 @@ describe("POST /v1/queries", () => {
     expect(answer.headers.get("retry-after")).toBe(status === 429 ? "7" : null);
     expect(infobip.requests).toHaveLength(1);
     const list = await call(relay, "GET", "/v1/queries", { key: KEY });
-    expect((list.json as { queries: unknown[] }).queries).toEqual([]);
+    expect(QueryListSchema.parse(list.json).queries).toEqual([]);
   });
 
   it("wraps an error body that is not an ApiError (an XML 401) into the standard ApiError of that status", async () => {
@@ -218,9 +227,9 @@ describe("a slow Infobip", () => {
       });
       expect(answer.status).toBe(502);
       expect(ApiErrorSchema.parse(answer.json).description).toMatch(/did not answer in time/);
-      expect(
-        ((await call(impatient, "GET", "/v1/queries", { key: KEY })).json as { queries: unknown[] }).queries
-      ).toEqual([]);
+      expect(QueryListSchema.parse((await call(impatient, "GET", "/v1/queries", { key: KEY })).json).queries).toEqual(
+        []
+      );
     } finally {
       await impatient.close();
     }
@@ -259,9 +268,9 @@ describe("authentication and ownership", () => {
       expect(foreign.json).toEqual(missing.json);
     }
     expect((await call(relay, "DELETE", `/v1/queries/${id}`, { key: OTHER_KEY })).status).toBe(404);
-    expect(
-      ((await call(relay, "GET", "/v1/queries", { key: OTHER_KEY })).json as { queries: unknown[] }).queries
-    ).toEqual([]);
+    expect(QueryListSchema.parse((await call(relay, "GET", "/v1/queries", { key: OTHER_KEY })).json).queries).toEqual(
+      []
+    );
     // Still there for its owner.
     expect((await call(relay, "GET", `/v1/queries/${id}`, { key: KEY })).status).toBe(200);
   });
@@ -283,7 +292,7 @@ describe("reading results", () => {
     await submit(OTHER_KEY, "someone else's");
     const list = await call(relay, "GET", "/v1/queries", { key: KEY });
     expect(list.status).toBe(200);
-    const queries = (list.json as { queries: Array<{ id: string; status: string; label: string | null }> }).queries;
+    const { queries } = QueryListSchema.parse(list.json);
     expect(queries.map((q) => [q.id, q.status])).toEqual([
       [second.id, "succeeded"],
       [first.id, "pending"],
@@ -319,7 +328,7 @@ describe("reading results", () => {
     for (let offset = 0; offset < 2500; offset += 1000) {
       const page = await call(relay, "GET", `/v1/queries/${id}/rows?offset=${offset}&limit=1000`, { key: KEY });
       expect(page.status).toBe(200);
-      const body = page.json as { offset: number; limit: number; totalRows: number; rows: unknown[] };
+      const body = RowsPageSchema.parse(page.json);
       expect(body.offset).toBe(offset);
       expect(body.limit).toBe(1000);
       expect(body.totalRows).toBe(2500);
@@ -327,9 +336,9 @@ describe("reading results", () => {
     }
     expect(seen).toEqual(Array.from({ length: 2500 }, (_, i) => resultRow(i)));
     const past = await call(relay, "GET", `/v1/queries/${id}/rows?offset=5000&limit=10`, { key: KEY });
-    expect((past.json as { rows: unknown[] }).rows).toEqual([]);
+    expect(RowsPageSchema.parse(past.json).rows).toEqual([]);
     const defaults = await call(relay, "GET", `/v1/queries/${id}/rows`, { key: KEY });
-    expect((defaults.json as { rows: unknown[]; offset: number }).rows).toHaveLength(1000);
+    expect(RowsPageSchema.parse(defaults.json).rows).toHaveLength(1000);
   });
 
   it.each([
@@ -347,7 +356,7 @@ describe("reading results", () => {
   it("accepts the largest page of 10,000 rows", async () => {
     const { id } = await submitAndComplete(10_000);
     const page = await call(relay, "GET", `/v1/queries/${id}/rows?offset=0&limit=10000`, { key: KEY });
-    expect((page.json as { rows: unknown[] }).rows).toHaveLength(10_000);
+    expect(RowsPageSchema.parse(page.json).rows).toHaveLength(10_000);
   });
 
   it("answers 409 for rows of a query that is pending or failed", async () => {
@@ -440,9 +449,7 @@ describe("long-poll and overdue", () => {
       status: "pending",
       overdue: true,
     });
-    const listed = (await call(relay, "GET", "/v1/queries", { key: KEY })).json as {
-      queries: Array<{ overdue: boolean }>;
-    };
+    const listed = QueryListSchema.parse((await call(relay, "GET", "/v1/queries", { key: KEY })).json);
     expect(listed.queries[0]?.overdue).toBe(true);
 
     expect((await deliver(query.callbackUrl, JSON.stringify(successResult(query.requestId, 2)))).status).toBe(200);
@@ -455,14 +462,39 @@ describe("connection check", () => {
   it("submits a tiny real query with the caller's key and answers ok; the check stays out of the list", async () => {
     const answer = await call(relay, "POST", "/v1/connection-check", { key: KEY, body: {} });
     expect(answer.status).toBe(200);
-    expect(answer.json).toMatchObject({ ok: true, requestId: infobip.lastSubmission().requestId });
+    expect(ConnectionCheckResultSchema.parse(answer.json)).toMatchObject({
+      ok: true,
+      requestId: infobip.lastSubmission().requestId,
+    });
     const sent = infobip.lastSubmission();
     expect(sent.authorization).toBe(`App ${KEY}`);
-    expect(sent.request).toEqual(thisMonthQuery(relay.clock.now(), ["MONTH"]));
-    expect(((await call(relay, "GET", "/v1/queries", { key: KEY })).json as { queries: unknown[] }).queries).toEqual(
-      []
-    );
+    expect(QueryListSchema.parse((await call(relay, "GET", "/v1/queries", { key: KEY })).json).queries).toEqual([]);
   });
+
+  it.each([
+    ["mid-month", "2026-03-15T10:00:00Z", { sentSince: "2026-02-01", sentUntil: "2026-03-01" }],
+    [
+      "on the 1st at midnight, across a year",
+      "2027-01-01T00:00:00Z",
+      { sentSince: "2026-12-01", sentUntil: "2027-01-01" },
+    ],
+  ])(
+    "checks the key with last month by MONTH, wholly in the past and within retention (%s)",
+    async (_when, instant, lastMonth) => {
+      const now = new Date(instant);
+      const frozen = await startTestRelay({ infobipBaseUrl: infobip.url, clock: new TestClock(now.getTime()) });
+      try {
+        expect((await call(frozen, "POST", "/v1/connection-check", { key: KEY, body: {} })).status).toBe(200);
+        const sent = infobip.lastSubmission().request;
+        expect(sent).toEqual({ filterBy: { dateInterval: lastMonth }, aggregateBy: ["MONTH"] });
+        // sentUntil is exclusive: the interval ends at or before now, and the billing rules accept it.
+        expect(new Date(`${lastMonth.sentUntil}T00:00:00Z`).getTime()).toBeLessThanOrEqual(now.getTime());
+        expect(validateQuery(sent, now, ["request"])).toMatchObject({ ok: true });
+      } finally {
+        await frozen.close();
+      }
+    }
+  );
 
   it.each([401, 403])("passes Infobip's %i through", async (status) => {
     infobip.respondWith(() => ({

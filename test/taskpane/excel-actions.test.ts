@@ -8,6 +8,7 @@ import { excelWorkbookActions } from "../../src/taskpane/excel-actions";
 import { saveApiKey, useKeyStorage } from "../../src/taskpane/credentials";
 import type { FetchedResult, RunnerDeps } from "../../src/taskpane/query-runner";
 import type { QueryState, RelayApi, RowsPage } from "../../src/taskpane/relay-client";
+import { queryState, rowsPage } from "./relay-answers";
 import { refreshTable } from "../../src/taskpane/table-refresh";
 import { createExcelDouble, type ExcelDouble } from "../excel/excel-double";
 
@@ -47,22 +48,21 @@ function fetched(rows: RawRow[]): FetchedResult {
 
 /** A relay that answers every query at once with the given rows. */
 function relayWith(rows: RawRow[]): RelayApi {
-  const state = (id: string): QueryState => ({
-    id,
-    requestId: `REQ-${id}`,
-    status: "succeeded",
-    createdAt: NOW.toISOString(),
-    totalRows: rows.length,
-    columns: COLUMNS,
-    metadata: METADATA,
-  });
+  const state = (id: string): QueryState =>
+    queryState({
+      id,
+      requestId: `REQ-${id}`,
+      status: "succeeded",
+      createdAt: NOW.toISOString(),
+      totalRows: rows.length,
+      columns: COLUMNS,
+      metadata: METADATA,
+    });
   return {
     submit: async () => ({ id: "q1", requestId: "REQ-q1", status: "pending", createdAt: NOW.toISOString() }),
     get: async (id) => state(id),
-    rows: async (_id, page): Promise<RowsPage> => ({
-      rows: rows.slice(page.offset, page.offset + page.limit),
-      totalRows: rows.length,
-    }),
+    rows: async (_id, page): Promise<RowsPage> =>
+      rowsPage({ rows: rows.slice(page.offset, page.offset + page.limit), totalRows: rows.length }),
     list: async () => [],
     remove: async () => undefined,
     checkConnection: async () => ({ via: "list", message: "" }),

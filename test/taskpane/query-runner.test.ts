@@ -27,6 +27,7 @@ import {
   type RowsPage,
   type SubmittedQuery,
 } from "../../src/taskpane/relay-client";
+import { queryState, rowsPage } from "./relay-answers";
 
 const START = new Date("2026-03-15T10:00:00Z");
 
@@ -68,19 +69,15 @@ class FakeRelay implements RelayApi {
     this.calls.push("submit");
     this.maybeFail();
     const id = `q${this.nextId++}`;
-    const state: QueryState = {
-      id,
-      requestId: `r-${id}`,
-      status: "pending",
-      createdAt: this.clock.now().toISOString(),
-    };
+    const requestId = `r-${id}`;
+    const state = queryState({ id, requestId, status: "pending", createdAt: this.clock.now().toISOString() });
     this.queries.set(id, {
       state,
       rows: this.rowsFor(this.script.totalRows),
       pendingPolls: this.script.pendingPolls,
       final: this.script.final,
     });
-    return { id, requestId: state.requestId, status: "pending", createdAt: state.createdAt };
+    return { id, requestId, status: "pending", createdAt: state.createdAt };
   }
 
   async get(id: string, options: { waitSeconds?: number; signal?: AbortSignal } = {}): Promise<QueryState> {
@@ -114,11 +111,11 @@ class FakeRelay implements RelayApi {
     const query = this.queries.get(id);
     if (!query) throw errorForStatus(404, undefined);
     this.clock.advance(100);
-    return {
+    return rowsPage({
       rows: query.rows.slice(page.offset, page.offset + page.limit),
       totalRows: query.rows.length,
       offset: page.offset,
-    };
+    });
   }
 
   async remove(id: string): Promise<void> {

@@ -5,7 +5,11 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { API_ERRORS, badRequest } from "../../src/billing";
+import type { ConnectionCheckResult, QueryList, QueryState, RowsPage, SubmittedQuery } from "../../src/relay-api";
 import { RelayClient, RelayError, normaliseBaseUrl } from "../../src/taskpane/relay-client";
+import { deliver, FakeInfobip } from "../relay/helpers/fake-infobip";
+import { startTestRelay, thisMonthQuery } from "../relay/helpers/relay";
+import { RESULT_COLUMNS, resultRow, successResult } from "../relay/helpers/results";
 
 interface Seen {
   method: string;
@@ -68,51 +72,72 @@ const QUERY = {
   aggregateBy: ["MONTH" as const],
 };
 
+// Answers as the relay's contract (src/relay-api) declares them.
+const ID = "0b4a5f3e-2c1d-4e8f-9a7b-6c5d4e3f2a1b";
+const SUBMITTED = {
+  id: ID,
+  requestId: "r1",
+  status: "pending",
+  createdAt: "2026-03-15T10:00:00Z",
+} satisfies SubmittedQuery;
+const SUCCEEDED = {
+  id: ID,
+  requestId: "r1",
+  label: null,
+  status: "succeeded",
+  createdAt: "2026-03-15T10:00:00Z",
+  completedAt: "2026-03-15T10:00:05Z",
+  totalRows: 2,
+  columns: [{ columnName: "MONTH", columnDataType: "DATE_TIME" }],
+  metadata: {
+    clientRequestedPeriod: {
+      sentSince: "2026-02-01T00:00:00.000+0000",
+      sentUntil: "2026-03-01T00:00:00.000+0000",
+    },
+    billingPeriods: [{ month: "2026-02", volumeFinalized: true }],
+  },
+  requestedPeriod: null,
+  failureMessage: null,
+  overdue: false,
+  expiresAt: "2026-03-22T10:00:05Z",
+  request: QUERY,
+} satisfies QueryState;
+const NO_QUERIES = { queries: [] } satisfies QueryList;
+
 describe("RelayClient", () => {
   it("submits with the key in the Authorization header only, and reads the 202", async () => {
-    handler = () => ({
-      status: 202,
-      body: { id: "abc", requestId: "r1", status: "pending", createdAt: "2026-03-15T10:00:00Z" },
-    });
+    handler = () => ({ status: 202, body: SUBMITTED });
     const submitted = await client().submit({ request: QUERY, label: "Feb" });
-    expect(submitted).toEqual({ id: "abc", requestId: "r1", status: "pending", createdAt: "2026-03-15T10:00:00Z" });
+    expect(submitted).toEqual(SUBMITTED);
     expect(seen[0]).toMatchObject({ method: "POST", url: "/v1/queries", authorization: `App ${KEY}` });
     expect(JSON.parse(seen[0]!.body)).toEqual({ request: QUERY, label: "Feb" });
     expect(seen[0]!.url).not.toContain(KEY);
   });
 
   it("long-polls with wait (capped at 30) and reads a succeeded query", async () => {
-    handler = () => ({
-      status: 200,
-      body: {
-        id: "abc",
-        requestId: "r1",
-        label: null,
-        status: "succeeded",
-        createdAt: "2026-03-15T10:00:00Z",
-        completedAt: "2026-03-15T10:00:05Z",
-        totalRows: 2,
-        columns: [{ columnName: "MONTH", columnDataType: "DATE_TIME" }],
-        metadata: {
-          clientRequestedPeriod: {
-            sentSince: "2026-02-01T00:00:00.000+0000",
-            sentUntil: "2026-03-01T00:00:00.000+0000",
-          },
-          billingPeriods: [{ month: "2026-02", volumeFinalized: true }],
-        },
-        failureMessage: null,
-      },
-    });
-    const state = await client().get("abc", { waitSeconds: 99 });
-    expect(seen[0]!.url).toBe("/v1/queries/abc?wait=30");
+    handler = () => ({ status: 200, body: SUCCEEDED });
+    const state = await client().get(ID, { waitSeconds: 99 });
+    expect(seen[0]!.url).toBe(`/v1/queries/${ID}?wait=30`);
     expect(state.status).toBe("succeeded");
     expect(state.totalRows).toBe(2);
   });
 
   it("reads pages of rows with offset and limit (at most 10,000)", async () => {
-    handler = () => ({ status: 200, body: { rows: [["a", 1, "N/A"]], totalRows: 3, offset: 2 } });
-    const page = await client().rows("abc", { offset: 2, limit: 50_000 });
-    expect(seen[0]!.url).toBe("/v1/queries/abc/rows?offset=2&limit=10000");
+    const body = {
+      offset: 2,
+      limit: 10_000,
+      totalRows: 3,
+      columns: [
+        { columnName: "COUNTRY_CODE", columnDataType: "STRING" },
+        { columnName: "QUANTITY", columnDataType: "NUMBER" },
+        { columnName: "UNIT_PRICE", columnDataType: "NUMBER" },
+      ],
+      requestedPeriod: null,
+      rows: [["a", 1, "N/A"]],
+    } satisfies RowsPage;
+    handler = () => ({ status: 200, body });
+    const page = await client().rows(ID, { offset: 2, limit: 50_000 });
+    expect(seen[0]!.url).toBe(`/v1/queries/${ID}/rows?offset=2&limit=10000`);
     expect(page.rows).toEqual([["a", 1, "N/A"]]);
   });
 
@@ -162,12 +187,15 @@ describe("RelayClient", () => {
   });
 
   it("an answer that is not the relay's shape is refused with the field that is wrong", async () => {
-    handler = () => ({ status: 200, body: { id: "abc", status: "done", createdAt: "x" } });
-    const error = await failure(client().get("abc"));
+    handler = () => ({ status: 200, body: { ...SUCCEEDED, status: "done" } });
+    const error = await failure(client().get(ID));
     expect(error.kind).toBe("invalid-answer");
     expect(error.summary).toMatch(/status/);
     handler = () => ({ status: 200, raw: "<html>not json</html>" });
-    expect((await failure(client().get("abc"))).summary).toMatch(/not JSON/);
+    expect((await failure(client().get(ID))).summary).toMatch(/not JSON/);
+    // The list is always {queries: [...]}: a bare list is not the relay's answer.
+    handler = () => ({ status: 200, body: [] });
+    expect((await failure(client().list())).kind).toBe("invalid-answer");
   });
 
   it("refuses to call without a key", async () => {
@@ -177,14 +205,16 @@ describe("RelayClient", () => {
   });
 
   it("checks the connection with POST /v1/connection-check when the relay has it", async () => {
-    handler = () => ({ status: 200, body: { ok: true } });
+    handler = () => ({ status: 200, body: { ok: true, id: ID, requestId: "r9" } satisfies ConnectionCheckResult });
     expect((await client().checkConnection()).via).toBe("connection-check");
     expect(seen.map((s) => `${s.method} ${s.url}`)).toEqual(["POST /v1/connection-check"]);
   });
 
   it("falls back to listing queries when the relay has no connection check", async () => {
     handler = (req) =>
-      req.url === "/v1/connection-check" ? { status: 404, body: API_ERRORS.internal } : { status: 200, body: [] };
+      req.url === "/v1/connection-check"
+        ? { status: 404, body: API_ERRORS.internal }
+        : { status: 200, body: NO_QUERIES };
     expect((await client().checkConnection()).via).toBe("list");
     expect(seen.map((s) => `${s.method} ${s.url}`)).toEqual(["POST /v1/connection-check", "GET /v1/queries"]);
   });
@@ -195,10 +225,38 @@ describe("RelayClient", () => {
   });
 
   it("stops at once when aborted", async () => {
-    handler = () => ({ status: 200, body: [] });
+    handler = () => ({ status: 200, body: NO_QUERIES });
     const controller = new AbortController();
     controller.abort();
     expect((await failure(client().list(controller.signal))).kind).toBe("aborted");
+  });
+});
+
+describe("RelayClient against the real relay", () => {
+  it("reads every answer of the relay with the contract's schemas: submit, wait, rows, list, check, delete", async () => {
+    const infobip = await FakeInfobip.start();
+    const relay = await startTestRelay({ infobipBaseUrl: infobip.url });
+    try {
+      const real = new RelayClient({ baseUrl: relay.url, apiKey: () => KEY });
+      const submitted = await real.submit({ request: thisMonthQuery(relay.clock.now()), label: "Real relay" });
+      expect(submitted.status).toBe("pending");
+      const { callbackUrl, requestId } = infobip.lastSubmission();
+      expect((await deliver(callbackUrl, JSON.stringify(successResult(requestId, 12)))).status).toBe(200);
+
+      const state = await real.get(submitted.id, { waitSeconds: 30 });
+      expect(state).toMatchObject({ status: "succeeded", totalRows: 12, label: "Real relay", overdue: false });
+      const page = await real.rows(submitted.id, { offset: 10, limit: 5 });
+      expect(page).toMatchObject({ offset: 10, limit: 5, totalRows: 12, columns: RESULT_COLUMNS });
+      expect(page.rows).toEqual([resultRow(10), resultRow(11)]);
+      expect((await real.list()).map((query) => query.id)).toEqual([submitted.id]);
+      expect((await real.checkConnection()).via).toBe("connection-check");
+
+      await real.remove(submitted.id);
+      expect((await failure(real.get(submitted.id))).kind).toBe("not-found");
+    } finally {
+      await relay.close();
+      await infobip.close();
+    }
   });
 });
 

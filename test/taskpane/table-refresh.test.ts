@@ -12,6 +12,7 @@ import {
 import { snapshotOf } from "../../src/taskpane/result-view";
 import { describeRefresh, refreshTables, type TableRefreshResult } from "../../src/taskpane/table-refresh";
 import type { BillingTableInfo, WorkbookActions } from "../../src/taskpane/workbook-actions";
+import { queryState, rowsPage } from "./relay-answers";
 
 const NOW = new Date("2026-03-20T08:00:00Z");
 const COLUMNS = predictColumns(["MONTH"]);
@@ -52,11 +53,11 @@ class ScriptedRelay implements RelayApi {
     const query = this.queries.get(id)!;
     // Yield, so that other tables' requests interleave as they would over the network.
     await new Promise((resolve) => setImmediate(resolve));
-    if (query.polls++ < 2) return { id, status: "pending", createdAt: NOW.toISOString() };
+    if (query.polls++ < 2) return queryState({ id, status: "pending", createdAt: NOW.toISOString() });
     this.running--;
     const scripted = this.script[query.label]!;
     if (scripted.fail) throw errorForStatus(scripted.fail, undefined);
-    return {
+    return queryState({
       id,
       requestId: `r-${id}`,
       status: "succeeded",
@@ -67,12 +68,12 @@ class ScriptedRelay implements RelayApi {
         clientRequestedPeriod: { sentSince: "2026-03-01T00:00:00.000+0000", sentUntil: "2026-04-01T00:00:00.000+0000" },
         billingPeriods: [{ month: "2026-03", volumeFinalized: false }],
       },
-    };
+    });
   }
 
   async rows(id: string, page: { offset: number; limit: number }): Promise<RowsPage> {
     const rows = this.script[this.queries.get(id)!.label]!.rows;
-    return { rows: rows.slice(page.offset, page.offset + page.limit), totalRows: rows.length };
+    return rowsPage({ rows: rows.slice(page.offset, page.offset + page.limit), totalRows: rows.length });
   }
 
   async list() {

@@ -11,16 +11,50 @@
 import type { IncomingMessage } from "node:http";
 import { Readable } from "node:stream";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { jsonSchemaTransform } from "fastify-type-provider-zod";
 import { z } from "zod";
+import { BillingUsageResultSchema } from "../../billing";
+import { ApiErrorSchema } from "../../relay-api";
 import { CALLBACK_SECRET_PATTERN, callbackSecretMatches, hashCallbackSecret } from "../callback-secret";
 import { relayErrors, RelayHttpError, tooLargeFailureMessage } from "../errors";
 import { receiveBody } from "../ingest/receive-body";
 
 const CallbackParams = z.object({
-  id: z.uuid(),
-  secret: z.string().regex(CALLBACK_SECRET_PATTERN),
+  id: z.uuid().meta({ description: "The query's ID." }),
+  secret: z
+    .string()
+    .regex(CALLBACK_SECRET_PATTERN)
+    .meta({ description: "The query's own secret: 256 random bits, base64url. Only the callback URL holds it." }),
 });
 type CallbackParams = z.infer<typeof CallbackParams>;
+
+/** What Infobip sends, documented but never enforced: the body is stored as bytes whatever it is. */
+const CallbackBody = BillingUsageResultSchema.meta({
+  description: "Infobip's BillingUsageResult: SUCCESS with the response and metadata, or FAILED with a failureMessage.",
+});
+
+/** The route's documentation and its answers by status (the body is not declared: Fastify would check it). */
+const schema = {
+  operationId: "receiveCallback",
+  tags: ["callbacks"],
+  summary: "Infobip delivers a query's result",
+  description:
+    "The callbackUrl the relay gives Infobip with each query; no API key, the secret in the path authenticates. " +
+    "The body is stored exactly as sent, whatever it is, and answered 200 once durably written; it is read into " +
+    "rows afterwards. A second delivery is answered 200 and changes nothing. A wrong, unknown or malformed address " +
+    "gets 404 and changes nothing.",
+  security: [],
+  params: CallbackParams,
+  response: {
+    200: z.undefined().meta({ description: "Stored (or a repeated delivery, ignored)." }),
+    400: ApiErrorSchema.meta({ description: "The body broke off before its end; nothing was stored." }),
+    404: ApiErrorSchema.meta({ description: "Unknown callback address; nothing was stored." }),
+    413: ApiErrorSchema.meta({
+      description: "Larger than RELAY_MAX_CALLBACK_BYTES: refused, and the query failed saying so.",
+    }),
+    429: ApiErrorSchema.meta({ description: "Too many unknown callback addresses from this client's IP address." }),
+  },
+};
 
 /** Compared against when the ID is unknown, so an unknown ID and a wrong secret take the same work. */
 const NO_SECRET_HASH = hashCallbackSecret("no query has this secret");
@@ -70,7 +104,12 @@ export default async function callbackRoutes(app: FastifyInstance): Promise<void
 
   app.post<{ Params: CallbackParams }>(
     "/callbacks/:id/:secret",
-    { schema: { params: CallbackParams } },
+    {
+      schema,
+      config: {
+        swaggerTransform: (route) => jsonSchemaTransform({ ...route, schema: { ...route.schema, body: CallbackBody } }),
+      },
+    },
     async (request, reply) => {
       const { id, secret } = request.params;
       const query = await app.store.getQuery(id);

@@ -1,51 +1,29 @@
 /**
- * The API the task pane uses, under `/v1`. Every call carries the user's Infobip credential in
+ * The API the task pane uses, under `/v1`, as its contract declares it (`src/relay-api`: each route's URL and
+ * schemas, registered here through the zod type provider, so handlers return the contract's types and answers are
+ * encoded by its schemas). Every call carries the user's Infobip credential in
  * `Authorization` (401 without one); a query is visible only to the credential that submitted it, and an
  * unknown ID and another key's query get the same 404. Each call opts into its rate limit (plugins/rate-limit.ts):
  * the two that reach Infobip share the per-key submission budget, the others the per-key read budget.
  */
 import { Readable } from "node:stream";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
-import { z } from "zod";
-import { resolvePreset, validateQuery, type BillingUsageQuery, type Violation } from "../../billing";
+import type { ZodTypeProvider } from "fastify-type-provider-zod";
+import { resolvePreset } from "../../billing";
+import type { z } from "zod";
+import {
+  LIST_LIMIT,
+  relayApi,
+  type QueryIdParamsSchema,
+  type RowsPage,
+  type RowsPageQuerySchema,
+} from "../../relay-api";
 import { readCredential, type Credential } from "../credentials";
 import { relayErrors, RelayHttpError } from "../errors";
 import type { StoredQuery } from "../store";
 import { submitQuery } from "../submission";
+import { submissionValidatorCompiler } from "../validation";
 import { publicStatus, queryView } from "../views";
-
-export const MAX_WAIT_SECONDS = 30;
-export const MAX_PAGE_ROWS = 10_000;
-export const DEFAULT_PAGE_ROWS = 1_000;
-export const LIST_LIMIT = 100;
-export const MAX_LABEL_LENGTH = 200;
-
-const QueryIdParams = z.object({
-  id: z.uuid({ error: "must be a query ID as returned by POST /v1/queries" }),
-});
-type QueryIdParams = z.infer<typeof QueryIdParams>;
-
-/** A query-string number: digits only, then a range. */
-function wholeNumberParam(min: number, max: number, fallback: number) {
-  return z
-    .string()
-    .regex(/^\d+$/, `must be a whole number from ${min} to ${max}`)
-    .transform(Number)
-    .refine((n) => n >= min && n <= max, `must be a whole number from ${min} to ${max}`)
-    .optional()
-    .transform((n) => n ?? fallback);
-}
-
-const WaitQuery = z.object({ wait: wholeNumberParam(0, MAX_WAIT_SECONDS, 0) });
-const RowsQuery = z.object({
-  offset: wholeNumberParam(0, Number.MAX_SAFE_INTEGER, 0),
-  limit: wholeNumberParam(1, MAX_PAGE_ROWS, DEFAULT_PAGE_ROWS),
-});
-
-const SubmissionBody = z.strictObject({
-  request: z.unknown(),
-  label: z.string().trim().max(MAX_LABEL_LENGTH, `must be at most ${MAX_LABEL_LENGTH} characters`).nullish(),
-});
 
 function credentialOf(request: FastifyRequest): Credential {
   if (request.credential === null) throw new RelayHttpError(401, relayErrors.missingKey());
@@ -61,40 +39,19 @@ async function ownedQuery(app: FastifyInstance, request: FastifyRequest, id: str
   return query;
 }
 
-/** Reads `{request, label?}`, then the request with `src/billing`'s rules: every violation at once. */
-function readSubmission(body: unknown, now: Date): { request: BillingUsageQuery; label: string | null } {
-  if (typeof body !== "object" || body === null || Array.isArray(body)) {
-    throw new RelayHttpError(
-      400,
-      relayErrors.badRequest([{ property: "body", violation: "must be a JSON object: {request, label?}" }])
-    );
-  }
-  const violations: Violation[] = [];
-  const shape = SubmissionBody.safeParse(body);
-  if (!shape.success) {
-    for (const issue of shape.error.issues) {
-      if (issue.code === "unrecognized_keys") {
-        for (const key of issue.keys)
-          violations.push({ property: key, violation: "is not a known property; send request and label only" });
-      } else {
-        violations.push({ property: issue.path.join("."), violation: issue.message });
-      }
-    }
-  }
-  const checked = validateQuery((body as { request?: unknown }).request, now, ["request"]);
-  if (!checked.ok) violations.push(...checked.violations);
-  if (violations.length > 0 || !checked.ok || !shape.success)
-    throw new RelayHttpError(400, relayErrors.badRequest(violations));
-  return { request: checked.value, label: shape.data.label ?? null };
-}
-
+/**
+ * A {@link RowsPage} as JSON text. Rows are stored as JSON array texts, so they are joined as they are instead of
+ * being parsed and written again; the rest is typed by the contract and written by `JSON.stringify`.
+ */
 function rowsPageJson(offset: number, limit: number, query: StoredQuery, rows: string[]): string {
-  // Rows are stored as JSON array texts: the page is assembled without parsing them again.
-  return (
-    `{"offset":${offset},"limit":${limit},"totalRows":${query.totalRows ?? 0},` +
-    `"columns":${JSON.stringify(query.columns)},"requestedPeriod":${JSON.stringify(query.requestedPeriod)},` +
-    `"rows":[${rows.join(",")}]}`
-  );
+  const page: Omit<RowsPage, "rows"> = {
+    offset,
+    limit,
+    totalRows: query.totalRows ?? 0,
+    columns: query.columns ?? [],
+    requestedPeriod: query.requestedPeriod,
+  };
+  return `${JSON.stringify(page).slice(0, -1)},"rows":[${rows.join(",")}]}`;
 }
 
 function rawBytes(app: FastifyInstance, deliveryId: string, chunkCount: number): Readable {
@@ -128,43 +85,46 @@ export default async function queryRoutes(app: FastifyInstance): Promise<void> {
   const timeoutMinutes = app.relayConfig.callbackTimeoutMinutes;
   const submission = { onRequest: app.rateLimits.submissions };
   const read = { onRequest: app.rateLimits.reads };
+  const api = app.withTypeProvider<ZodTypeProvider>();
+  const { submitQuery: submit, listQueries, getQuery, getRows, getRawResult, deleteQuery, checkConnection } = relayApi;
 
-  app.post("/queries", submission, async (request, reply) => {
-    const now = app.clock();
-    const { request: query, label } = readSubmission(request.body, now);
-    const submitted = await submitQuery(app, credentialOf(request), query, { label, hidden: false });
-    const stored = await app.store.getQuery(submitted.id);
-    return reply.code(202).send({
-      id: submitted.id,
-      requestId: submitted.requestId,
-      status: stored === undefined ? "pending" : publicStatus(stored),
-      createdAt: submitted.createdAt.toISOString(),
-    });
-  });
+  api.post(
+    submit.url,
+    // The body's rules include the clock's (retention window), so this route checks it with its own compiler.
+    { ...submission, schema: submit.schema, validatorCompiler: submissionValidatorCompiler(app.clock) },
+    async (request, reply) => {
+      const { request: query, label } = request.body;
+      const submitted = await submitQuery(app, credentialOf(request), query, { label: label ?? null, hidden: false });
+      const stored = await app.store.getQuery(submitted.id);
+      return reply.code(202).send({
+        id: submitted.id,
+        requestId: submitted.requestId,
+        status: stored === undefined ? "pending" : publicStatus(stored),
+        createdAt: submitted.createdAt.toISOString(),
+      });
+    }
+  );
 
-  app.get("/queries", read, async (request) => {
+  api.get(listQueries.url, { ...read, schema: listQueries.schema }, async (request) => {
     const now = app.clock();
     const queries = await app.store.listQueries(credentialOf(request).owner, LIST_LIMIT);
     return { queries: queries.map((query) => queryView(query, now, timeoutMinutes)) };
   });
 
-  app.get<{ Params: QueryIdParams; Querystring: z.infer<typeof WaitQuery> }>(
-    "/queries/:id",
-    { ...read, schema: { params: QueryIdParams, querystring: WaitQuery } },
-    async (request, reply) => {
-      const { id } = request.params;
-      let query = await ownedQuery(app, request, id);
-      if (request.query.wait > 0 && publicStatus(query) === "pending") {
-        await app.settlements.wait(id, request.query.wait * 1000, abortOnDisconnect(reply));
-        query = await ownedQuery(app, request, id);
-      }
-      return queryView(query, app.clock(), timeoutMinutes);
+  api.get(getQuery.url, { ...read, schema: getQuery.schema }, async (request, reply) => {
+    const { id } = request.params;
+    let query = await ownedQuery(app, request, id);
+    if (request.query.wait > 0 && publicStatus(query) === "pending") {
+      await app.settlements.wait(id, request.query.wait * 1000, abortOnDisconnect(reply));
+      query = await ownedQuery(app, request, id);
     }
-  );
+    return queryView(query, app.clock(), timeoutMinutes);
+  });
 
-  app.get<{ Params: QueryIdParams; Querystring: z.infer<typeof RowsQuery> }>(
-    "/queries/:id/rows",
-    { ...read, schema: { params: QueryIdParams, querystring: RowsQuery } },
+  // Sent as text (see rowsPageJson), which the type provider's reply types do not describe.
+  app.get<{ Params: z.output<typeof QueryIdParamsSchema>; Querystring: z.output<typeof RowsPageQuerySchema> }>(
+    getRows.url,
+    { ...read, schema: getRows.schema },
     async (request, reply) => {
       const query = await ownedQuery(app, request, request.params.id);
       const status = publicStatus(query);
@@ -175,9 +135,10 @@ export default async function queryRoutes(app: FastifyInstance): Promise<void> {
     }
   );
 
-  app.get<{ Params: QueryIdParams }>(
-    "/queries/:id/raw",
-    { ...read, schema: { params: QueryIdParams } },
+  // Sent as a stream of the stored bytes.
+  app.get<{ Params: z.output<typeof QueryIdParamsSchema> }>(
+    getRawResult.url,
+    { ...read, schema: getRawResult.schema },
     async (request, reply) => {
       const query = await ownedQuery(app, request, request.params.id);
       const raw = await app.store.rawDelivery(query.id);
@@ -192,31 +153,28 @@ export default async function queryRoutes(app: FastifyInstance): Promise<void> {
     }
   );
 
-  app.delete<{ Params: QueryIdParams }>(
-    "/queries/:id",
-    { ...read, schema: { params: QueryIdParams } },
-    async (request, reply) => {
-      const query = await ownedQuery(app, request, request.params.id);
-      await app.store.deleteQuery(query.id);
-      app.settlements.notify(query.id);
-      app.log.info({ queryId: query.id }, "query deleted by its owner");
-      return reply.code(204).send();
-    }
-  );
+  api.delete(deleteQuery.url, { ...read, schema: deleteQuery.schema }, async (request, reply) => {
+    const query = await ownedQuery(app, request, request.params.id);
+    await app.store.deleteQuery(query.id);
+    app.settlements.notify(query.id);
+    app.log.info({ queryId: query.id }, "query deleted by its owner");
+    return reply.code(204).send();
+  });
 
   /**
-   * "Test connection" for the task pane: submits a real, tiny query (this month, by MONTH) with the caller's
-   * key, because Infobip's Billing Usage API has no cheaper way to prove a key and its scope. Its result is
-   * stored like any other but kept out of GET /v1/queries, and expires with the TTL.
+   * "Test connection" for the task pane: submits a real, tiny query with the caller's key, because Infobip's
+   * Billing Usage API has no cheaper way to prove a key and its scope. The period is last month — the 1st of last
+   * month to the 1st of this one, wholly in the past and within the retention window (`src/billing/periods.ts`) —
+   * so the check never depends on how Infobip treats a sentUntil in the future, which its documentation neither
+   * allows nor forbids. The result is stored like any other but kept out of GET /v1/queries, and expires with the TTL.
    */
-  app.post("/connection-check", submission, async (request) => {
-    const now = app.clock();
+  api.post(checkConnection.url, { ...submission, schema: checkConnection.schema }, async (request) => {
     const submitted = await submitQuery(
       app,
       credentialOf(request),
-      { filterBy: { dateInterval: resolvePreset("this-month", now) }, aggregateBy: ["MONTH"] },
+      { filterBy: { dateInterval: resolvePreset("last-month", app.clock()) }, aggregateBy: ["MONTH"] },
       { label: "connection check", hidden: true }
     );
-    return { ok: true, id: submitted.id, requestId: submitted.requestId };
+    return { ok: true as const, id: submitted.id, requestId: submitted.requestId };
   });
 }
