@@ -39,6 +39,10 @@ function totals(result: BillingUsageResult): Totals {
   return sums;
 }
 
+// Several tests generate three months of traffic in many groupings: about 4 s each on a quiet machine, more
+// when the full suite (Chromium, webpack) shares two cores. How fast is bench/emulator.ts's job, not a timeout's.
+jest.setTimeout(30_000);
+
 function expectSameTotals(a: Totals, b: Totals): void {
   expect([...a.amount.keys()].sort()).toEqual([...b.amount.keys()].sort());
   for (const [currency, amount] of a.amount) {

@@ -1,7 +1,7 @@
 /**
- * `npm run emulator` as a real process (tsx src/emulator/server.ts): it refuses a bad environment with a
- * message, says where it listens, answers, and on SIGTERM closes once — a second signal during the close
- * does not end it early — and exits 0.
+ * `npm run emulator` as a real process (node --import tsx src/emulator/server.ts): it refuses a bad
+ * environment with a message, says where it listens, answers, and on SIGTERM closes once — a second signal
+ * during the close does not end it early — and exits 0.
  */
 import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
 import path from "node:path";
@@ -9,8 +9,9 @@ import path from "node:path";
 const ROOT = path.resolve(__dirname, "../..");
 
 /**
- * As `npm start` runs it: `node --import tsx`, one process, so signals reach the server itself (the `tsx`
- * command is a wrapper that relays signals to a child and gives up when two arrive at once).
+ * As package.json and `npm start` run it: `node --import tsx`, one process, so signals reach the server
+ * itself (the `tsx` command is a wrapper that relays a signal to its child and SIGKILLs it if the child does
+ * not confirm within 30 ms, or when two signals arrive at once).
  */
 function runEmulator(env: Record<string, string>): ChildProcessWithoutNullStreams {
   const clean = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith("EMULATOR_")));

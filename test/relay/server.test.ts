@@ -1,6 +1,6 @@
 /**
- * `npm run relay` as a real process (tsx src/relay/server.ts): it refuses a bad environment with a message,
- * serves the API and the built task pane, and stops cleanly on SIGTERM.
+ * `npm run relay` as a real process (node --import tsx src/relay/server.ts): it refuses a bad environment with
+ * a message, serves the API and the built task pane, and stops cleanly on SIGTERM.
  */
 import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
 import fs from "node:fs";
@@ -8,13 +8,14 @@ import path from "node:path";
 import { tempDataDir } from "./helpers/relay";
 
 const ROOT = path.resolve(__dirname, "../..");
-const TSX = path.join(ROOT, "node_modules", ".bin", "tsx");
 
 function runServer(env: Record<string, string>): ChildProcessWithoutNullStreams {
   const clean = Object.fromEntries(
     Object.entries(process.env).filter(([name]) => !name.startsWith("RELAY_") && name !== "INFOBIP_BASE_URL")
   );
-  return spawn(TSX, ["src/relay/server.ts"], { cwd: ROOT, env: { ...clean, ...env } });
+  // As package.json runs it: one process, so the signal reaches the relay itself. (The `tsx` command is a
+  // wrapper that relays a signal to its child and SIGKILLs it if the child does not confirm within 30 ms.)
+  return spawn(process.execPath, ["--import", "tsx", "src/relay/server.ts"], { cwd: ROOT, env: { ...clean, ...env } });
 }
 
 function exitOf(
