@@ -267,8 +267,6 @@ export const relayApi = {
   }),
 };
 
-export type RelayRoute = (typeof relayApi)[keyof typeof relayApi];
-
 /** A route's URL with its parameters filled in and encoded: `/v1/queries/:id` → `/v1/queries/3f0…`. */
 export function relayPath(url: string, params: Readonly<Record<string, string>> = {}): string {
   return url.replace(/:(\w+)/g, (_match, name: string) => {

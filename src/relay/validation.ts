@@ -39,11 +39,11 @@ export const zodValidatorCompiler: FastifySchemaCompiler<unknown> = ({ schema, h
  * clock, so a caller gets every violation of the envelope and of the query in one answer.
  */
 export function submissionValidatorCompiler(clock: () => Date): FastifySchemaCompiler<unknown> {
-  return ({ httpPart }) =>
-    (data: unknown) => {
+  return (route) => {
+    if (route.httpPart !== "body") return zodValidatorCompiler(route);
+    return (data: unknown) => {
       const checked = validateQuerySubmission(data, clock());
-      return checked.ok
-        ? { value: checked.value }
-        : { error: new RequestValidationError(checked.violations, httpPart) };
+      return checked.ok ? { value: checked.value } : { error: new RequestValidationError(checked.violations, "body") };
     };
+  };
 }
