@@ -55,7 +55,7 @@ import { SettingsScreen } from "./screens/SettingsScreen";
 import { TablesScreen } from "./screens/TablesScreen";
 import { loadRelayUrl, saveRelayUrl } from "./settings";
 import { refreshTable, refreshTables, type TableRefreshResult } from "./table-refresh";
-import type { BillingTableInfo, WorkbookActions } from "./workbook-actions";
+import type { BillingTableInfo, Workbook } from "./workbook";
 
 export type Screen = "compose" | "run" | "tables" | "settings";
 
@@ -106,7 +106,7 @@ export interface AppProps {
   mode: "excel" | "browser";
   theme: Theme;
   /** The workbook, in Excel; undefined in the browser preview. */
-  workbook?: WorkbookActions;
+  workbook?: Workbook;
 }
 
 /** The last query run, to run again (its period re-evaluated then). */
@@ -605,7 +605,7 @@ function statusText(run: RunView, tablesInProgress: Readonly<Record<string, stri
     const o = run.outcome;
     switch (o.kind) {
       case "done":
-        return `Done in ${formatElapsed(o.elapsedMs)}: ${o.report.message}`;
+        return `Done in ${formatElapsed(o.elapsedMs)}: ${o.placement.message}`;
       case "failed":
         return `Stopped: ${o.error.summary}`;
       case "overdue":

@@ -51,7 +51,8 @@ export interface FetchedResult {
   retrievedAt: Date;
 }
 
-export interface WriteReport {
+/** Where a result went (a table on a sheet, or the preview) and how many rows, as its sink reports it. */
+export interface ResultPlacement {
   /** Plain words for the done line: "Written to table Billing_2026_03 on sheet …". */
   message: string;
   tableName?: string;
@@ -65,7 +66,7 @@ export interface ResultSink {
     result: FetchedResult,
     destination: Destination,
     onProgress: (written: number, total: number) => void
-  ): Promise<WriteReport>;
+  ): Promise<ResultPlacement>;
 }
 
 export type RunStep =
@@ -77,7 +78,7 @@ export type RunStep =
 export type RunProgress = RunStep & { startedAt: Date; label?: string };
 
 export type RunOutcome =
-  | { kind: "done"; queryId: string; result: FetchedResult; report: WriteReport; elapsedMs: number }
+  | { kind: "done"; queryId: string; result: FetchedResult; placement: ResultPlacement; elapsedMs: number }
   /** Infobip (or the relay) answered with an error, or the query failed: nothing was written. */
   | { kind: "failed"; queryId?: string; error: RelayError; elapsedMs: number; pendingKept: boolean }
   /** Still pending long after submission: Infobip may never deliver; offer to run it again. */
@@ -264,9 +265,9 @@ class Run {
       const result: FetchedResult = { ...fetched, retrievedAt: this.deps.now() };
       const total = result.rows.length;
       this.report({ step: "writing", queryId, written: 0, total });
-      let report: WriteReport;
+      let placement: ResultPlacement;
       try {
-        report = await this.deps.sink.write(result, pending.destination, (written, of) =>
+        placement = await this.deps.sink.write(result, pending.destination, (written, of) =>
           this.report({ step: "writing", queryId, written, total: of })
         );
       } catch (error) {
@@ -281,7 +282,7 @@ class Run {
         return { kind: "failed", queryId, error: writeError, elapsedMs: this.elapsed(), pendingKept: false };
       }
       await this.deps.pending.remove(queryId);
-      return { kind: "done", queryId, result, report, elapsedMs: this.elapsed() };
+      return { kind: "done", queryId, result, placement, elapsedMs: this.elapsed() };
     } catch (error) {
       const relayError = asRelayError(error);
       if (relayError.kind === "aborted") {

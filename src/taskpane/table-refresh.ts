@@ -12,7 +12,7 @@ import { compareSnapshots, type RefreshChanges, type TableSnapshot } from "../ex
 import { mapDefinitionViolations } from "./refresh-words";
 import { mapWithConcurrency, runQuery, type RunOutcome, type RunProgress, type RunnerDeps } from "./query-runner";
 import { RelayError } from "./relay-client";
-import type { BillingTableInfo, WorkbookActions } from "./workbook-actions";
+import type { BillingTableInfo, Workbook } from "./workbook";
 
 export const REFRESH_CONCURRENCY = 3;
 
@@ -28,10 +28,10 @@ export interface TableRefreshResult {
 
 export interface RefreshDeps {
   runner: RunnerDeps;
-  workbook: WorkbookActions;
+  workbook: Workbook;
 }
 
-async function safeSnapshot(workbook: WorkbookActions, tableName: string): Promise<TableSnapshot | undefined> {
+async function safeSnapshot(workbook: Workbook, tableName: string): Promise<TableSnapshot | undefined> {
   try {
     return await workbook.snapshot(tableName);
   } catch {
@@ -142,7 +142,7 @@ export function describeRefresh(result: TableRefreshResult): string {
   const outcome = result.outcome;
   switch (outcome.kind) {
     case "done":
-      return `${name}: refreshed, ${outcome.report.rowsWritten.toLocaleString("en-US")} rows.`;
+      return `${name}: refreshed, ${outcome.placement.rowsWritten.toLocaleString("en-US")} rows.`;
     case "failed":
       return `${name}: not refreshed. ${outcome.error.summary} ${outcome.error.advice}`;
     case "overdue":

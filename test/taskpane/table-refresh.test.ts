@@ -11,7 +11,7 @@ import {
 } from "../../src/taskpane/relay-client";
 import { snapshotOf } from "../../src/taskpane/result-view";
 import { describeRefresh, refreshTables, type TableRefreshResult } from "../../src/taskpane/table-refresh";
-import type { BillingTableInfo, WorkbookActions } from "../../src/taskpane/workbook-actions";
+import type { BillingTableInfo, Workbook } from "../../src/taskpane/workbook";
 
 const NOW = new Date("2026-03-20T08:00:00Z");
 const COLUMNS = predictColumns(["MONTH"]);
@@ -85,7 +85,7 @@ class ScriptedRelay implements RelayApi {
 }
 
 /** A workbook of tables held as snapshots; writing replaces a table's snapshot with the shaped result. */
-class FakeWorkbook implements WorkbookActions {
+class FakeWorkbook implements Workbook {
   pending = new MemoryPendingStore();
   writes: string[] = [];
   refreshedPivots: string[] = [];
@@ -123,7 +123,7 @@ function table(name: string, def = definition(name)): BillingTableInfo {
   return { tableName: name, sheetName: name, label: name, definition: def, dimensionLabels: ["Account"] };
 }
 
-function deps(relay: RelayApi, workbook: WorkbookActions): { runner: RunnerDeps; workbook: WorkbookActions } {
+function deps(relay: RelayApi, workbook: Workbook): { runner: RunnerDeps; workbook: Workbook } {
   return {
     runner: {
       client: relay,

@@ -135,7 +135,7 @@ function Finished(props: RunScreenProps & { outcome: RunOutcome }): React.JSX.El
         <MessageBar intent="success">
           <MessageBarBody>
             <MessageBarTitle>Done in {formatElapsed(outcome.elapsedMs)}</MessageBarTitle>
-            {outcome.report.message}
+            {outcome.placement.message}
           </MessageBarBody>
         </MessageBar>
       ) : null}

@@ -20,7 +20,7 @@ import {
 import { CheckboxGroup } from "../components/CheckboxGroup";
 import { formatElapsed } from "../query-runner";
 import { describeRefresh, type TableRefreshResult } from "../table-refresh";
-import type { BillingTableInfo, PivotOutcome } from "../workbook-actions";
+import type { BillingTableInfo, PivotOutcome } from "../workbook";
 import { ChangeSummary } from "./RunScreen";
 
 const useStyles = makeStyles({
