@@ -18,6 +18,7 @@ import {
 } from "../billing";
 import type { Destination } from "./composer-state";
 import { RelayError, isAbort, type QueryState, type RelayApi } from "./relay-client";
+import { RunError, toRunFailure, type RunFailure } from "./run-error";
 
 /** A query submitted but not yet written: saved with the workbook (or the browser) to survive a closed pane. */
 export interface PendingQuery {
@@ -78,9 +79,15 @@ export type RunStep =
 export type RunProgress = RunStep & { startedAt: Date; label?: string };
 
 export type RunOutcome =
-  | { kind: "done"; queryId: string; result: FetchedResult; placement: ResultPlacement; elapsedMs: number }
-  /** Infobip (or the relay) answered with an error, or the query failed: nothing was written. */
-  | { kind: "failed"; queryId?: string; error: RelayError; elapsedMs: number; pendingKept: boolean }
+  | {
+      kind: "done";
+      queryId: string;
+      result: FetchedResult;
+      placement: ResultPlacement;
+      elapsedMs: number;
+    }
+  /** The relay or Infobip refused or failed it, no key was set, or the rows could not be written: nothing was. */
+  | { kind: "failed"; queryId?: string; error: RunFailure; elapsedMs: number; pendingKept: boolean }
   /** Still pending long after submission: Infobip may never deliver; offer to run it again. */
   | { kind: "overdue"; queryId: string; elapsedMs: number }
   | { kind: "cancelled"; queryId?: string; elapsedMs: number };
@@ -110,11 +117,16 @@ export interface RunRequest {
   destination: Destination;
 }
 
+/** The user pressed Cancel: the run stops where it is (an `AbortError`, as `fetch` throws). */
+function stopped(): Error {
+  return new DOMException("Stopped.", "AbortError");
+}
+
 /** A sleep that ends early (rejecting) when the signal aborts. */
 export function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) {
-      reject(new RelayError("aborted", "Stopped.", "Nothing more will be fetched."));
+      reject(stopped());
       return;
     }
     const timer = setTimeout(() => {
@@ -123,21 +135,10 @@ export function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> 
     }, ms);
     const onAbort = () => {
       clearTimeout(timer);
-      reject(new RelayError("aborted", "Stopped.", "Nothing more will be fetched."));
+      reject(stopped());
     };
     signal?.addEventListener("abort", onAbort, { once: true });
   });
-}
-
-function asRelayError(error: unknown): RelayError {
-  if (error instanceof RelayError) return error;
-  if (isAbort(error)) return new RelayError("aborted", "Stopped.", "Nothing more will be fetched.");
-  const text = error instanceof Error ? error.message : String(error);
-  return new RelayError(
-    "invalid-answer",
-    `Something went wrong: ${text}`,
-    "Try again; if it keeps happening, report it."
-  );
 }
 
 class Run {
@@ -167,7 +168,7 @@ class Run {
   }
 
   private checkAborted(): void {
-    if (this.signal?.aborted) throw new RelayError("aborted", "Stopped.", "Nothing more will be fetched.");
+    if (this.signal?.aborted) throw stopped();
   }
 
   /** Calls the relay, retrying transient failures with growing pauses (honouring Retry-After). */
@@ -177,9 +178,8 @@ class Run {
       try {
         return await call();
       } catch (error) {
-        const relayError = asRelayError(error);
-        if (relayError.kind === "aborted" || !relayError.retryable || attempt >= this.maxRetries) throw relayError;
-        const pauseMs = (relayError.details.retryAfterSeconds ?? Math.min(30, 2 ** attempt)) * 1000;
+        if (!(error instanceof RelayError) || !error.retryable || attempt >= this.maxRetries) throw error;
+        const pauseMs = (error.details.retryAfterSeconds ?? Math.min(30, 2 ** attempt)) * 1000;
         await this.deps.sleep(pauseMs, this.signal);
       }
     }
@@ -274,7 +274,7 @@ class Run {
         // Writing again would fail the same way (too many rows, a missing table): forget the query.
         await this.deps.pending.remove(queryId).catch(() => undefined);
         const why = error instanceof Error ? error.message : String(error);
-        const writeError = new RelayError(
+        const writeError = new RunError(
           "write-failed",
           why,
           "Check the workbook (the destination table must still exist) and run the query again."
@@ -284,16 +284,16 @@ class Run {
       await this.deps.pending.remove(queryId);
       return { kind: "done", queryId, result, placement, elapsedMs: this.elapsed() };
     } catch (error) {
-      const relayError = asRelayError(error);
-      if (relayError.kind === "aborted") {
+      if (isAbort(error)) {
         // The user chose to stop: forget the query here (the relay lets it expire on its own).
         await this.deps.pending.remove(queryId).catch(() => undefined);
         return { kind: "cancelled", queryId, elapsedMs: this.elapsed() };
       }
+      const failure = toRunFailure(error);
       // A gone query will never come back; anything else may succeed when the pane opens again.
-      const keep = relayError.kind !== "not-found";
+      const keep = failure.kind !== "not-found";
       if (!keep) await this.deps.pending.remove(queryId).catch(() => undefined);
-      return { kind: "failed", queryId, error: relayError, elapsedMs: this.elapsed(), pendingKept: keep };
+      return { kind: "failed", queryId, error: failure, elapsedMs: this.elapsed(), pendingKept: keep };
     }
   }
 
@@ -317,9 +317,8 @@ class Run {
       // Saved before waiting: if the pane closes now, the next one picks the query up.
       await this.deps.pending.add(pending);
     } catch (error) {
-      const relayError = asRelayError(error);
-      if (relayError.kind === "aborted") return { kind: "cancelled", elapsedMs: this.elapsed() };
-      return { kind: "failed", error: relayError, elapsedMs: this.elapsed(), pendingKept: false };
+      if (isAbort(error)) return { kind: "cancelled", elapsedMs: this.elapsed() };
+      return { kind: "failed", error: toRunFailure(error), elapsedMs: this.elapsed(), pendingKept: false };
     }
     return this.follow(pending);
   }
@@ -361,27 +360,4 @@ export async function mapWithConcurrency<T, R>(
   });
   await Promise.all(workers);
   return results;
-}
-
-/** "1 min 05 s" / "12 s". */
-export function formatElapsed(ms: number): string {
-  const seconds = Math.floor(ms / 1000);
-  if (seconds < 60) return `${seconds} s`;
-  const minutes = Math.floor(seconds / 60);
-  return `${minutes} min ${String(seconds % 60).padStart(2, "0")} s`;
-}
-
-/** One status line for a step, in plain words. */
-export function describeStep(step: RunStep): string {
-  const n = (value: number) => value.toLocaleString("en-US");
-  switch (step.step) {
-    case "submitting":
-      return "Sending the query to Infobip\u2026";
-    case "waiting":
-      return "Waiting for Infobip to prepare the result\u2026";
-    case "receiving":
-      return step.total > 0 ? `Receiving rows: ${n(step.received)} of ${n(step.total)}` : "Receiving rows\u2026";
-    case "writing":
-      return `Writing rows: ${n(step.written)} of ${n(step.total)}`;
-  }
 }

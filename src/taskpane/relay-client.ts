@@ -1,6 +1,7 @@
 /**
- * The relay's `/v1` API as the task pane calls it: every answer checked with zod, every failure turned
- * into a {@link RelayError} that says in plain words what went wrong and what to do next.
+ * The relay's `/v1` API as the task pane calls it: every answer checked with zod, every failure of a call
+ * turned into a {@link RelayError} that says in plain words what went wrong and what to do next. Without a
+ * key nothing is sent: that is a {@link MissingKeyError}, not something the relay said.
  *
  * The API key goes in the `Authorization: App <key>` header only (never in a URL); it is read from the
  * credentials module at each call, so a key changed in Settings applies at once.
@@ -16,6 +17,7 @@ import {
   type BillingUsageQuery,
   type Violation,
 } from "../billing";
+import { MissingKeyError } from "./credentials";
 
 export const QUERY_STATUSES = ["pending", "succeeded", "failed", "unreadable"] as const;
 export type QueryStatus = (typeof QUERY_STATUSES)[number];
@@ -64,7 +66,10 @@ export const RowsPageSchema = z.object({
 });
 export type RowsPage = z.infer<typeof RowsPageSchema>;
 
-/** What went wrong, by cause: the UI chooses its words and next step from this. */
+/**
+ * What went wrong with a call to the relay, by cause: what the relay (or Infobip through it) answered, or
+ * why no usable answer came. The UI chooses its words and next step from this.
+ */
 export type RelayErrorKind =
   | "bad-request"
   | "unauthorized"
@@ -74,10 +79,7 @@ export type RelayErrorKind =
   | "unavailable"
   | "unreachable"
   | "invalid-answer"
-  | "no-key"
-  | "aborted"
-  /** The rows arrived but could not be written (workbook code failed). */
-  | "write-failed";
+  | "aborted";
 
 export class RelayError extends Error {
   override readonly name = "RelayError";
@@ -331,9 +333,7 @@ export class RelayClient implements RelayApi {
     init: { body?: unknown; signal?: AbortSignal | undefined }
   ): Promise<T> {
     const key = this.options.apiKey();
-    if (!key) {
-      throw new RelayError("no-key", "No Infobip API key is set.", "Enter your API key in Settings.");
-    }
+    if (!key) throw new MissingKeyError();
     const headers: Record<string, string> = { Accept: "application/json", Authorization: `App ${key}` };
     if (init.body !== undefined) headers["Content-Type"] = "application/json";
     let response: Response;

@@ -8,9 +8,7 @@ import {
 import { validateComposer, initialComposerState } from "../../src/taskpane/composer-state";
 import { MemoryPendingStore } from "../../src/taskpane/pending-store";
 import {
-  describeStep,
   followPendingQuery,
-  formatElapsed,
   mapWithConcurrency,
   runQuery,
   type FetchedResult,
@@ -421,16 +419,5 @@ describe("mapWithConcurrency", () => {
     }
     expect(await all).toEqual([2, 4, 6, 8, 10, 12, 14]);
     expect(peak).toBe(3);
-  });
-});
-
-describe("status words", () => {
-  it("say where the query is, with counts", () => {
-    expect(describeStep({ step: "receiving", queryId: "q", received: 10000, total: 123456 })).toBe(
-      "Receiving rows: 10,000 of 123,456"
-    );
-    expect(describeStep({ step: "writing", queryId: "q", written: 5, total: 9 })).toBe("Writing rows: 5 of 9");
-    expect(formatElapsed(65_000)).toBe("1 min 05 s");
-    expect(formatElapsed(9_999)).toBe("9 s");
   });
 });

@@ -5,6 +5,7 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { API_ERRORS, badRequest } from "../../src/billing";
+import { MissingKeyError } from "../../src/taskpane/credentials";
 import { RelayClient, RelayError, normaliseBaseUrl } from "../../src/taskpane/relay-client";
 
 interface Seen {
@@ -171,8 +172,10 @@ describe("RelayClient", () => {
   });
 
   it("refuses to call without a key", async () => {
-    const error = await failure(new RelayClient({ baseUrl, apiKey: () => undefined }).list());
-    expect(error.kind).toBe("no-key");
+    // Not something the relay said: nothing was sent.
+    const call = new RelayClient({ baseUrl, apiKey: () => undefined }).list();
+    await expect(call).rejects.toBeInstanceOf(MissingKeyError);
+    await expect(call).rejects.toMatchObject({ kind: "no-key" });
     expect(seen).toEqual([]);
   });
 

@@ -18,7 +18,7 @@ import {
   tokens,
 } from "@fluentui/react-components";
 import { CheckboxGroup } from "../components/CheckboxGroup";
-import { formatElapsed } from "../query-runner";
+import { formatElapsed } from "../run-view";
 import { describeRefresh, type TableRefreshResult } from "../table-refresh";
 import type { BillingTableInfo, PivotOutcome } from "../workbook";
 import { ChangeSummary } from "./RunScreen";
