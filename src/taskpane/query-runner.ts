@@ -12,12 +12,14 @@ import {
   type BillingUsageMetadata,
   type BillingUsageQuery,
   type ColumnInfo,
+  type DateInterval,
   type DateTimeInterval,
   type QueryDefinition,
   type RawRow,
 } from "../billing";
 import type { Destination } from "./composer-state";
-import { RelayError, isAbort, type QueryState, type RelayApi } from "./relay-client";
+import { endingToday, refusesFutureEnd, type PeriodEndMoved } from "./future-end";
+import { RelayError, isAbort, type QueryState, type RelayApi, type SubmittedQuery } from "./relay-client";
 import { RunError, toRunFailure, type RunFailure } from "./run-error";
 
 /** A query submitted but not yet written: saved with the workbook (or the browser) to survive a closed pane. */
@@ -48,6 +50,8 @@ export interface FetchedResult {
   metadata?: BillingUsageMetadata;
   /** The period Infobip used, when the relay passes it on (otherwise the metadata's requested period applies). */
   requestedPeriod?: DateTimeInterval;
+  /** The period the pane sent, when known (a query picked up after the pane closed only has its definition). */
+  sentPeriod?: DateInterval;
   /** When the pane finished reading the result. */
   retrievedAt: Date;
 }
@@ -85,12 +89,20 @@ export type RunOutcome =
       result: FetchedResult;
       placement: ResultPlacement;
       elapsedMs: number;
+      /** Set when Infobip refused the period's end after today and the query ran up to today instead. */
+      endMoved?: PeriodEndMoved;
     }
   /** The relay or Infobip refused or failed it, no key was set, or the rows could not be written: nothing was. */
   | { kind: "failed"; queryId?: string; error: RunFailure; elapsedMs: number; pendingKept: boolean }
   /** Still pending long after submission: Infobip may never deliver; offer to run it again. */
   | { kind: "overdue"; queryId: string; elapsedMs: number }
   | { kind: "cancelled"; queryId?: string; elapsedMs: number };
+
+/** What this run submitted: the period (for the result) and, when Infobip refused its end, the move to today. */
+interface Sent {
+  period: DateInterval;
+  endMoved?: PeriodEndMoved;
+}
 
 export interface RunnerDeps {
   client: RelayApi;
@@ -200,7 +212,10 @@ class Run {
   }
 
   /** Reads every row, page by page. */
-  async readRows(state: QueryState, definition: QueryDefinition): Promise<Omit<FetchedResult, "retrievedAt">> {
+  async readRows(
+    state: QueryState,
+    definition: QueryDefinition
+  ): Promise<Omit<FetchedResult, "retrievedAt" | "sentPeriod">> {
     const queryId = state.id;
     const rows: RawRow[] = [];
     let total = state.totalRows ?? undefined;
@@ -237,8 +252,10 @@ class Run {
     };
   }
 
-  /** From a known query id to the written table. */
-  async follow(pending: PendingQuery): Promise<RunOutcome> {
+  /**
+   * From a known query id to the written table; `sent` when this run submitted the query itself.
+   */
+  async follow(pending: PendingQuery, sent?: Sent): Promise<RunOutcome> {
     const { queryId } = pending;
     try {
       const state = await this.waitForResult(queryId);
@@ -262,7 +279,11 @@ class Run {
       }
       const fetched = await this.readRows(state, pending.definition);
       this.checkAborted();
-      const result: FetchedResult = { ...fetched, retrievedAt: this.deps.now() };
+      const result: FetchedResult = {
+        ...fetched,
+        ...(sent ? { sentPeriod: sent.period } : {}),
+        retrievedAt: this.deps.now(),
+      };
       const total = result.rows.length;
       this.report({ step: "writing", queryId, written: 0, total });
       let placement: ResultPlacement;
@@ -282,7 +303,14 @@ class Run {
         return { kind: "failed", queryId, error: writeError, elapsedMs: this.elapsed(), pendingKept: false };
       }
       await this.deps.pending.remove(queryId);
-      return { kind: "done", queryId, result, placement, elapsedMs: this.elapsed() };
+      return {
+        kind: "done",
+        queryId,
+        result,
+        placement,
+        elapsedMs: this.elapsed(),
+        ...(sent?.endMoved ? { endMoved: sent.endMoved } : {}),
+      };
     } catch (error) {
       if (isAbort(error)) {
         // The user chose to stop: forget the query here (the relay lets it expire on its own).
@@ -297,15 +325,54 @@ class Run {
     }
   }
 
+  private submit(query: BillingUsageQuery, label: string | undefined): Promise<SubmittedQuery> {
+    return this.withRetries(() =>
+      this.deps.client.submit({ request: query, ...(label ? { label } : {}) }, this.signal)
+    );
+  }
+
+  /**
+   * Submits the query; if Infobip refuses its end because it lies after today, submits it again ending today
+   * (see future-end.ts), once.
+   */
+  private async submitMovingAFutureEnd(
+    query: BillingUsageQuery,
+    label: string | undefined
+  ): Promise<{ submitted: SubmittedQuery; query: BillingUsageQuery; endMoved?: PeriodEndMoved }> {
+    try {
+      return { submitted: await this.submit(query, label), query };
+    } catch (error) {
+      const now = this.deps.now();
+      if (
+        !(error instanceof RelayError) ||
+        error.kind !== "bad-request" ||
+        !refusesFutureEnd(error.violations, query, now)
+      ) {
+        throw error;
+      }
+      const instead = endingToday(query, now);
+      if (!instead) {
+        throw new RunError(
+          "no-day-before-today",
+          "Infobip does not accept a period that ends after today, and this period has no whole day before today.",
+          "Run it again tomorrow, or choose an earlier period.",
+          error.violations
+        );
+      }
+      this.report({ step: "submitting" });
+      return { submitted: await this.submit(instead.query, label), query: instead.query, endMoved: instead.moved };
+    }
+  }
+
   async submitAndFollow(request: RunRequest): Promise<RunOutcome> {
     this.report({ step: "submitting" });
     let pending: PendingQuery;
+    let sent: Sent;
     try {
       this.checkAborted();
       const label = request.definition.label;
-      const submitted = await this.withRetries(() =>
-        this.deps.client.submit({ request: request.query, ...(label ? { label } : {}) }, this.signal)
-      );
+      const { submitted, query, endMoved } = await this.submitMovingAFutureEnd(request.query, label);
+      sent = { period: query.filterBy.dateInterval, ...(endMoved ? { endMoved } : {}) };
       pending = {
         queryId: submitted.id,
         ...(submitted.requestId ? { requestId: submitted.requestId } : {}),
@@ -320,7 +387,7 @@ class Run {
       if (isAbort(error)) return { kind: "cancelled", elapsedMs: this.elapsed() };
       return { kind: "failed", error: toRunFailure(error), elapsedMs: this.elapsed(), pendingKept: false };
     }
-    return this.follow(pending);
+    return this.follow(pending, sent);
   }
 }
 

@@ -14,6 +14,8 @@ export type RunErrorKind =
   | "write-failed"
   /** A table's saved query no longer passes the rules (its custom dates fell out of the window). */
   | "saved-query-invalid"
+  /** Infobip refused a period ending after today, and the period has no whole day before today to run instead. */
+  | "no-day-before-today"
   /** A fault of the pane itself. */
   | "unexpected";
 

@@ -1,8 +1,11 @@
 /**
- * A run as people read it (pure): the Result screen's state, the status line, each step in plain words and the
- * elapsed time.
+ * A run as people read it (pure): the Result screen's state, the status line, each step in plain words, the
+ * elapsed time, and the note when the period's end had to move back to today.
  */
+import { addDays } from "../billing";
+import { longDate } from "./composer-state";
 import { errorWords } from "./error-words";
+import type { PeriodEndMoved } from "./future-end";
 import type { RunOutcome, RunProgress, RunStep } from "./query-runner";
 
 /** What the Result screen shows: nothing yet, a run in progress, or how the last one ended. */
@@ -34,6 +37,15 @@ export function describeStep(step: RunStep): string {
   }
 }
 
+/** Says that the period's end moved back to today, and what the result covers instead. */
+export function describeMovedEnd(moved: PeriodEndMoved): string {
+  const { sent } = moved;
+  return (
+    `Infobip did not accept a period ending after today, so the query ran up to today instead: ` +
+    `${longDate(sent.sentSince)} to ${longDate(addDays(sent.sentUntil, -1))} (UTC). Today's usage is not included yet.`
+  );
+}
+
 /** The status line: tables refreshing, where the running query is, or how it ended. */
 export function statusLine(run: RunView, tablesInProgress: Readonly<Record<string, string>>): string {
   const refreshing = Object.keys(tablesInProgress).length;
@@ -43,7 +55,7 @@ export function statusLine(run: RunView, tablesInProgress: Readonly<Record<strin
     const o = run.outcome;
     switch (o.kind) {
       case "done":
-        return `Done in ${formatElapsed(o.elapsedMs)}: ${o.placement.message}`;
+        return `Done in ${formatElapsed(o.elapsedMs)}: ${o.placement.message}${o.endMoved ? ` ${describeMovedEnd(o.endMoved)}` : ""}`;
       case "failed":
         return `Stopped: ${errorWords(o.error).title}`;
       case "overdue":

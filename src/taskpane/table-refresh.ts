@@ -13,6 +13,7 @@ import { errorLine } from "./error-words";
 import { mapDefinitionViolations } from "./refresh-words";
 import { mapWithConcurrency, runQuery, type RunOutcome, type RunProgress, type RunnerDeps } from "./query-runner";
 import { RunError, toRunFailure } from "./run-error";
+import { describeMovedEnd } from "./run-view";
 import type { BillingTableInfo, Workbook } from "./workbook";
 
 export const REFRESH_CONCURRENCY = 3;
@@ -139,8 +140,10 @@ export function describeRefresh(result: TableRefreshResult): string {
   const name = result.label ? `${result.label} (${result.tableName})` : result.tableName;
   const outcome = result.outcome;
   switch (outcome.kind) {
-    case "done":
-      return `${name}: refreshed, ${outcome.placement.rowsWritten.toLocaleString("en-US")} rows.`;
+    case "done": {
+      const rows = `${name}: refreshed, ${outcome.placement.rowsWritten.toLocaleString("en-US")} rows.`;
+      return outcome.endMoved ? `${rows} ${describeMovedEnd(outcome.endMoved)}` : rows;
+    }
     case "failed":
       return `${name}: not refreshed. ${errorLine(outcome.error)}`;
     case "overdue":

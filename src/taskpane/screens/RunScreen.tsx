@@ -17,7 +17,7 @@ import {
 import type { RefreshChanges } from "../../excel/changes";
 import { PreviewGrid } from "../PreviewGrid";
 import type { FetchedResult, RunOutcome, RunProgress } from "../query-runner";
-import { formatElapsed, type RunView } from "../run-view";
+import { describeMovedEnd, formatElapsed, type RunView } from "../run-view";
 
 const useStyles = makeStyles({
   root: { display: "flex", flexDirection: "column", rowGap: tokens.spacingVerticalM, minWidth: 0 },
@@ -132,6 +132,14 @@ function Finished(props: RunScreenProps & { outcome: RunOutcome }): React.JSX.El
           <MessageBarBody>
             <MessageBarTitle>Done in {formatElapsed(outcome.elapsedMs)}</MessageBarTitle>
             {outcome.placement.message}
+          </MessageBarBody>
+        </MessageBar>
+      ) : null}
+      {outcome.kind === "done" && outcome.endMoved ? (
+        <MessageBar intent="info" layout="multiline">
+          <MessageBarBody>
+            <MessageBarTitle>Period shortened to today</MessageBarTitle>
+            {describeMovedEnd(outcome.endMoved)}
           </MessageBarBody>
         </MessageBar>
       ) : null}
