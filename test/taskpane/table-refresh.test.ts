@@ -214,7 +214,7 @@ describe("Refresh all", () => {
     );
     const [result] = (await refreshTables([stale], deps(relay, workbook))) as [TableRefreshResult];
     expect(result.outcome.kind).toBe("failed");
-    expect(describeRefresh(result)).toMatch(/cannot be run now: the first day is before 2026-01-01/);
+    expect(describeRefresh(result)).toMatch(/cannot be run now: the From date is before 2026-01-01/);
     expect(relay.peak).toBe(0);
     expect(workbook.writes).toEqual([]);
   });
