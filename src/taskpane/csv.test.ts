@@ -1,4 +1,4 @@
-import { csvField, csvFileName, toCsv } from "../../src/taskpane/csv";
+import { csvField, csvFileName, toCsv } from "./csv";
 
 /** A minimal RFC 4180 reader, to check that what we write reads back field for field. */
 function parseCsv(text: string): string[][] {
