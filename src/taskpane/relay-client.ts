@@ -1,7 +1,6 @@
 /**
- * The relay's `/v1` API as the task pane calls it: every answer checked with zod, every failure of a call
- * turned into a {@link RelayError} that says in plain words what went wrong and what to do next. Without a
- * key nothing is sent: that is a {@link MissingKeyError}, not something the relay said.
+ * The relay's `/v1` API as the task pane calls it: every answer checked with zod, every failure turned
+ * into a {@link RelayError} that says in plain words what went wrong and what to do next.
  *
  * The API key goes in the `Authorization: App <key>` header only (never in a URL); it is read from the
  * credentials module at each call, so a key changed in Settings applies at once.
@@ -66,10 +65,7 @@ export const RowsPageSchema = z.object({
 });
 export type RowsPage = z.infer<typeof RowsPageSchema>;
 
-/**
- * What went wrong with a call to the relay, by cause: what the relay (or Infobip through it) answered, or
- * why no usable answer came. The UI chooses its words and next step from this.
- */
+/** What went wrong, by cause: the UI chooses its words and next step from this. */
 export type RelayErrorKind =
   | "bad-request"
   | "unauthorized"
@@ -333,6 +329,7 @@ export class RelayClient implements RelayApi {
     init: { body?: unknown; signal?: AbortSignal | undefined }
   ): Promise<T> {
     const key = this.options.apiKey();
+    // Without a key nothing is sent: not something the relay said, so not a RelayError.
     if (!key) throw new MissingKeyError();
     const headers: Record<string, string> = { Accept: "application/json", Authorization: `App ${key}` };
     if (init.body !== undefined) headers["Content-Type"] = "application/json";
