@@ -17,7 +17,7 @@ import { performance } from "node:perf_hooks";
 import type { QueryDefinition } from "../src/billing";
 import { startEmulator } from "../src/emulator";
 import { startRelay } from "../src/relay";
-import { WorkbookPendingStore, WorkbookSink } from "../src/taskpane/excel-actions";
+import { WorkbookPendingStore, WorkbookSink } from "../src/taskpane/excel-workbook";
 import { DEFAULT_PAGE_SIZE, abortableSleep, runQuery, type RunProgress } from "../src/taskpane/query-runner";
 import { RelayClient } from "../src/taskpane/relay-client";
 import { createExcelDouble, EXCEL_WEB_PAYLOAD_LIMIT_BYTES } from "../test/excel/excel-double";
@@ -93,7 +93,7 @@ export async function benchPipeline(): Promise<PipelineBenchResult> {
     if (outcome.kind !== "done") throw new Error(`the bench query ended ${outcome.kind}`);
     const receivingAt = marks.get("receiving") ?? end;
     const writingAt = marks.get("writing") ?? end;
-    const rows = outcome.report.rowsWritten;
+    const rows = outcome.placement.rowsWritten;
     const writeSyncs = excel.syncs.filter((s) => s.operations.some((o) => o.kind === "values"));
     return {
       rows,

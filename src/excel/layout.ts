@@ -23,14 +23,25 @@ import type { Provenance } from "./shape";
 export const EXCEL_MAX_ROWS = 1_048_576;
 export const EXCEL_MAX_COLUMNS = 16_384;
 
+/** Each provenance field's one label: the sheet and the pane's browser preview both use these. */
+export const PROVENANCE_LABEL = {
+  requestedPeriod: "Requested period",
+  clientRequestedPeriod: "Client-requested period",
+  retrievedAt: "Retrieved at (UTC)",
+  requestId: "Request ID",
+  includeUnfinalizedData: "Provisional data included",
+  billingPeriods: "Billing periods",
+  rowCount: "Rows",
+} as const;
+
 export const PROVENANCE_LABELS = [
-  "Requested period",
-  "Client-requested period",
-  "Retrieved at (UTC)",
-  "Request ID",
-  "Provisional data included",
-  "Billing periods",
-  "Rows",
+  PROVENANCE_LABEL.requestedPeriod,
+  PROVENANCE_LABEL.clientRequestedPeriod,
+  PROVENANCE_LABEL.retrievedAt,
+  PROVENANCE_LABEL.requestId,
+  PROVENANCE_LABEL.includeUnfinalizedData,
+  PROVENANCE_LABEL.billingPeriods,
+  PROVENANCE_LABEL.rowCount,
 ] as const;
 
 /** Title row plus one row per label. */

@@ -19,6 +19,7 @@ import {
   tokens,
 } from "@fluentui/react-components";
 import { addDays, finalizationDate } from "../billing";
+import { PROVENANCE_LABEL } from "../excel/layout";
 import { computeReconciliationTotals } from "../excel/reconciliation-plan";
 import { headersOf, totalsByCurrency, type TableShape } from "../excel/shape";
 import { csvFileName, toCsv } from "./csv";
@@ -85,7 +86,7 @@ function downloadCsv(result: FetchedResult, shape: TableShape): void {
   const url = URL.createObjectURL(blob);
   const link = document.createElement("a");
   link.href = url;
-  link.download = csvFileName(result.label, period.sentSince, period.sentUntil);
+  link.download = csvFileName(result.label, period);
   document.body.appendChild(link);
   link.click();
   link.remove();
@@ -115,9 +116,6 @@ export function PreviewGrid({ result }: { result: FetchedResult }): React.JSX.El
   const total = shape.rows.length;
   const provisionalCount = shape.provisionalRowCount;
   const hasAccount = reconciliation.some((r) => r.account !== undefined);
-  const used = provenance.requestedPeriod;
-  const asked = provenance.clientRequestedPeriod;
-  const widened = used.sentSince !== asked.sentSince || used.sentUntil !== asked.sentUntil;
 
   return (
     <section className={styles.root} aria-labelledby="preview-heading">
@@ -272,23 +270,18 @@ export function PreviewGrid({ result }: { result: FetchedResult }): React.JSX.El
       <h3 className={styles.subheading} id="provenance-heading">
         Where this comes from
       </h3>
+      {/* Labelled as the sheet's provenance block labels them (src/excel/layout.ts), with dates in words. */}
       <dl className={styles.dl} aria-labelledby="provenance-heading">
-        <dt>Requested period</dt>
-        <dd className={styles.dd}>{period(asked)}</dd>
-        {widened ? (
-          <>
-            <dt>Period used by Infobip</dt>
-            <dd className={styles.dd}>{period(used)}</dd>
-          </>
-        ) : null}
-        <dt>Retrieved at</dt>
-        <dd className={styles.dd}>{provenance.retrievedAt.slice(0, 19).replace("T", " ")} UTC</dd>
-        <dt>Request ID</dt>
+        <dt>{PROVENANCE_LABEL.requestedPeriod}</dt>
+        <dd className={styles.dd}>{period(provenance.requestedPeriod)} (the period Infobip used)</dd>
+        <dt>{PROVENANCE_LABEL.clientRequestedPeriod}</dt>
+        <dd className={styles.dd}>{period(provenance.clientRequestedPeriod)} (the period asked for)</dd>
+        <dt>{PROVENANCE_LABEL.retrievedAt}</dt>
+        <dd className={styles.dd}>{provenance.retrievedAt.slice(0, 19).replace("T", " ")}</dd>
+        <dt>{PROVENANCE_LABEL.requestId}</dt>
         <dd className={styles.dd}>{provenance.requestId}</dd>
-        <dt>Provisional data</dt>
-        <dd className={styles.dd}>
-          {provenance.includeUnfinalizedData ? "Included" : "Not included (final data only)"}
-        </dd>
+        <dt>{PROVENANCE_LABEL.includeUnfinalizedData}</dt>
+        <dd className={styles.dd}>{provenance.includeUnfinalizedData ? "Yes" : "No (final data only)"}</dd>
       </dl>
     </section>
   );

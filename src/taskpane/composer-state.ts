@@ -368,9 +368,17 @@ function sentence(text: string): string {
   return /[.!?]$/.test(capital) ? capital : `${capital}.`;
 }
 
-/** The API's names for the dates, as the form labels them. */
-function plainDateWords(text: string): string {
-  return text.replace(/\bsentSince\b/g, "the From date").replace(/\bsentUntil\b/g, "the To date");
+/**
+ * The API's dates as the form labels them ("From (inclusive)", "To (exclusive)"): every message that names one,
+ * beside a field or in a refresh report, uses these words.
+ */
+export const DATE_FIELD_WORDS = { sentSince: "the From date", sentUntil: "the To date" } as const;
+
+/** A message with the API's names for the dates replaced by {@link DATE_FIELD_WORDS}. */
+export function plainDateWords(text: string): string {
+  return text
+    .replace(/\bsentSince\b/g, DATE_FIELD_WORDS.sentSince)
+    .replace(/\bsentUntil\b/g, DATE_FIELD_WORDS.sentUntil);
 }
 
 const FILTER_KEY_SET = new Set<string>(FILTERS.map((f) => f.key));

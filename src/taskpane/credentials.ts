@@ -70,6 +70,18 @@ export function clearApiKey(): void {
   storage()?.removeItem(STORAGE_KEY);
 }
 
+/** Thrown where a call needs the API key and none is set: nothing was sent anywhere. */
+export class MissingKeyError extends Error {
+  override readonly name = "MissingKeyError";
+  readonly kind = "no-key";
+  readonly summary = "No Infobip API key is set.";
+  readonly advice = "Enter your API key in Settings.";
+  readonly violations: readonly [] = [];
+  constructor() {
+    super("No Infobip API key is set. Enter your API key in Settings.");
+  }
+}
+
 /** `abcd…wxyz` for showing which key is in use without showing it. */
 export function maskKey(key: string): string {
   return key.length <= 8 ? "\u2022".repeat(key.length) : `${key.slice(0, 4)}\u2026${key.slice(-4)}`;

@@ -8,6 +8,7 @@
  * - other text that Excel would run as a formula (starting with = + - @, a tab or a CR) gets a leading `'`
  *   (the usual guard against CSV injection).
  */
+import { addDays, type DateInterval } from "../billing";
 import type { ColumnKind, PreviewCell } from "../excel/shape";
 
 const FORMULA_START = /^[=+\-@\t\r]/;
@@ -41,12 +42,15 @@ export function toCsv(
   return `\uFEFF${lines.join("\r\n")}\r\n`;
 }
 
-/** A file name for the download: the label (or "billing-usage") and the period. */
-export function csvFileName(label: string | undefined, since: string, until: string): string {
+/**
+ * A file name for the download: the label (or "billing-usage") and the period from its first to its last day,
+ * as the pane and the sheet write periods (`sentUntil` is exclusive, so the last day is the one before it).
+ */
+export function csvFileName(label: string | undefined, period: DateInterval): string {
   const base =
     (label ?? "")
       .trim()
       .replace(/[^\p{L}\p{N}_-]+/gu, "-")
       .replace(/^-+|-+$/g, "") || "billing-usage";
-  return `${base}_${since}_to_${until}.csv`;
+  return `${base}_${period.sentSince}_to_${addDays(period.sentUntil, -1)}.csv`;
 }

@@ -6,7 +6,7 @@
 import * as React from "react";
 import { createRoot } from "react-dom/client";
 import { App } from "./App";
-import { excelWorkbookActions } from "./excel-actions";
+import { excelWorkbook } from "./excel-workbook";
 import { readOfficeTheme, themeFor } from "./theme";
 
 /** How long to wait for Office.onReady outside Office before rendering the preview anyway. */
@@ -21,7 +21,7 @@ function render(host: "excel" | "browser"): void {
     <App
       mode={host}
       theme={themeFor(inExcel ? readOfficeTheme() : undefined)}
-      {...(inExcel ? { workbook: excelWorkbookActions() } : {})}
+      {...(inExcel ? { workbook: excelWorkbook() } : {})}
     />
   );
 }

@@ -1,7 +1,7 @@
 /**
  * Pending queries kept outside a workbook: in the browser preview there is no workbook, so the ids live in
  * localStorage (per origin), and a reloaded page picks them up. In Excel the workbook keeps them instead
- * (see excel-actions.ts). Stored entries are checked with zod on the way back in: a damaged entry is
+ * (see excel-workbook.ts). Stored entries are checked with zod on the way back in: a damaged entry is
  * dropped, never trusted.
  */
 import { z } from "zod";

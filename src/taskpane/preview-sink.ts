@@ -1,12 +1,12 @@
 /** Outside Excel the result "goes to" the preview: the rows are already in memory, so writing is instant. */
-import type { FetchedResult, ResultSink, WriteReport } from "./query-runner";
+import type { FetchedResult, ResultSink, ResultPlacement } from "./query-runner";
 
 export class PreviewSink implements ResultSink {
   async write(
     result: FetchedResult,
     _destination: unknown,
     onProgress: (written: number, total: number) => void
-  ): Promise<WriteReport> {
+  ): Promise<ResultPlacement> {
     const total = result.rows.length;
     onProgress(total, total);
     return {

@@ -12,13 +12,16 @@ import {
   type BillingUsageMetadata,
   type BillingUsageQuery,
   type ColumnInfo,
+  type DateInterval,
   type DateTimeInterval,
   type QueryDefinition,
   type RawRow,
 } from "../billing";
 import { MAX_PAGE_ROWS, MAX_WAIT_SECONDS } from "../relay-api";
 import type { Destination } from "./composer-state";
-import { RelayError, isAbort, type QueryState, type RelayApi } from "./relay-client";
+import { endingToday, refusesFutureEnd, type PeriodEndMoved } from "./future-end";
+import { RelayError, isAbort, type QueryState, type RelayApi, type SubmittedQuery } from "./relay-client";
+import { RunError, toRunFailure, type RunFailure } from "./run-error";
 
 /** A query submitted but not yet written: saved with the workbook (or the browser) to survive a closed pane. */
 export interface PendingQuery {
@@ -48,11 +51,14 @@ export interface FetchedResult {
   metadata?: BillingUsageMetadata;
   /** The period Infobip used, when the relay passes it on (otherwise the metadata's requested period applies). */
   requestedPeriod?: DateTimeInterval;
+  /** The period the pane sent, when known (a query picked up after the pane closed only has its definition). */
+  sentPeriod?: DateInterval;
   /** When the pane finished reading the result. */
   retrievedAt: Date;
 }
 
-export interface WriteReport {
+/** Where a result went (a table on a sheet, or the preview) and how many rows, as its sink reports it. */
+export interface ResultPlacement {
   /** Plain words for the done line: "Written to table Billing_2026_03 on sheet …". */
   message: string;
   tableName?: string;
@@ -66,7 +72,7 @@ export interface ResultSink {
     result: FetchedResult,
     destination: Destination,
     onProgress: (written: number, total: number) => void
-  ): Promise<WriteReport>;
+  ): Promise<ResultPlacement>;
 }
 
 export type RunStep =
@@ -78,12 +84,26 @@ export type RunStep =
 export type RunProgress = RunStep & { startedAt: Date; label?: string };
 
 export type RunOutcome =
-  | { kind: "done"; queryId: string; result: FetchedResult; report: WriteReport; elapsedMs: number }
-  /** Infobip (or the relay) answered with an error, or the query failed: nothing was written. */
-  | { kind: "failed"; queryId?: string; error: RelayError; elapsedMs: number; pendingKept: boolean }
+  | {
+      kind: "done";
+      queryId: string;
+      result: FetchedResult;
+      placement: ResultPlacement;
+      elapsedMs: number;
+      /** Set when Infobip refused the period's end after today and the query ran up to today instead. */
+      endMoved?: PeriodEndMoved;
+    }
+  /** The relay or Infobip refused or failed it, no key was set, or the rows could not be written: nothing was. */
+  | { kind: "failed"; queryId?: string; error: RunFailure; elapsedMs: number; pendingKept: boolean }
   /** Still pending long after submission: Infobip may never deliver; offer to run it again. */
   | { kind: "overdue"; queryId: string; elapsedMs: number }
   | { kind: "cancelled"; queryId?: string; elapsedMs: number };
+
+/** What this run submitted: the period (for the result) and, when Infobip refused its end, the move to today. */
+interface Sent {
+  period: DateInterval;
+  endMoved?: PeriodEndMoved;
+}
 
 export interface RunnerDeps {
   client: RelayApi;
@@ -111,11 +131,16 @@ export interface RunRequest {
   destination: Destination;
 }
 
+/** The user pressed Cancel: the run stops where it is (an `AbortError`, as `fetch` throws). */
+function stopped(): Error {
+  return new DOMException("Stopped.", "AbortError");
+}
+
 /** A sleep that ends early (rejecting) when the signal aborts. */
 export function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) {
-      reject(new RelayError("aborted", "Stopped.", "Nothing more will be fetched."));
+      reject(stopped());
       return;
     }
     const timer = setTimeout(() => {
@@ -124,21 +149,10 @@ export function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> 
     }, ms);
     const onAbort = () => {
       clearTimeout(timer);
-      reject(new RelayError("aborted", "Stopped.", "Nothing more will be fetched."));
+      reject(stopped());
     };
     signal?.addEventListener("abort", onAbort, { once: true });
   });
-}
-
-function asRelayError(error: unknown): RelayError {
-  if (error instanceof RelayError) return error;
-  if (isAbort(error)) return new RelayError("aborted", "Stopped.", "Nothing more will be fetched.");
-  const text = error instanceof Error ? error.message : String(error);
-  return new RelayError(
-    "invalid-answer",
-    `Something went wrong: ${text}`,
-    "Try again; if it keeps happening, report it."
-  );
 }
 
 class Run {
@@ -168,7 +182,7 @@ class Run {
   }
 
   private checkAborted(): void {
-    if (this.signal?.aborted) throw new RelayError("aborted", "Stopped.", "Nothing more will be fetched.");
+    if (this.signal?.aborted) throw stopped();
   }
 
   /** Calls the relay, retrying transient failures with growing pauses (honouring Retry-After). */
@@ -178,9 +192,8 @@ class Run {
       try {
         return await call();
       } catch (error) {
-        const relayError = asRelayError(error);
-        if (relayError.kind === "aborted" || !relayError.retryable || attempt >= this.maxRetries) throw relayError;
-        const pauseMs = (relayError.details.retryAfterSeconds ?? Math.min(30, 2 ** attempt)) * 1000;
+        if (!(error instanceof RelayError) || !error.retryable || attempt >= this.maxRetries) throw error;
+        const pauseMs = (error.details.retryAfterSeconds ?? Math.min(30, 2 ** attempt)) * 1000;
         await this.deps.sleep(pauseMs, this.signal);
       }
     }
@@ -201,7 +214,10 @@ class Run {
   }
 
   /** Reads every row, page by page. */
-  async readRows(state: QueryState, definition: QueryDefinition): Promise<Omit<FetchedResult, "retrievedAt">> {
+  async readRows(
+    state: QueryState,
+    definition: QueryDefinition
+  ): Promise<Omit<FetchedResult, "retrievedAt" | "sentPeriod">> {
     const queryId = state.id;
     const rows: RawRow[] = [];
     let total = state.totalRows ?? undefined;
@@ -238,8 +254,10 @@ class Run {
     };
   }
 
-  /** From a known query id to the written table. */
-  async follow(pending: PendingQuery): Promise<RunOutcome> {
+  /**
+   * From a known query id to the written table; `sent` when this run submitted the query itself.
+   */
+  async follow(pending: PendingQuery, sent?: Sent): Promise<RunOutcome> {
     const { queryId } = pending;
     try {
       const state = await this.waitForResult(queryId);
@@ -263,19 +281,23 @@ class Run {
       }
       const fetched = await this.readRows(state, pending.definition);
       this.checkAborted();
-      const result: FetchedResult = { ...fetched, retrievedAt: this.deps.now() };
+      const result: FetchedResult = {
+        ...fetched,
+        ...(sent ? { sentPeriod: sent.period } : {}),
+        retrievedAt: this.deps.now(),
+      };
       const total = result.rows.length;
       this.report({ step: "writing", queryId, written: 0, total });
-      let report: WriteReport;
+      let placement: ResultPlacement;
       try {
-        report = await this.deps.sink.write(result, pending.destination, (written, of) =>
+        placement = await this.deps.sink.write(result, pending.destination, (written, of) =>
           this.report({ step: "writing", queryId, written, total: of })
         );
       } catch (error) {
         // Writing again would fail the same way (too many rows, a missing table): forget the query.
         await this.deps.pending.remove(queryId).catch(() => undefined);
         const why = error instanceof Error ? error.message : String(error);
-        const writeError = new RelayError(
+        const writeError = new RunError(
           "write-failed",
           why,
           "Check the workbook (the destination table must still exist) and run the query again."
@@ -283,30 +305,76 @@ class Run {
         return { kind: "failed", queryId, error: writeError, elapsedMs: this.elapsed(), pendingKept: false };
       }
       await this.deps.pending.remove(queryId);
-      return { kind: "done", queryId, result, report, elapsedMs: this.elapsed() };
+      return {
+        kind: "done",
+        queryId,
+        result,
+        placement,
+        elapsedMs: this.elapsed(),
+        ...(sent?.endMoved ? { endMoved: sent.endMoved } : {}),
+      };
     } catch (error) {
-      const relayError = asRelayError(error);
-      if (relayError.kind === "aborted") {
+      if (isAbort(error)) {
         // The user chose to stop: forget the query here (the relay lets it expire on its own).
         await this.deps.pending.remove(queryId).catch(() => undefined);
         return { kind: "cancelled", queryId, elapsedMs: this.elapsed() };
       }
+      const failure = toRunFailure(error);
       // A gone query will never come back; anything else may succeed when the pane opens again.
-      const keep = relayError.kind !== "not-found";
+      const keep = failure.kind !== "not-found";
       if (!keep) await this.deps.pending.remove(queryId).catch(() => undefined);
-      return { kind: "failed", queryId, error: relayError, elapsedMs: this.elapsed(), pendingKept: keep };
+      return { kind: "failed", queryId, error: failure, elapsedMs: this.elapsed(), pendingKept: keep };
+    }
+  }
+
+  private submit(query: BillingUsageQuery, label: string | undefined): Promise<SubmittedQuery> {
+    return this.withRetries(() =>
+      this.deps.client.submit({ request: query, ...(label ? { label } : {}) }, this.signal)
+    );
+  }
+
+  /**
+   * Submits the query; if Infobip refuses its end because it lies after today, submits it again ending today
+   * (see future-end.ts), once.
+   */
+  private async submitMovingAFutureEnd(
+    query: BillingUsageQuery,
+    label: string | undefined
+  ): Promise<{ submitted: SubmittedQuery; query: BillingUsageQuery; endMoved?: PeriodEndMoved }> {
+    try {
+      return { submitted: await this.submit(query, label), query };
+    } catch (error) {
+      const now = this.deps.now();
+      if (
+        !(error instanceof RelayError) ||
+        error.kind !== "bad-request" ||
+        !refusesFutureEnd(error.violations, query, now)
+      ) {
+        throw error;
+      }
+      const instead = endingToday(query, now);
+      if (!instead) {
+        throw new RunError(
+          "no-day-before-today",
+          "Infobip does not accept a period that ends after today, and this period has no whole day before today.",
+          "Run it again tomorrow, or choose an earlier period.",
+          error.violations
+        );
+      }
+      this.report({ step: "submitting" });
+      return { submitted: await this.submit(instead.query, label), query: instead.query, endMoved: instead.moved };
     }
   }
 
   async submitAndFollow(request: RunRequest): Promise<RunOutcome> {
     this.report({ step: "submitting" });
     let pending: PendingQuery;
+    let sent: Sent;
     try {
       this.checkAborted();
       const label = request.definition.label;
-      const submitted = await this.withRetries(() =>
-        this.deps.client.submit({ request: request.query, ...(label ? { label } : {}) }, this.signal)
-      );
+      const { submitted, query, endMoved } = await this.submitMovingAFutureEnd(request.query, label);
+      sent = { period: query.filterBy.dateInterval, ...(endMoved ? { endMoved } : {}) };
       pending = {
         queryId: submitted.id,
         ...(submitted.requestId ? { requestId: submitted.requestId } : {}),
@@ -318,11 +386,10 @@ class Run {
       // Saved before waiting: if the pane closes now, the next one picks the query up.
       await this.deps.pending.add(pending);
     } catch (error) {
-      const relayError = asRelayError(error);
-      if (relayError.kind === "aborted") return { kind: "cancelled", elapsedMs: this.elapsed() };
-      return { kind: "failed", error: relayError, elapsedMs: this.elapsed(), pendingKept: false };
+      if (isAbort(error)) return { kind: "cancelled", elapsedMs: this.elapsed() };
+      return { kind: "failed", error: toRunFailure(error), elapsedMs: this.elapsed(), pendingKept: false };
     }
-    return this.follow(pending);
+    return this.follow(pending, sent);
   }
 }
 
@@ -362,27 +429,4 @@ export async function mapWithConcurrency<T, R>(
   });
   await Promise.all(workers);
   return results;
-}
-
-/** "1 min 05 s" / "12 s". */
-export function formatElapsed(ms: number): string {
-  const seconds = Math.floor(ms / 1000);
-  if (seconds < 60) return `${seconds} s`;
-  const minutes = Math.floor(seconds / 60);
-  return `${minutes} min ${String(seconds % 60).padStart(2, "0")} s`;
-}
-
-/** One status line for a step, in plain words. */
-export function describeStep(step: RunStep): string {
-  const n = (value: number) => value.toLocaleString("en-US");
-  switch (step.step) {
-    case "submitting":
-      return "Sending the query to Infobip\u2026";
-    case "waiting":
-      return "Waiting for Infobip to prepare the result\u2026";
-    case "receiving":
-      return step.total > 0 ? `Receiving rows: ${n(step.received)} of ${n(step.total)}` : "Receiving rows\u2026";
-    case "writing":
-      return `Writing rows: ${n(step.written)} of ${n(step.total)}`;
-  }
 }

@@ -8,8 +8,8 @@ import { abortableSleep } from "./query-runner";
 import { RelayClient } from "./relay-client";
 import { loadRelayUrl } from "./settings";
 import { describeRefresh, refreshTables, type TableRefreshResult } from "./table-refresh";
-import { excelWorkbookActions } from "./excel-actions";
-import type { WorkbookActions } from "./workbook-actions";
+import { excelWorkbook } from "./excel-workbook";
+import type { Workbook } from "./workbook";
 
 export interface RefreshAllReport {
   results: TableRefreshResult[];
@@ -19,7 +19,7 @@ export interface RefreshAllReport {
 }
 
 export async function refreshAllBillingTables(
-  workbook: WorkbookActions = excelWorkbookActions(),
+  workbook: Workbook = excelWorkbook(),
   onFinished?: (result: TableRefreshResult) => void
 ): Promise<RefreshAllReport> {
   if (!currentApiKey()) {

@@ -1,9 +1,10 @@
 /** Violations of a saved query, in plain words for a refresh report (there is no form to point at). */
 import type { Violation } from "../billing";
+import { DATE_FIELD_WORDS, plainDateWords } from "./composer-state";
 
 const FIELD_WORDS: readonly [RegExp, string][] = [
-  [/dateInterval\.sentSince$/, "the first day"],
-  [/dateInterval\.sentUntil$/, "the end date"],
+  [/dateInterval\.sentSince$/, DATE_FIELD_WORDS.sentSince],
+  [/dateInterval\.sentUntil$/, DATE_FIELD_WORDS.sentUntil],
   [/dateInterval$/, "the period"],
   [/aggregateBy/, "the columns"],
 ];
@@ -12,6 +13,6 @@ export function mapDefinitionViolations(violations: readonly Violation[]): strin
   return violations.map((v) => {
     const subject =
       FIELD_WORDS.find(([pattern]) => pattern.test(v.property))?.[1] ?? v.property.replace(/^request\./, "");
-    return `${subject} ${v.violation.replace(/\bsentSince\b/g, "the first day").replace(/\bsentUntil\b/g, "the end date")}`;
+    return `${subject} ${plainDateWords(v.violation)}`;
   });
 }

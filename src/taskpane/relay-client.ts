@@ -19,6 +19,7 @@ import {
   type RowsPage,
   type SubmittedQuery,
 } from "../relay-api";
+import { MissingKeyError } from "./credentials";
 
 export type { QueryState, QueryStatus, RowsPage, SubmittedQuery } from "../relay-api";
 
@@ -32,10 +33,7 @@ export type RelayErrorKind =
   | "unavailable"
   | "unreachable"
   | "invalid-answer"
-  | "no-key"
-  | "aborted"
-  /** The rows arrived but could not be written (workbook code failed). */
-  | "write-failed";
+  | "aborted";
 
 export class RelayError extends Error {
   override readonly name = "RelayError";
@@ -285,9 +283,8 @@ export class RelayClient implements RelayApi {
     init: { body?: unknown; signal?: AbortSignal | undefined }
   ): Promise<T> {
     const key = this.options.apiKey();
-    if (!key) {
-      throw new RelayError("no-key", "No Infobip API key is set.", "Enter your API key in Settings.");
-    }
+    // Without a key nothing is sent: not something the relay said, so not a RelayError.
+    if (!key) throw new MissingKeyError();
     const headers: Record<string, string> = { Accept: "application/json", Authorization: `App ${key}` };
     if (init.body !== undefined) headers["Content-Type"] = "application/json";
     let response: Response;

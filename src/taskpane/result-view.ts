@@ -33,11 +33,10 @@ export function effectivePeriod(result: FetchedResult): DateInterval {
   return alignToGranularity(askedPeriod(result), granularityOf(result.definition.aggregateBy));
 }
 
-/** The period the user asked for: Infobip's echo when present, else the definition at retrieval time. */
+/** The period asked for: Infobip's echo when present, else what the pane sent, else the definition at retrieval. */
 export function askedPeriod(result: FetchedResult): DateInterval {
-  return result.metadata
-    ? toDateInterval(result.metadata.clientRequestedPeriod)
-    : toQuery(result.definition, result.retrievedAt).filterBy.dateInterval;
+  if (result.metadata) return toDateInterval(result.metadata.clientRequestedPeriod);
+  return result.sentPeriod ?? toQuery(result.definition, result.retrievedAt).filterBy.dateInterval;
 }
 
 /** The table writer's input for a fetched result. */

@@ -9,10 +9,12 @@
  */
 import { toQuery, validateQuery } from "../billing";
 import { compareSnapshots, type RefreshChanges, type TableSnapshot } from "../excel/changes";
+import { errorLine } from "./error-words";
 import { mapDefinitionViolations } from "./refresh-words";
 import { mapWithConcurrency, runQuery, type RunOutcome, type RunProgress, type RunnerDeps } from "./query-runner";
-import { RelayError } from "./relay-client";
-import type { BillingTableInfo, WorkbookActions } from "./workbook-actions";
+import { RunError, toRunFailure } from "./run-error";
+import { describeMovedEnd } from "./run-view";
+import type { BillingTableInfo, Workbook } from "./workbook";
 
 export const REFRESH_CONCURRENCY = 3;
 
@@ -28,10 +30,10 @@ export interface TableRefreshResult {
 
 export interface RefreshDeps {
   runner: RunnerDeps;
-  workbook: WorkbookActions;
+  workbook: Workbook;
 }
 
-async function safeSnapshot(workbook: WorkbookActions, tableName: string): Promise<TableSnapshot | undefined> {
+async function safeSnapshot(workbook: Workbook, tableName: string): Promise<TableSnapshot | undefined> {
   try {
     return await workbook.snapshot(tableName);
   } catch {
@@ -59,10 +61,11 @@ export async function refreshTable(
   if (!validation || !validation.ok) {
     const reasons =
       validation && !validation.ok ? mapDefinitionViolations(validation.violations) : ["its saved period is not valid"];
-    const error = new RelayError(
-      "bad-request",
+    const error = new RunError(
+      "saved-query-invalid",
       `The saved query of ${table.label ?? table.tableName} cannot be run now: ${reasons.join("; ")}.`,
-      "Run a new query for a period within the last three months, and choose this table as its destination."
+      "Run a new query for a period within the last three months, and choose this table as its destination.",
+      validation && !validation.ok ? validation.violations : []
     );
     return { ...base, outcome: { kind: "failed", error, elapsedMs: 0, pendingKept: false }, notes: [] };
   }
@@ -120,13 +123,9 @@ export async function refreshTables(
       try {
         result = await refreshTable(table, deps, (p) => options.onProgress?.(table.tableName, p), options.signal);
       } catch (error) {
-        const relayError =
-          error instanceof RelayError
-            ? error
-            : new RelayError("invalid-answer", `Something went wrong: ${String(error)}`, "Try again.");
         result = {
           tableName: table.tableName,
-          outcome: { kind: "failed", error: relayError, elapsedMs: 0, pendingKept: false },
+          outcome: { kind: "failed", error: toRunFailure(error), elapsedMs: 0, pendingKept: false },
           notes: [],
         };
       }
@@ -141,10 +140,12 @@ export function describeRefresh(result: TableRefreshResult): string {
   const name = result.label ? `${result.label} (${result.tableName})` : result.tableName;
   const outcome = result.outcome;
   switch (outcome.kind) {
-    case "done":
-      return `${name}: refreshed, ${outcome.report.rowsWritten.toLocaleString("en-US")} rows.`;
+    case "done": {
+      const rows = `${name}: refreshed, ${outcome.placement.rowsWritten.toLocaleString("en-US")} rows.`;
+      return outcome.endMoved ? `${rows} ${describeMovedEnd(outcome.endMoved)}` : rows;
+    }
     case "failed":
-      return `${name}: not refreshed. ${outcome.error.summary} ${outcome.error.advice}`;
+      return `${name}: not refreshed. ${errorLine(outcome.error)}`;
     case "overdue":
       return `${name}: Infobip has not delivered the result for a long time. Refresh it again.`;
     case "cancelled":

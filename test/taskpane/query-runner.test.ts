@@ -1,16 +1,20 @@
 import {
+  badRequest,
   predictColumns,
+  toDateTimeInterval,
   type BillingUsageMetadata,
+  type BillingUsageQuery,
   type ColumnInfo,
+  type DateInterval,
+  type PeriodPreset,
   type QueryDefinition,
   type RawRow,
 } from "../../src/billing";
 import { validateComposer, initialComposerState } from "../../src/taskpane/composer-state";
 import { MemoryPendingStore } from "../../src/taskpane/pending-store";
 import {
-  describeStep,
+  abortableSleep,
   followPendingQuery,
-  formatElapsed,
   mapWithConcurrency,
   runQuery,
   type FetchedResult,
@@ -20,6 +24,7 @@ import {
   type RunRequest,
 } from "../../src/taskpane/query-runner";
 import {
+  RelayClient,
   RelayError,
   errorForStatus,
   type QueryState,
@@ -28,6 +33,10 @@ import {
   type SubmittedQuery,
 } from "../../src/taskpane/relay-client";
 import { queryState, rowsPage } from "./relay-answers";
+import { statusLine } from "../../src/taskpane/run-view";
+import { deliver, FakeInfobip, type Submission } from "../relay/helpers/fake-infobip";
+import { successResult } from "../relay/helpers/results";
+import { startTestRelay, TestClock, type TestRelay } from "../relay/helpers/relay";
 
 const START = new Date("2026-03-15T10:00:00Z");
 
@@ -421,13 +430,136 @@ describe("mapWithConcurrency", () => {
   });
 });
 
-describe("status words", () => {
-  it("say where the query is, with counts", () => {
-    expect(describeStep({ step: "receiving", queryId: "q", received: 10000, total: 123456 })).toBe(
-      "Receiving rows: 10,000 of 123,456"
+/**
+ * Infobip's docs neither allow nor forbid a sentUntil in the future. Here the real relay, on loopback, forwards to
+ * a fake Infobip that refuses one with a 400 naming `request.filterBy.dateInterval.sentUntil`; the runner moves
+ * the end back to today (exclusive: data up to yesterday), submits once more, and says so.
+ */
+describe("a period ending after today, refused by Infobip through the real relay", () => {
+  const KEY = "0123456789abcdef0123456789abcdef-future-end";
+  let infobip: FakeInfobip;
+  let relay: TestRelay;
+
+  /** A fake Infobip refusing any sentUntil after `today`, and the relay in front of it with its clock at `now`. */
+  async function start(now: Date, refuse: (sentUntil: string) => boolean): Promise<void> {
+    infobip = await FakeInfobip.start();
+    infobip.respondWith((recorded) => {
+      const { request } = JSON.parse(recorded.body) as { request: BillingUsageQuery };
+      return refuse(request.filterBy.dateInterval.sentUntil)
+        ? {
+            status: 400,
+            body: JSON.stringify(
+              badRequest([
+                { property: "request.filterBy.dateInterval.sentUntil", violation: "must not be in the future" },
+              ])
+            ),
+          }
+        : { status: 201 };
+    });
+    relay = await startTestRelay({ infobipBaseUrl: infobip.url, clock: new TestClock(now.getTime()) });
+  }
+
+  afterEach(async () => {
+    await relay.close();
+    await infobip.close();
+  });
+
+  function runnerAt(now: Date) {
+    const sink = new RecordingSink();
+    const deps: RunnerDeps = {
+      client: new RelayClient({ baseUrl: relay.url, apiKey: () => KEY }),
+      pending: new MemoryPendingStore(),
+      sink,
+      now: () => now,
+      sleep: abortableSleep,
+      waitSeconds: 5,
+    };
+    return { deps, sink };
+  }
+
+  function requestFor(preset: PeriodPreset, now: Date): RunRequest {
+    const composed = validateComposer({ ...initialComposerState(), preset, label: "This month" }, now);
+    if (!composed.ok) throw new Error("test form is invalid");
+    return { definition: composed.definition, query: composed.query, destination: composed.destination };
+  }
+
+  /** Plays Infobip's callback for the accepted submission, echoing the period it was sent. */
+  async function deliverWhenAccepted(): Promise<Submission> {
+    for (let tries = 0; infobip.submissions.length === 0; tries++) {
+      if (tries > 500) throw new Error("Infobip accepted no query");
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    const submission = infobip.lastSubmission();
+    const period = (submission.request as BillingUsageQuery).filterBy.dateInterval;
+    const result = successResult(submission.requestId, 3);
+    const body = {
+      ...result,
+      response: { ...result.response, requestedPeriod: toDateTimeInterval(period) },
+      metadata: { ...result.metadata, clientRequestedPeriod: toDateTimeInterval(period) },
+    };
+    expect((await deliver(submission.callbackUrl, JSON.stringify(body))).status).toBe(200);
+    return submission;
+  }
+
+  const sentUntilOf = (index: number): string =>
+    (JSON.parse(infobip.requests[index]?.body ?? "{}") as { request: BillingUsageQuery }).request.filterBy.dateInterval
+      .sentUntil;
+
+  it("runs This month again up to today, writes the rows and says so", async () => {
+    const now = new Date("2026-03-15T10:00:00Z");
+    await start(now, (sentUntil) => sentUntil > "2026-03-15");
+    const { deps, sink } = runnerAt(now);
+    const steps: RunProgress[] = [];
+
+    const [outcome] = await Promise.all([
+      runQuery(requestFor("this-month", now), deps, (p) => steps.push(p)),
+      deliverWhenAccepted(),
+    ]);
+
+    expect(outcome.kind).toBe("done");
+    if (outcome.kind !== "done") return;
+    // Refused as asked (to the 1st of next month), then accepted ending today.
+    expect(infobip.requests.map((_, i) => sentUntilOf(i))).toEqual(["2026-04-01", "2026-03-15"]);
+    const asked: DateInterval = { sentSince: "2026-03-01", sentUntil: "2026-04-01" };
+    const sent: DateInterval = { sentSince: "2026-03-01", sentUntil: "2026-03-15" };
+    expect(outcome.endMoved).toEqual({ asked, sent });
+    expect(outcome.result.sentPeriod).toEqual(sent);
+    expect(outcome.result.rows).toHaveLength(3);
+    expect(sink.written).toHaveLength(1);
+    expect(await deps.pending.list()).toEqual([]);
+    expect(steps.filter((s) => s.step === "submitting")).toHaveLength(2);
+    expect(statusLine({ kind: "finished", outcome, title: "This month" }, {})).toBe(
+      "Done in 0 s: Written 3 rows Infobip did not accept a period ending after today, so the query ran up to " +
+        "today instead: 1 March 2026 to 14 March 2026 (UTC). Today's usage is not included yet."
     );
-    expect(describeStep({ step: "writing", queryId: "q", written: 5, total: 9 })).toBe("Writing rows: 5 of 9");
-    expect(formatElapsed(65_000)).toBe("1 min 05 s");
-    expect(formatElapsed(9_999)).toBe("9 s");
+  });
+
+  it("fails as before when the refused end is not in the future: nothing is sent again", async () => {
+    const now = new Date("2026-03-15T10:00:00Z");
+    await start(now, () => true);
+    const { deps, sink } = runnerAt(now);
+    const outcome = await runQuery(requestFor("last-month", now), deps);
+    expect(outcome.kind).toBe("failed");
+    if (outcome.kind !== "failed") return;
+    expect(outcome.error.kind).toBe("bad-request");
+    expect(outcome.error.violations).toEqual([
+      { property: "request.filterBy.dateInterval.sentUntil", violation: "must not be in the future" },
+    ]);
+    expect(infobip.requests).toHaveLength(1);
+    expect(sink.written).toEqual([]);
+  });
+
+  it("on the 1st of the month, with no whole day before today, says so instead of sending an empty period", async () => {
+    const now = new Date("2026-03-01T10:00:00Z");
+    await start(now, (sentUntil) => sentUntil > "2026-03-01");
+    const { deps, sink } = runnerAt(now);
+    const outcome = await runQuery(requestFor("this-month", now), deps);
+    expect(outcome.kind).toBe("failed");
+    if (outcome.kind !== "failed") return;
+    expect(outcome.error.kind).toBe("no-day-before-today");
+    expect(outcome.error.summary).toMatch(/ends after today/);
+    expect(outcome.error.advice).toMatch(/tomorrow/);
+    expect(infobip.requests).toHaveLength(1);
+    expect(sink.written).toEqual([]);
   });
 });

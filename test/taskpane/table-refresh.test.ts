@@ -11,7 +11,7 @@ import {
 } from "../../src/taskpane/relay-client";
 import { snapshotOf } from "../../src/taskpane/result-view";
 import { describeRefresh, refreshTables, type TableRefreshResult } from "../../src/taskpane/table-refresh";
-import type { BillingTableInfo, WorkbookActions } from "../../src/taskpane/workbook-actions";
+import type { BillingTableInfo, Workbook } from "../../src/taskpane/workbook";
 import { queryState, rowsPage } from "./relay-answers";
 
 const NOW = new Date("2026-03-20T08:00:00Z");
@@ -86,7 +86,7 @@ class ScriptedRelay implements RelayApi {
 }
 
 /** A workbook of tables held as snapshots; writing replaces a table's snapshot with the shaped result. */
-class FakeWorkbook implements WorkbookActions {
+class FakeWorkbook implements Workbook {
   pending = new MemoryPendingStore();
   writes: string[] = [];
   refreshedPivots: string[] = [];
@@ -124,7 +124,7 @@ function table(name: string, def = definition(name)): BillingTableInfo {
   return { tableName: name, sheetName: name, label: name, definition: def, dimensionLabels: ["Account"] };
 }
 
-function deps(relay: RelayApi, workbook: WorkbookActions): { runner: RunnerDeps; workbook: WorkbookActions } {
+function deps(relay: RelayApi, workbook: Workbook): { runner: RunnerDeps; workbook: Workbook } {
   return {
     runner: {
       client: relay,
@@ -215,7 +215,7 @@ describe("Refresh all", () => {
     );
     const [result] = (await refreshTables([stale], deps(relay, workbook))) as [TableRefreshResult];
     expect(result.outcome.kind).toBe("failed");
-    expect(describeRefresh(result)).toMatch(/cannot be run now: the first day is before 2026-01-01/);
+    expect(describeRefresh(result)).toMatch(/cannot be run now: the From date is before 2026-01-01/);
     expect(relay.peak).toBe(0);
     expect(workbook.writes).toEqual([]);
   });

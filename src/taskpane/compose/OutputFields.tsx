@@ -3,7 +3,7 @@ import * as React from "react";
 import { Checkbox, Field, Input, Radio, RadioGroup, Select } from "@fluentui/react-components";
 import { MAX_LABEL_LENGTH } from "../composer-state";
 import { fieldId, validationProps, type SectionProps } from "./fields";
-import type { BillingTableInfo } from "../workbook-actions";
+import type { BillingTableInfo } from "../workbook";
 
 export function OutputFields({
   state,

@@ -21,7 +21,7 @@ import { OutputFields } from "../compose/OutputFields";
 import { PeriodFields } from "../compose/PeriodFields";
 import { fieldId, type SectionProps } from "../compose/fields";
 import { TEXT_FILTER_KEYS, firstErrorField, type ComposerState, type FieldErrors } from "../composer-state";
-import type { BillingTableInfo } from "../workbook-actions";
+import type { BillingTableInfo } from "../workbook";
 
 const useStyles = makeStyles({
   form: { display: "flex", flexDirection: "column", rowGap: tokens.spacingVerticalL },

@@ -16,12 +16,8 @@ import {
 } from "@fluentui/react-components";
 import type { RefreshChanges } from "../../excel/changes";
 import { PreviewGrid } from "../PreviewGrid";
-import { formatElapsed, type FetchedResult, type RunOutcome, type RunProgress } from "../query-runner";
-
-export type RunView =
-  | { kind: "idle" }
-  | { kind: "running"; progress: RunProgress; title: string }
-  | { kind: "finished"; outcome: RunOutcome; title: string };
+import type { FetchedResult, RunOutcome, RunProgress } from "../query-runner";
+import { describeMovedEnd, formatElapsed, type RunView } from "../run-view";
 
 const useStyles = makeStyles({
   root: { display: "flex", flexDirection: "column", rowGap: tokens.spacingVerticalM, minWidth: 0 },
@@ -135,7 +131,15 @@ function Finished(props: RunScreenProps & { outcome: RunOutcome }): React.JSX.El
         <MessageBar intent="success">
           <MessageBarBody>
             <MessageBarTitle>Done in {formatElapsed(outcome.elapsedMs)}</MessageBarTitle>
-            {outcome.report.message}
+            {outcome.placement.message}
+          </MessageBarBody>
+        </MessageBar>
+      ) : null}
+      {outcome.kind === "done" && outcome.endMoved ? (
+        <MessageBar intent="info" layout="multiline">
+          <MessageBarBody>
+            <MessageBarTitle>Period shortened to today</MessageBarTitle>
+            {describeMovedEnd(outcome.endMoved)}
           </MessageBarBody>
         </MessageBar>
       ) : null}

@@ -17,7 +17,8 @@ import {
   makeStyles,
   tokens,
 } from "@fluentui/react-components";
-import { currentApiKey, forgetStoredKey, isRemembered, maskKey } from "../credentials";
+import { MissingKeyError, currentApiKey, forgetStoredKey, isRemembered, maskKey } from "../credentials";
+import { errorWords } from "../error-words";
 import { RelayClient, RelayError, type ConnectionCheck } from "../relay-client";
 import { defaultRelayUrl } from "../settings";
 
@@ -36,12 +37,14 @@ type CheckState =
   | { state: "idle" }
   | { state: "checking" }
   | { state: "ok"; result: ConnectionCheck }
-  | { state: "failed"; error: RelayError };
+  | { state: "failed"; error: unknown };
 
 /** Which field a connection problem belongs beside. */
-function fieldOf(error: RelayError): "url" | "key" | "none" {
+function fieldOf(error: unknown): "url" | "key" | "none" {
+  if (error instanceof MissingKeyError) return "key";
+  if (!(error instanceof RelayError)) return "none";
   if (error.kind === "unreachable" || error.kind === "invalid-answer") return "url";
-  if (error.kind === "unauthorized" || error.kind === "forbidden" || error.kind === "no-key") return "key";
+  if (error.kind === "unauthorized" || error.kind === "forbidden") return "key";
   return "none";
 }
 
@@ -67,17 +70,13 @@ export function SettingsScreen({ relayUrl, onSave }: SettingsScreenProps): React
       setCheck({ state: "ok", result });
     } catch (error) {
       if (controller.signal.aborted) return;
-      const relayError =
-        error instanceof RelayError
-          ? error
-          : new RelayError("unreachable", "The connection test failed.", "Try again.");
-      setCheck({ state: "failed", error: relayError });
+      setCheck({ state: "failed", error });
     }
   };
 
-  const failure = check.state === "failed" ? check.error : undefined;
-  const where = failure ? fieldOf(failure) : "none";
-  const message = failure ? `${failure.summary} ${failure.advice}` : undefined;
+  const failure = check.state === "failed" ? errorWords(check.error, "The connection test failed") : undefined;
+  const where = check.state === "failed" ? fieldOf(check.error) : "none";
+  const message = failure ? `${failure.title} ${failure.body}` : undefined;
   /** An edited URL or key is not saved yet, and the last connection test no longer speaks for it. */
   const edit = (set: (value: string) => void) => (_: unknown, data: { value: string }) => {
     set(data.value);
@@ -151,8 +150,8 @@ export function SettingsScreen({ relayUrl, onSave }: SettingsScreenProps): React
       {failure && where === "none" ? (
         <MessageBar intent="error">
           <MessageBarBody>
-            <MessageBarTitle>{failure.summary}</MessageBarTitle>
-            {failure.advice}
+            <MessageBarTitle>{failure.title}</MessageBarTitle>
+            {failure.body}
           </MessageBarBody>
         </MessageBar>
       ) : null}

@@ -18,9 +18,9 @@ import {
   tokens,
 } from "@fluentui/react-components";
 import { CheckboxGroup } from "../components/CheckboxGroup";
-import { formatElapsed } from "../query-runner";
+import { formatElapsed } from "../run-view";
 import { describeRefresh, type TableRefreshResult } from "../table-refresh";
-import type { BillingTableInfo, PivotOutcome } from "../workbook-actions";
+import type { BillingTableInfo, PivotOutcome } from "../workbook";
 import { ChangeSummary } from "./RunScreen";
 
 const useStyles = makeStyles({

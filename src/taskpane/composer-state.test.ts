@@ -7,7 +7,7 @@ import {
   toQuery,
   validateQuery,
   type PeriodPreset,
-} from "../../src/billing";
+} from "../billing";
 import {
   aggregateByOf,
   appendToTextFilter,
@@ -23,7 +23,7 @@ import {
   toggleDimension,
   validateComposer,
   type ComposerState,
-} from "../../src/taskpane/composer-state";
+} from "./composer-state";
 
 const NOW = new Date("2026-03-15T10:00:00Z");
 

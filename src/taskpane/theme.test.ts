@@ -1,5 +1,5 @@
 import { webDarkTheme, webLightTheme } from "@fluentui/react-components";
-import { isDark, luminance, themeFor } from "../../src/taskpane/theme";
+import { isDark, luminance, themeFor } from "./theme";
 
 describe("theme that follows Office", () => {
   it("is Fluent's web light theme in a plain browser", () => {

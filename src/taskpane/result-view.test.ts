@@ -1,16 +1,9 @@
-import { predictColumns, type QueryDefinition, type RawRow } from "../../src/billing";
-import { compareSnapshots } from "../../src/excel/changes";
-import { computeReconciliationTotals } from "../../src/excel/reconciliation-plan";
-import { headersOf, totalsByCurrency } from "../../src/excel/shape";
-import type { FetchedResult } from "../../src/taskpane/query-runner";
-import {
-  displayCell,
-  previewRows,
-  rowStatuses,
-  shapeFetched,
-  shapeInputOf,
-  snapshotOf,
-} from "../../src/taskpane/result-view";
+import { predictColumns, type QueryDefinition, type RawRow } from "../billing";
+import { compareSnapshots } from "../excel/changes";
+import { computeReconciliationTotals } from "../excel/reconciliation-plan";
+import { headersOf, totalsByCurrency } from "../excel/shape";
+import type { FetchedResult } from "./query-runner";
+import { displayCell, previewRows, rowStatuses, shapeFetched, shapeInputOf, snapshotOf } from "./result-view";
 
 const definition: QueryDefinition = {
   version: 1,

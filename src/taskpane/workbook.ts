@@ -1,5 +1,5 @@
 /**
- * What the pane asks of the workbook, as the UI sees it. `excel-actions.ts` implements it over Office.js and
+ * What the pane asks of the workbook, as the UI sees it. `excel-workbook.ts` implements it over Office.js and
  * the modules in `src/excel/`; the UI never calls Excel directly, and never hands it the API key.
  */
 import type { QueryDefinition } from "../billing";
@@ -21,7 +21,7 @@ export interface BillingTableInfo {
 
 export type PivotOutcome = { ok: true; message: string } | { ok: false; message: string };
 
-export interface WorkbookActions {
+export interface Workbook {
   /** Pending queries saved with the workbook. */
   pending: PendingStore;
   /** Writes a result: a new table on a new sheet, or the rows of an existing table replaced in place. */

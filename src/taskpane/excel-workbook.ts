@@ -1,5 +1,5 @@
 /**
- * Thin adapters from what the pane needs ({@link WorkbookActions}) to the workbook modules in `src/excel/`:
+ * Thin adapters from what the pane needs ({@link Workbook}) to the workbook modules in `src/excel/`:
  * the table writer, the workbook store (table records and pending queries in a custom XML part), the table
  * snapshot, the reconciliation sheet and PivotTables. Each action is one `Excel.run`; the UI never touches
  * Office.js, and nothing here receives the API key.
@@ -22,9 +22,9 @@ import {
   type BillingTableRecord,
 } from "../excel/workbook-store";
 import type { Destination } from "./composer-state";
-import type { FetchedResult, PendingQuery, PendingStore, ResultSink, WriteReport } from "./query-runner";
+import type { FetchedResult, PendingQuery, PendingStore, ResultSink, ResultPlacement } from "./query-runner";
 import { shapeFetched } from "./result-view";
-import type { BillingTableInfo, PivotOutcome, WorkbookActions } from "./workbook-actions";
+import type { BillingTableInfo, PivotOutcome, Workbook } from "./workbook";
 
 /**
  * Columns a PivotTable's rows are not chosen from: the amounts, the currency (the PivotTable keeps currencies
@@ -111,7 +111,7 @@ export class WorkbookSink implements ResultSink {
     result: FetchedResult,
     destination: Destination,
     onProgress: (written: number, total: number) => void
-  ): Promise<WriteReport> {
+  ): Promise<ResultPlacement> {
     const shape = shapeFetched(result);
     const target: TableDestination =
       destination.kind === "replace" ? { kind: "replace", tableName: destination.tableName } : { kind: "new-sheet" };
@@ -141,7 +141,7 @@ export class WorkbookSink implements ResultSink {
 }
 
 /** The workbook actions over Office.js, for the pane and the ribbon's Refresh all. */
-export function excelWorkbookActions(): WorkbookActions {
+export function excelWorkbook(): Workbook {
   return {
     pending: new WorkbookPendingStore(),
     sink: new WorkbookSink(),

@@ -1,4 +1,4 @@
-import { csvField, csvFileName, toCsv } from "../../src/taskpane/csv";
+import { csvField, csvFileName, toCsv } from "./csv";
 
 /** A minimal RFC 4180 reader, to check that what we write reads back field for field. */
 function parseCsv(text: string): string[][] {
@@ -67,9 +67,8 @@ describe("CSV of a billing result", () => {
   });
 
   it("names the file after the label and the period", () => {
-    expect(csvFileName("March SMS / costs", "2026-03-01", "2026-04-01")).toBe(
-      "March-SMS-costs_2026-03-01_to_2026-04-01.csv"
-    );
-    expect(csvFileName(undefined, "2026-03-01", "2026-04-01")).toBe("billing-usage_2026-03-01_to_2026-04-01.csv");
+    const march = { sentSince: "2026-03-01", sentUntil: "2026-04-01" };
+    expect(csvFileName("March SMS / costs", march)).toBe("March-SMS-costs_2026-03-01_to_2026-03-31.csv");
+    expect(csvFileName(undefined, march)).toBe("billing-usage_2026-03-01_to_2026-03-31.csv");
   });
 });

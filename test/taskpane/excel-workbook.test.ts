@@ -4,7 +4,7 @@
  * kept) and reports what moved; pending queries live in the workbook; the API key never reaches it.
  */
 import { predictColumns, type QueryDefinition, type RawRow } from "../../src/billing";
-import { excelWorkbookActions } from "../../src/taskpane/excel-actions";
+import { excelWorkbook } from "../../src/taskpane/excel-workbook";
 import { saveApiKey, useKeyStorage } from "../../src/taskpane/credentials";
 import type { FetchedResult, RunnerDeps } from "../../src/taskpane/query-runner";
 import type { QueryState, RelayApi, RowsPage } from "../../src/taskpane/relay-client";
@@ -93,7 +93,7 @@ afterEach(() => {
 
 describe("excel actions", () => {
   it("writes a result as a billing table on a new sheet and lists it with its saved query", async () => {
-    const workbook = excelWorkbookActions();
+    const workbook = excelWorkbook();
     const progress: number[] = [];
     const report = await workbook.sink.write(
       fetched([row("01", "Germany", 1.5), row("02", "France", 2)]),
@@ -119,7 +119,7 @@ describe("excel actions", () => {
   });
 
   it("refreshes in place: same table, the user's column kept, and the change summary says what moved", async () => {
-    const workbook = excelWorkbookActions();
+    const workbook = excelWorkbook();
     const first = await workbook.sink.write(
       fetched([row("01", "Germany", 1.5)]),
       { kind: "new-sheet" },
@@ -155,7 +155,7 @@ describe("excel actions", () => {
   });
 
   it("keeps pending queries in the workbook, and never the API key", async () => {
-    const workbook = excelWorkbookActions();
+    const workbook = excelWorkbook();
     await workbook.pending.add({
       queryId: "q-77",
       label: "Pending one",
@@ -163,7 +163,7 @@ describe("excel actions", () => {
       destination: { kind: "replace", tableName: "Billing_Old" },
       submittedAt: NOW.toISOString(),
     });
-    const reopened = excelWorkbookActions();
+    const reopened = excelWorkbook();
     expect(await reopened.pending.list()).toEqual([
       {
         queryId: "q-77",
@@ -181,7 +181,7 @@ describe("excel actions", () => {
   });
 
   it("reports an empty result plainly", async () => {
-    const report = await excelWorkbookActions().sink.write(fetched([]), { kind: "new-sheet" }, () => undefined);
+    const report = await excelWorkbook().sink.write(fetched([]), { kind: "new-sheet" }, () => undefined);
     expect(report.message).toMatch(/^No billed usage for these filters: table .+ has its header only\.$/);
   });
 });
