@@ -37,6 +37,8 @@ export interface RelayConfig {
   infobipBaseUrl: string;
   /** Absolute. */
   dataDir: string;
+  /** PostgreSQL connection URL (RELAY_DATABASE_URL): the store shared by several instances; undefined = SQLite in `dataDir`. */
+  databaseUrl: string | undefined;
   allowedOrigins: string[];
   maxCallbackBytes: number;
   resultTtlHours: number;
@@ -163,6 +165,22 @@ const secretText = z.preprocess(
     .optional()
 );
 
+/** A libpq connection URL; its value (which may hold a password) is never repeated in an error. */
+const databaseUrl = z.preprocess(
+  unsetIfBlank,
+  z
+    .string()
+    .refine((text) => {
+      try {
+        const url = new URL(text);
+        return (url.protocol === "postgres:" || url.protocol === "postgresql:") && url.pathname.length > 1;
+      } catch {
+        return false;
+      }
+    }, "must be a PostgreSQL connection URL such as postgres://relay:password@db.example.com:5432/relay (with the database name); leave it unset to keep the SQLite file in RELAY_DATA_DIR")
+    .optional()
+);
+
 export const RelayEnvSchema = z.object({
   RELAY_PORT: wholeNumber(0, 65535, "must be a whole number from 0 to 65535"),
   RELAY_HOST: optionalText(),
@@ -173,6 +191,7 @@ export const RelayEnvSchema = z.object({
     "must be your account's Infobip base URL, such as https://xxxxx.api.infobip.com (or the emulator, http://localhost:4010)"
   ),
   RELAY_DATA_DIR: optionalText(),
+  RELAY_DATABASE_URL: databaseUrl,
   RELAY_ALLOWED_ORIGINS: originList,
   RELAY_MAX_CALLBACK_BYTES: wholeNumber(1, Number.MAX_SAFE_INTEGER, "must be a whole number of bytes, at least 1"),
   RELAY_RESULT_TTL_HOURS: positiveNumber("must be a number of hours greater than 0"),
@@ -198,7 +217,7 @@ export const RelayEnvSchema = z.object({
 });
 
 /** Variables whose values are never repeated in an error message. */
-const SECRET_VARIABLES = new Set(["RELAY_KEY_HASH_SECRET"]);
+const SECRET_VARIABLES = new Set(["RELAY_KEY_HASH_SECRET", "RELAY_DATABASE_URL"]);
 
 type Env = Record<string, string | undefined>;
 
@@ -221,6 +240,7 @@ export function loadRelayConfig(env: Env, cwd: string = process.cwd()): RelayCon
     publicUrl: vars.RELAY_PUBLIC_URL,
     infobipBaseUrl: vars.INFOBIP_BASE_URL ?? DEFAULT_INFOBIP_BASE_URL,
     dataDir: path.resolve(cwd, vars.RELAY_DATA_DIR ?? DEFAULT_DATA_DIR),
+    databaseUrl: vars.RELAY_DATABASE_URL,
     allowedOrigins: vars.RELAY_ALLOWED_ORIGINS ?? [...DEFAULT_ALLOWED_ORIGINS],
     maxCallbackBytes: vars.RELAY_MAX_CALLBACK_BYTES ?? DEFAULT_MAX_CALLBACK_BYTES,
     resultTtlHours: vars.RELAY_RESULT_TTL_HOURS ?? DEFAULT_RESULT_TTL_HOURS,

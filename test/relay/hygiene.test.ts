@@ -103,7 +103,7 @@ it("keeps API keys and callback secrets out of the data directory and the logs",
   expect((await call(relay, "GET", "/v1/queries", { key: KEY })).status).toBe(429);
 
   // The rate limiter counts by owner hash (and IP), never by key.
-  const countedKeys = relay.app.rateLimits.countedKeys();
+  const countedKeys = await relay.app.rateLimits.countedKeys();
   expect(countedKeys).toEqual(
     expect.arrayContaining([
       `submissions:owner:${ownerHash("App", KEY, relay.app.keyHashSecret)}`,
