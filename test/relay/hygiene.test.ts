@@ -2,7 +2,7 @@
  * The API key never reaches the data directory or the logs, and callback secrets never reach the logs or
  * the data directory either: a whole working session, then a byte scan of every file and every log line.
  * The session runs into every rate limit too, and the rate limiter's counters are keyed by owner hash, never
- * by the key.
+ * by the key. On PostgreSQL the scan covers the test cluster's whole data directory, write-ahead log included.
  */
 import fs from "node:fs";
 import path from "node:path";
@@ -11,6 +11,7 @@ import { ownerHash } from "../../src/relay/credentials";
 import { deliver, FakeInfobip } from "./helpers/fake-infobip";
 import { successResult } from "./helpers/results";
 import { call, startTestRelay, TestClock, thisMonthQuery, type TestRelay } from "./helpers/relay";
+import { selectRows, STORE_KIND } from "./helpers/stores";
 
 const KEY = "c0ffee00c0ffee00c0ffee00c0ffee00-dead-beef-cafe-0123456789ab";
 const OTHER_KEY = "0badf00d0badf00d0badf00d0badf00d-aaaa-bbbb-cccc-ddddeeeeffff";
@@ -116,9 +117,17 @@ it("keeps API keys and callback secrets out of the data directory and the logs",
   }
   await relay.close();
 
-  // The data directory: the SQLite file, its WAL and shared memory, the key-hash secret file.
-  const files = filesUnder(relay.dataDir);
-  expect(files.map((f) => path.basename(f))).toEqual(expect.arrayContaining(["relay.sqlite", "relay-secret"]));
+  // What reached the disk. SQLite: the data directory (the file, its WAL and shared memory, the key-hash secret
+  // file). PostgreSQL: the whole test cluster's data directory (tables, WAL, everything), after a checkpoint.
+  let files: string[];
+  if (STORE_KIND === "sqlite") {
+    files = filesUnder(relay.dataDir);
+    expect(files.map((f) => path.basename(f))).toEqual(expect.arrayContaining(["relay.sqlite", "relay-secret"]));
+  } else {
+    await selectRows(relay.dataDir, "CHECKPOINT");
+    files = filesUnder(process.env.RELAY_TEST_POSTGRES_DATA_DIR ?? "");
+    expect(files.some((file) => file.includes("pg_wal"))).toBe(true);
+  }
   for (const file of files) {
     const bytes = fs.readFileSync(file);
     for (const secret of [KEY, OTHER_KEY, ...secrets]) {

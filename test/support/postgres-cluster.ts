@@ -34,9 +34,7 @@ export function findPostgresBinDir(): string | undefined {
     candidates.push(...versions.map((version) => path.join(debian, version, "bin")));
   }
   for (const dir of (process.env.PATH ?? "").split(path.delimiter)) if (dir) candidates.push(dir);
-  return candidates.find(
-    (dir) => fs.existsSync(path.join(dir, "initdb")) && fs.existsSync(path.join(dir, "pg_ctl"))
-  );
+  return candidates.find((dir) => fs.existsSync(path.join(dir, "initdb")) && fs.existsSync(path.join(dir, "pg_ctl")));
 }
 
 function freePort(): Promise<number> {

@@ -116,7 +116,7 @@ function toStoredQuery(record: QueryRecord): StoredQuery {
 function storableText(text: string): string;
 function storableText(text: string | null): string | null;
 function storableText(text: string | null): string | null {
-  return text === null ? null : text.replace(/\u0000/g, "\uFFFD");
+  return text === null ? null : text.replaceAll("\u0000", "\uFFFD");
 }
 
 const STILL_WAITING: QueryState[] = ["submitting", "pending", "received"];
