@@ -54,6 +54,7 @@ if (hasPostgresBinaries() || process.env.CI === "true") {
     globalSetup: "<rootDir>/test/support/postgres-global-setup.ts",
     globalTeardown: "<rootDir>/test/support/postgres-global-teardown.ts",
     globals: { RELAY_TEST_STORE: "postgresql" },
+    setupFilesAfterEnv: ["<rootDir>/test/support/postgres-test-timeout.ts"],
   });
 } else {
   process.stderr.write(

@@ -77,7 +77,16 @@ export default fp<ResultsPluginOptions>(
     const watchTimer = setInterval(() => void watch(), options.watchIntervalMs ?? DEFAULT_WATCH_INTERVAL_MS);
     watchTimer.unref();
 
+    // Long-polls released at close answer after a read of the store; on PostgreSQL that read ends after the server
+    // has closed its idle connections, so their connection must close with the answer, or closing waits for
+    // the keep-alive timeout.
+    let closing = false;
+    app.addHook("onSend", async (_request, reply) => {
+      if (closing) reply.header("connection", "close");
+    });
+
     app.addHook("preClose", async () => {
+      closing = true;
       clearInterval(sweepTimer);
       clearInterval(watchTimer);
       stopWatching();

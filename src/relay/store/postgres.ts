@@ -127,6 +127,12 @@ interface Upload {
   chunks: number;
 }
 
+/**
+ * A checked-out client's errors (its connection killed by the server, say) are emitted on the client, which must
+ * then have a listener or the process ends; the failure also rejects the query in progress or the next one.
+ */
+function ignoreClientErrors(): void {}
+
 export class PostgresRelayStore implements RelayStore {
   /** Who this store is in leases and readings: one per process start. */
   readonly instanceId = randomUUID();
@@ -186,10 +192,12 @@ export class PostgresRelayStore implements RelayStore {
 
   private async transaction<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {
     const client = await this.pool.connect();
+    client.on("error", ignoreClientErrors);
     try {
       await client.query("BEGIN");
       const result = await work(client);
       await client.query("COMMIT");
+      client.off("error", ignoreClientErrors);
       client.release();
       return result;
     } catch (error) {
@@ -197,6 +205,7 @@ export class PostgresRelayStore implements RelayStore {
         () => client.release(),
         (rollbackError: Error) => client.release(rollbackError)
       );
+      client.off("error", ignoreClientErrors);
       throw error;
     }
   }
@@ -278,6 +287,7 @@ export class PostgresRelayStore implements RelayStore {
   async beginDelivery(queryId: string, contentType: string | null, now: number): Promise<string> {
     const deliveryId = randomUUID();
     const client = await this.uploadPool.connect();
+    client.on("error", ignoreClientErrors);
     try {
       await client.query("BEGIN");
       await client.query("INSERT INTO deliveries (id, query_id, content_type, received_at) VALUES ($1, $2, $3, $4)", [
@@ -331,6 +341,7 @@ export class PostgresRelayStore implements RelayStore {
       // The 200 to Infobip follows this commit: durable whatever the server's default.
       await client.query("SET LOCAL synchronous_commit = on");
       await client.query("COMMIT");
+      client.off("error", ignoreClientErrors);
       client.release();
       return "accepted";
     } catch (error) {
@@ -353,6 +364,8 @@ export class PostgresRelayStore implements RelayStore {
       client.release(reason === "rollback" ? undefined : true);
     } catch (error) {
       client.release(error instanceof Error ? error : true);
+    } finally {
+      client.off("error", ignoreClientErrors);
     }
   }
 

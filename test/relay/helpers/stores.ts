@@ -50,18 +50,24 @@ export async function createTestDatabase(): Promise<string> {
 let fileDatabase: Promise<string> | undefined;
 const byDataDir = new Map<string, string>();
 
-/** The relay's database URL standing for a data directory: a schema of its own (made on first use). */
-export async function databaseUrlFor(dataDir: string): Promise<string> {
-  const known = byDataDir.get(dataDir);
-  if (known !== undefined) return known;
+/** A connection URL to a new, empty schema of this test file's database (its search_path set in the URL). */
+export async function createTestSchema(): Promise<string> {
   fileDatabase ??= createTestDatabase();
   const database = await fileDatabase;
   const schema = `dir_${randomBytes(6).toString("hex")}`;
   await withAdmin((client) => client.query(`CREATE SCHEMA ${schema}`), new URL(database).pathname.slice(1));
   const url = new URL(database);
   url.searchParams.set("options", `-c search_path=${schema}`);
-  byDataDir.set(dataDir, url.toString());
   return url.toString();
+}
+
+/** The relay's database URL standing for a data directory: a schema of its own (made on first use). */
+export async function databaseUrlFor(dataDir: string): Promise<string> {
+  const known = byDataDir.get(dataDir);
+  if (known !== undefined) return known;
+  const url = await createTestSchema();
+  byDataDir.set(dataDir, url);
+  return url;
 }
 
 /** What the relay's configuration needs to use the test's store for this data directory. */
