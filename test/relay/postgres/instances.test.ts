@@ -1,7 +1,10 @@
 /**
- * Two relay PROCESSES (`tsx src/relay/server.ts`, as `npm run relay` starts it) on one PostgreSQL database,
- * over real HTTP, with the fake Infobip: what one instance does, the other sees, and an instance killed with
- * SIGKILL in the middle of a callback loses nothing.
+ * Two relay PROCESSES (`src/relay/server.ts`, what `npm run relay` starts) on one PostgreSQL database, over real
+ * HTTP, with the fake Infobip: what one instance does, the other sees, and an instance killed with SIGKILL in the
+ * middle of a callback loses nothing.
+ *
+ * Each is `node --import tsx src/relay/server.ts`, not the `tsx` command: that one runs the relay in a child
+ * process, which a SIGKILL to `tsx` would leave running.
  */
 import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
 import http from "node:http";
@@ -13,7 +16,8 @@ import { resultRow, successResult } from "../helpers/results";
 import { createTestSchema } from "../helpers/stores";
 
 const ROOT = path.resolve(__dirname, "../../..");
-const TSX = path.join(ROOT, "node_modules", ".bin", "tsx");
+/** Node with tsx's loader: the relay is this very process, so a signal reaches it. */
+const RELAY_COMMAND = [process.execPath, ["--import", "tsx", "src/relay/server.ts"]] as const;
 const KEY = "instances-key-0000000000000000000000000000-1111";
 
 jest.setTimeout(120_000);
@@ -49,7 +53,7 @@ async function startInstance(name: string, env: Record<string, string> = {}): Pr
       ([variable]) => !variable.startsWith("RELAY_") && variable !== "INFOBIP_BASE_URL"
     )
   );
-  const child = spawn(TSX, ["src/relay/server.ts"], {
+  const child = spawn(RELAY_COMMAND[0], [...RELAY_COMMAND[1]], {
     cwd: ROOT,
     env: {
       ...clean,
@@ -199,6 +203,32 @@ it("results and pending queries survive a restart of every instance", async () =
     (await deliver(`${b2.url}${waiting.callbackPath}`, JSON.stringify(successResult(waiting.requestId, 7)))).status
   ).toBe(200);
   expect((await longPoll).json).toMatchObject({ status: "succeeded", totalRows: 7 });
+});
+
+it("refuses to start an instance whose RELAY_KEY_HASH_SECRET differs from the others'", async () => {
+  const a = await startInstance("A", { RELAY_KEY_HASH_SECRET: "k".repeat(40) });
+  await submit(a);
+  const clean = Object.fromEntries(
+    Object.entries(process.env).filter(
+      ([variable]) => !variable.startsWith("RELAY_") && variable !== "INFOBIP_BASE_URL"
+    )
+  );
+  const odd = spawn(RELAY_COMMAND[0], [...RELAY_COMMAND[1]], {
+    cwd: ROOT,
+    env: {
+      ...clean,
+      RELAY_DATABASE_URL: databaseUrl,
+      RELAY_PORT: "0",
+      RELAY_KEY_HASH_SECRET: "z".repeat(40),
+      INFOBIP_BASE_URL: infobip.url,
+    },
+  });
+  let stderr = "";
+  odd.stderr.on("data", (part: Buffer) => (stderr += part.toString()));
+  const code = await new Promise<number | null>((resolve) => odd.on("exit", resolve));
+  expect(code).toBe(1);
+  expect(stderr).toMatch(/RELAY_KEY_HASH_SECRET differs from the value the other instances of this database use/);
+  expect(stderr).not.toContain("z".repeat(40));
 });
 
 it("shares the per-key submission limit, and a DELETE on one is seen by the other", async () => {
