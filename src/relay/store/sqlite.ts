@@ -8,6 +8,10 @@
  * with it every earlier write (the body's chunks). Rows and states derived from a stored body run with
  * `synchronous = NORMAL`: a power cut may undo them, and the relay then reads the body again at start.
  * (Measured: fsyncing every batch of rows made reading a 100k-row result about twice as slow.)
+ *
+ * What the seam asks for several instances is answered for the one process there is: settlements are told to
+ * watchers in process, rate-limit windows are counted in memory, and leases live in a table (so two store objects
+ * on one file, as the store suite opens, behave as on PostgreSQL).
  */
 import { randomUUID } from "node:crypto";
 import { EventEmitter } from "node:events";
