@@ -3,6 +3,11 @@
  * then read back in pages of 10,000 — against a baseline of `JSON.parse` of the same bytes plus one SQLite
  * insert of them as a blob, in the same process, with the same durability settings (WAL, synchronous=FULL).
  *
+ * Then the same on PostgreSQL (a private cluster started for the bench, or BENCH_DATABASE_URL), with two relay
+ * instances on the database: the callback goes to one, a long-poll is held on the other, and the pages are read
+ * from the other. Its baseline is `JSON.parse` plus one INSERT of the bytes (synchronous_commit on). Skipped,
+ * saying so, where no PostgreSQL server binaries are installed.
+ *
  *   npx tsx bench/relay.ts [rows]
  *
  * Also measured while the result is being read into rows: the longest event-loop stall, the slowest
@@ -17,12 +22,17 @@ import os from "node:os";
 import path from "node:path";
 import { monitorEventLoopDelay, performance } from "node:perf_hooks";
 import Database from "better-sqlite3";
+import { Client } from "pg";
 import { resolvePreset, type BillingUsageResult, type RawRow } from "../src/billing";
-import { startRelay } from "../src/relay";
+import { startRelay, type RunningRelay } from "../src/relay";
 import { MAX_PAGE_ROWS, QueryStateSchema, SubmittedQuerySchema } from "../src/relay-api";
+import { findPostgresBinDir, startPostgresCluster } from "../test/support/postgres-cluster";
 import { megabytes, runStandalone } from "./standalone";
 
+export type BenchStore = { kind: "sqlite" } | { kind: "postgresql"; url: string };
+
 export interface RelayBenchResult {
+  store: BenchStore["kind"];
   rows: number;
   bodyBytes: number;
   baselineMs: number;
@@ -37,6 +47,11 @@ export interface RelayBenchResult {
   pages: number;
   /** (store + read into rows + pages) / baseline. */
   ratio: number;
+  /**
+   * PostgreSQL, two instances: from the moment the instance that read the rows answered its own long-poll to the
+   * moment the other instance answered the long-poll it held (woken by LISTEN/NOTIFY).
+   */
+  crossInstanceWakeMs: number | undefined;
   /** Longest event-loop stall between the 200 and `succeeded`. */
   maxEventLoopStallMs: number;
   /** Slowest of the `GET /healthz` sent every 10 ms meanwhile, and how many were answered. */
@@ -123,6 +138,30 @@ function baseline(body: Buffer, dir: string): { ms: number; heapMb: number } {
   return { ms: runs.sort((a, b) => a - b)[1] ?? 0, heapMb };
 }
 
+/** The same least a relay could do on PostgreSQL: JSON.parse plus one durable INSERT of the bytes. Median of 3. */
+async function postgresBaseline(body: Buffer, url: string): Promise<{ ms: number; heapMb: number }> {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query("SET synchronous_commit = on");
+    await client.query("CREATE TEMPORARY TABLE bench_results (id text PRIMARY KEY, body bytea NOT NULL)");
+    const runs: number[] = [];
+    let heapMb = 0;
+    for (let run = 0; run < 3; run++) {
+      global.gc?.();
+      const heapBefore = process.memoryUsage().heapUsed;
+      const start = performance.now();
+      const parsed = JSON.parse(body.toString("utf8")) as BillingUsageResult;
+      await client.query("INSERT INTO bench_results (id, body) VALUES ($1, $2)", [`${run}-${parsed.requestId}`, body]);
+      runs.push(performance.now() - start);
+      heapMb = Math.max(heapMb, megabytes(process.memoryUsage().heapUsed - heapBefore));
+    }
+    return { ms: runs.sort((a, b) => a - b)[1] ?? 0, heapMb };
+  } finally {
+    await client.end();
+  }
+}
+
 /** Infobip's part, minimal: 201 with a fixed requestId, remembering the callback URL. */
 async function fakeInfobip(
   requestId: string
@@ -160,23 +199,30 @@ function postBody(url: string, body: Buffer): Promise<number> {
   });
 }
 
-export async function benchRelay(rows = 100_000): Promise<RelayBenchResult> {
+export async function benchRelay(rows = 100_000, store: BenchStore = { kind: "sqlite" }): Promise<RelayBenchResult> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "relay-bench-"));
   const requestId = randomUUID().replace(/-/g, "").toUpperCase();
   const body = Buffer.from(resultBody(requestId, rows));
-  const { ms: baselineMs, heapMb: baselineHeapMb } = baseline(body, dir);
+  const { ms: baselineMs, heapMb: baselineHeapMb } =
+    store.kind === "sqlite" ? baseline(body, dir) : await postgresBaseline(body, store.url);
 
   const infobip = await fakeInfobip(requestId);
-  const relay = await startRelay({
-    port: 0,
-    host: "127.0.0.1",
-    publicUrl: undefined,
-    dataDir: path.join(dir, "relay"),
-    staticDir: path.join(dir, "no-pane"),
-    infobipBaseUrl: infobip.url,
-    logLevel: "warn",
-    keyHashSecret: "bench-key-hash-secret-bench-key-hash-secret",
-  });
+  const start = (name: string): Promise<RunningRelay> =>
+    startRelay({
+      port: 0,
+      host: "127.0.0.1",
+      publicUrl: undefined,
+      dataDir: path.join(dir, name),
+      databaseUrl: store.kind === "postgresql" ? store.url : undefined,
+      staticDir: path.join(dir, "no-pane"),
+      infobipBaseUrl: infobip.url,
+      logLevel: "warn",
+      keyHashSecret: "bench-key-hash-secret-bench-key-hash-secret",
+    });
+  const relay = await start("relay");
+  // PostgreSQL: a second instance, which holds a long-poll and serves the pages.
+  const other = store.kind === "postgresql" ? await start("other") : undefined;
+  const reader = other ?? relay;
   const headers = { authorization: `App ${KEY}`, "content-type": "application/json" };
   try {
     const now = new Date();
@@ -188,6 +234,18 @@ export async function benchRelay(rows = 100_000): Promise<RelayBenchResult> {
       }),
     });
     const { id } = SubmittedQuerySchema.parse(await submitted.json());
+    let otherAnswered: number | undefined;
+    const otherPoll =
+      other === undefined
+        ? undefined
+        : fetch(`${other.url}/v1/queries/${id}?wait=30`, { headers })
+            .then((response) => response.json())
+            .then((state: unknown) => {
+              otherAnswered = performance.now();
+              return QueryStateSchema.parse(state);
+            });
+    // The other instance's long-poll is held before the callback arrives.
+    if (otherPoll !== undefined) await new Promise((resolve) => setTimeout(resolve, 200));
 
     global.gc?.();
     const rssBefore = process.memoryUsage().rss;
@@ -226,12 +284,15 @@ export async function benchRelay(rows = 100_000): Promise<RelayBenchResult> {
     await probe;
     if (settled.status !== "succeeded" || settled.totalRows !== rows)
       throw new Error(`unexpected state ${JSON.stringify(settled)}`);
+    const otherState = await otherPoll;
+    if (otherState !== undefined && otherState.status !== "succeeded")
+      throw new Error(`the other instance's long-poll answered ${JSON.stringify(otherState)}`);
 
     let pages = 0;
     let rowsRead = 0;
     for (let offset = 0; offset < rows; offset += PAGE_ROWS) {
       const page = (await (
-        await fetch(`${relay.url}/v1/queries/${id}/rows?offset=${offset}&limit=${PAGE_ROWS}`, { headers })
+        await fetch(`${reader.url}/v1/queries/${id}/rows?offset=${offset}&limit=${PAGE_ROWS}`, { headers })
       ).json()) as { rows: unknown[] }; // not parsed here: this times the relay's pages, not a client's parse
       rowsRead += page.rows.length;
       pages++;
@@ -244,6 +305,7 @@ export async function benchRelay(rows = 100_000): Promise<RelayBenchResult> {
     const readIntoRowsMs = readDone - stored;
     const pagesMs = pagesDone - readDone;
     return {
+      store: store.kind,
       rows,
       bodyBytes: body.length,
       baselineMs,
@@ -253,6 +315,7 @@ export async function benchRelay(rows = 100_000): Promise<RelayBenchResult> {
       pagesMs,
       pages,
       ratio: (storeMs + readIntoRowsMs + pagesMs) / baselineMs,
+      crossInstanceWakeMs: otherAnswered === undefined ? undefined : otherAnswered - readDone,
       maxEventLoopStallMs: stalls.max / 1e6,
       maxHealthzMs,
       healthzAnswered,
@@ -261,22 +324,55 @@ export async function benchRelay(rows = 100_000): Promise<RelayBenchResult> {
       rssPeakMb: megabytes(rssPeak),
     };
   } finally {
+    await other?.close();
     await relay.close();
     await infobip.close();
     fs.rmSync(dir, { recursive: true, force: true });
   }
 }
 
-export function printRelayBench(result: RelayBenchResult): void {
+/**
+ * The PostgreSQL run: on BENCH_DATABASE_URL when set, else on a private cluster started for it (the same one the
+ * tests use, with PostgreSQL's durable defaults). Undefined, after saying why, where there is no server.
+ */
+export async function benchRelayOnPostgres(rows?: number): Promise<RelayBenchResult | undefined> {
+  if (process.env.BENCH_DATABASE_URL)
+    return benchRelay(rows, { kind: "postgresql", url: process.env.BENCH_DATABASE_URL });
+  if (findPostgresBinDir() === undefined) {
+    console.log(
+      "relay on PostgreSQL: SKIPPED — no PostgreSQL server binaries (apt-get install postgresql), and BENCH_DATABASE_URL unset"
+    );
+    return undefined;
+  }
+  const cluster = await startPostgresCluster();
+  try {
+    return await benchRelay(rows, { kind: "postgresql", url: cluster.url() });
+  } finally {
+    cluster.stop();
+  }
+}
+
+export function printRelayBench(result: RelayBenchResult | undefined): void {
+  if (result === undefined) return;
   const ms = (value: number): string => `${value.toFixed(0)} ms`;
+  const storeName = result.store === "sqlite" ? "SQLite" : "PostgreSQL";
   console.log(
-    `relay: one callback of ${result.rows.toLocaleString("en")} rows (${megabytes(result.bodyBytes)} MB), read back in ${result.pages} pages of ${PAGE_ROWS.toLocaleString("en")}`
+    `relay on ${storeName}: one callback of ${result.rows.toLocaleString("en")} rows (${megabytes(result.bodyBytes)} MB), read back in ${result.pages} pages of ${PAGE_ROWS.toLocaleString("en")}${result.store === "postgresql" ? " from a second instance" : ""}`
   );
-  console.log(`  baseline (JSON.parse + one SQLite insert of the bytes) ${ms(result.baselineMs)}`);
+  console.log(`  baseline (JSON.parse + one ${storeName} insert of the bytes) ${ms(result.baselineMs)}`);
   console.log(
     `  relay: stored before 200 ${ms(result.storeMs)} | read into rows ${ms(result.readIntoRowsMs)} | pages ${ms(result.pagesMs)}`
   );
+  const ready = result.storeMs + result.readIntoRowsMs;
+  console.log(
+    `  from the callback's first byte: ack ${ms(result.storeMs)}, ready ${ms(ready)}, all rows read ${ms(ready + result.pagesMs)}`
+  );
   console.log(`  ratio relay / baseline: ${result.ratio.toFixed(1)}x`);
+  if (result.crossInstanceWakeMs !== undefined) {
+    console.log(
+      `  cross-instance wake-up: the long-poll held on the other instance answered ${result.crossInstanceWakeMs.toFixed(1)} ms after the reading instance's own`
+    );
+  }
   console.log(
     `  while reading into rows: longest event-loop stall ${result.maxEventLoopStallMs.toFixed(1)} ms, slowest of ${result.healthzAnswered} GET /healthz ${ms(result.maxHealthzMs)}`
   );
@@ -285,4 +381,9 @@ export function printRelayBench(result: RelayBenchResult): void {
   );
 }
 
-if (require.main === module) runStandalone((rows) => benchRelay(rows), printRelayBench);
+if (require.main === module) {
+  runStandalone(
+    async (rows) => [await benchRelay(rows), await benchRelayOnPostgres(rows)],
+    (results) => results.forEach(printRelayBench)
+  );
+}

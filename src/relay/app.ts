@@ -1,9 +1,9 @@
 /**
  * Builds the relay, without listening: the same assembly for production (`server.ts`, `index.ts`) and
- * tests. Plugins in order: config, CORS, rate limit, errors (its not-found handler is rate-limited), static
- * pane, OpenAPI (before the routes it documents) → store, results → routes.
+ * tests. The store is opened first (SQLite, or PostgreSQL with RELAY_DATABASE_URL; it also settles the
+ * key-hash secret). Plugins in order: config, store, CORS, rate limit (counted in the store), errors (its
+ * not-found handler is rate-limited), static pane, OpenAPI (before the routes it documents) → results → routes.
  */
-import fs from "node:fs";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
 import { serializerCompiler } from "fastify-type-provider-zod";
 import type { DestinationStream, Logger } from "pino";
@@ -22,7 +22,7 @@ import storePlugin from "./plugins/store";
 import callbackRoutes from "./routes/callbacks";
 import healthRoutes from "./routes/health";
 import queryRoutes from "./routes/queries";
-import type { RelayStore } from "./store";
+import { ensureDataDir, openRelayStore, type OpenedStore, type RelayStore } from "./store";
 import { zodValidatorCompiler } from "./validation";
 
 /** Body limit of the JSON API (a query is a few kilobytes); callbacks have their own, RELAY_MAX_CALLBACK_BYTES. */
@@ -34,18 +34,26 @@ export interface RelayDeps {
   logger?: Logger;
   /** The relay's clock; default the system clock. */
   clock?: () => Date;
-  /** Another store behind the seam; default SQLite in the data directory. */
+  /** Another store behind the seam; default the one the configuration names (SQLite in the data directory). */
   store?: RelayStore;
   /** Tuning of result reading (benchmarks). */
   readOptions?: ResultsPluginOptions["readOptions"];
   /** Between two sweeps of expired results; default the TTL, at most 10 minutes. */
   sweepIntervalMs?: number;
+  /** Between two looks for missed wake-ups and abandoned readings (several instances); default 5 seconds. */
+  watchIntervalMs?: number;
 }
 
 export async function buildRelay(config: RelayConfig, deps: RelayDeps = {}): Promise<FastifyInstance> {
   const logger: FastifyBaseLogger = deps.logger ?? createRelayLogger(config.logLevel, deps.logStream);
-  fs.mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
-  const keyHashSecret = resolveKeyHashSecret(config.keyHashSecret, config.dataDir);
+  const opened: OpenedStore = deps.store
+    ? {
+        store: deps.store,
+        keyHashSecret: resolveKeyHashSecret(config.keyHashSecret, ensureDataDir(config.dataDir)),
+        description: { kind: "sqlite", dataDir: config.dataDir },
+      }
+    : await openRelayStore(config, logger);
+  const { store, keyHashSecret } = opened;
 
   const app = Fastify({
     loggerInstance: logger,
@@ -55,8 +63,12 @@ export async function buildRelay(config: RelayConfig, deps: RelayDeps = {}): Pro
   app.setValidatorCompiler(zodValidatorCompiler);
   // Answers with a schema are encoded by it (src/relay-api): a shape outside the contract never leaves.
   app.setSerializerCompiler(serializerCompiler);
+  app.log.info({ store: opened.description }, "store opened");
   if (keyHashSecret.source === "generated") {
-    app.log.info({ dataDir: config.dataDir }, "generated the key-hash secret (relay-secret in the data directory)");
+    app.log.info(
+      opened.description.kind === "sqlite" ? { dataDir: config.dataDir } : { store: "postgresql" },
+      `generated the key-hash secret (${opened.description.kind === "sqlite" ? "relay-secret in the data directory" : "kept in the database"})`
+    );
   }
 
   await app.register(relayConfigPlugin, {
@@ -64,15 +76,16 @@ export async function buildRelay(config: RelayConfig, deps: RelayDeps = {}): Pro
     clock: deps.clock ?? (() => new Date()),
     keyHashSecret: keyHashSecret.secret,
   });
+  await app.register(storePlugin, { store });
   await app.register(corsPlugin);
   await app.register(rateLimitPlugin);
   await app.register(errorsPlugin);
   await app.register(staticPanePlugin);
   await app.register(openApiPlugin);
-  await app.register(storePlugin, deps.store ? { store: deps.store } : {});
   await app.register(resultsPlugin, {
     ...(deps.readOptions ? { readOptions: deps.readOptions } : {}),
     ...(deps.sweepIntervalMs !== undefined ? { sweepIntervalMs: deps.sweepIntervalMs } : {}),
+    ...(deps.watchIntervalMs !== undefined ? { watchIntervalMs: deps.watchIntervalMs } : {}),
   });
   await app.register(healthRoutes);
   await app.register(queryRoutes);

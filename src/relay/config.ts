@@ -46,6 +46,8 @@ export interface RelayConfig {
   infobipBaseUrl: string;
   /** Absolute. */
   dataDir: string;
+  /** PostgreSQL connection URL (RELAY_DATABASE_URL): the store shared by several instances; undefined = SQLite in `dataDir`. */
+  databaseUrl: string | undefined;
   allowedOrigins: string[];
   maxCallbackBytes: number;
   resultTtlHours: number;
@@ -93,6 +95,16 @@ const secretText = z
     `must be at least ${MIN_KEY_HASH_SECRET_LENGTH} characters (for example the output of: openssl rand -base64 48); leave it unset to let the relay generate one in the data directory`
   );
 
+/** A libpq connection URL; its value (which may hold a password) is never repeated in an error. */
+const databaseUrl = z.string().refine((text) => {
+  try {
+    const url = new URL(text);
+    return (url.protocol === "postgres:" || url.protocol === "postgresql:") && url.pathname.length > 1;
+  } catch {
+    return false;
+  }
+}, "must be a PostgreSQL connection URL such as postgres://relay:password@db.example.com:5432/relay (with the database name); leave it unset to keep the SQLite file in RELAY_DATA_DIR");
+
 /** One field per variable; unset (or blank) ones are undefined here and get their defaults in {@link loadRelayConfig}. */
 export const RelayEnvSchema = z.object({
   RELAY_PORT: wholeNumber(0, 65535, "must be a whole number from 0 to 65535").optional(),
@@ -105,6 +117,7 @@ export const RelayEnvSchema = z.object({
     { assumeHttps: true }
   ).optional(),
   RELAY_DATA_DIR: z.string().optional(),
+  RELAY_DATABASE_URL: databaseUrl.optional(),
   RELAY_ALLOWED_ORIGINS: originList.optional(),
   RELAY_MAX_CALLBACK_BYTES: wholeNumber(
     1,
@@ -137,16 +150,20 @@ export const RelayEnvSchema = z.object({
 /**
  * Reads the relay's settings from an environment (normally `process.env`).
  *
- * @throws {ConfigError} naming every bad variable and its rule (never the value of RELAY_KEY_HASH_SECRET)
+ * @throws {ConfigError} naming every bad variable and its rule (never the value of RELAY_KEY_HASH_SECRET or RELAY_DATABASE_URL)
  */
 export function loadRelayConfig(env: Environment, cwd: string = process.cwd()): RelayConfig {
-  const vars = readEnvironment(RelayEnvSchema, env, { subject: "relay", secrets: ["RELAY_KEY_HASH_SECRET"] });
+  const vars = readEnvironment(RelayEnvSchema, env, {
+    subject: "relay",
+    secrets: ["RELAY_KEY_HASH_SECRET", "RELAY_DATABASE_URL"],
+  });
   return {
     port: vars.RELAY_PORT ?? DEFAULT_RELAY_PORT,
     host: vars.RELAY_HOST ?? DEFAULT_RELAY_HOST,
     publicUrl: vars.RELAY_PUBLIC_URL,
     infobipBaseUrl: vars.INFOBIP_BASE_URL ?? DEFAULT_INFOBIP_BASE_URL,
     dataDir: path.resolve(cwd, vars.RELAY_DATA_DIR ?? DEFAULT_DATA_DIR),
+    databaseUrl: vars.RELAY_DATABASE_URL,
     allowedOrigins: vars.RELAY_ALLOWED_ORIGINS ?? [...DEFAULT_ALLOWED_ORIGINS],
     maxCallbackBytes: vars.RELAY_MAX_CALLBACK_BYTES ?? DEFAULT_MAX_CALLBACK_BYTES,
     resultTtlHours: vars.RELAY_RESULT_TTL_HOURS ?? DEFAULT_RESULT_TTL_HOURS,

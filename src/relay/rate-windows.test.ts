@@ -1,8 +1,24 @@
 import { RateWindows } from "./rate-windows";
 
-function windowsAt(start: number): { windows: RateWindows; advance: (ms: number) => void } {
+/** The counters with a clock the test moves, as the store passes the relay's clock to them. */
+function windowsAt(start: number): {
+  windows: {
+    hit: (key: string, ms: number) => { current: number; ttl: number };
+    peek: (key: string) => unknown;
+    keys: () => string[];
+  };
+  advance: (ms: number) => void;
+} {
   let now = start;
-  return { windows: new RateWindows(() => now), advance: (ms) => (now += ms) };
+  const counters = new RateWindows();
+  return {
+    windows: {
+      hit: (key, ms) => counters.hit(key, ms, now),
+      peek: (key) => counters.peek(key, now),
+      keys: () => counters.keys(),
+    },
+    advance: (ms) => (now += ms),
+  };
 }
 
 describe("RateWindows", () => {

@@ -1,13 +1,11 @@
 /** The callback endpoint over real HTTP: secrets, durable storage before 200, outcomes, limits, duplicates, concurrency. */
-import Database from "better-sqlite3";
-import path from "node:path";
 import { ApiErrorSchema, QueryBillingUsageRequestSchema } from "../../src/billing";
 import { QueryStateSchema, RowsPageSchema, SubmittedQuerySchema, type QueryState } from "../../src/relay-api";
 import type { RelayConfig } from "../../src/relay/config";
-import { DATABASE_FILE } from "../../src/relay/store";
 import { deliver, FakeInfobip } from "./helpers/fake-infobip";
 import { failedResult, resultRow, successResult } from "./helpers/results";
 import { call, startTestRelay, thisMonthQuery, type TestRelay } from "./helpers/relay";
+import { selectRows, countRows as countTableRows } from "./helpers/stores";
 
 const KEY = "5555aaaa5555aaaa5555aaaa5555aaaa-abcd-ef01-2345-6789abcdef01";
 
@@ -46,14 +44,9 @@ async function rawOf(id: string): Promise<Buffer> {
   return Buffer.from(await response.arrayBuffer());
 }
 
-/** Reads the SQLite file directly, as an operator would. */
-function countRows(table: string): number {
-  const db = new Database(path.join(relay.dataDir, DATABASE_FILE), { readonly: true });
-  try {
-    return (db.prepare(`SELECT COUNT(*) AS n FROM ${table}`).get() as { n: number }).n;
-  } finally {
-    db.close();
-  }
+/** Reads the database directly (the SQLite file, or the PostgreSQL database), as an operator would. */
+function countRows(table: string): Promise<number> {
+  return countTableRows(relay.dataDir, table);
 }
 
 function withSecret(callbackUrl: string, secret: string): string {
@@ -74,7 +67,7 @@ describe("callback address", () => {
     expect(await call(relay, "GET", `/v1/queries/${query.id}`, { key: KEY })).toMatchObject({
       json: { status: "pending" },
     });
-    expect(countRows("raw_chunks")).toBe(0);
+    expect(await countRows("raw_chunks")).toBe(0);
     // The real secret still works afterwards.
     expect((await deliver(query.callbackUrl, body)).status).toBe(200);
     expect(await settled(query.id)).toMatchObject({ status: "succeeded" });
@@ -114,10 +107,10 @@ describe("what the callback brings", () => {
     const body = JSON.stringify(successResult(query.requestId, 12));
     const answer = await deliver(query.callbackUrl, body);
     expect(answer.status).toBe(200);
-    // Acknowledged means stored: the bytes are in the database file at the moment of the 200.
-    const db = new Database(path.join(relay.dataDir, DATABASE_FILE), { readonly: true });
-    const stored = db.prepare("SELECT data FROM raw_chunks ORDER BY seq").pluck().all() as Buffer[];
-    db.close();
+    // Acknowledged means stored (committed): the bytes are in the database at the moment of the 200.
+    const stored = (await selectRows(relay.dataDir, "SELECT data FROM raw_chunks ORDER BY seq")).map(
+      (row) => row.data as Buffer
+    );
     expect(Buffer.concat(stored).toString("utf8")).toBe(body);
 
     expect(await settled(query.id)).toMatchObject({ status: "succeeded", totalRows: 12, failureMessage: null });
@@ -138,7 +131,7 @@ describe("what the callback brings", () => {
     const body = Buffer.from(JSON.stringify(successResult(query.requestId, 40_000)));
     expect(body.length).toBeGreaterThan(1.5 * 1024 * 1024);
     expect((await deliver(query.callbackUrl, body)).status).toBe(200);
-    expect(countRows("raw_chunks")).toBeGreaterThanOrEqual(2);
+    expect(await countRows("raw_chunks")).toBeGreaterThanOrEqual(2);
     expect(await settled(query.id)).toMatchObject({ status: "succeeded", totalRows: 40_000 });
     const rows: unknown[] = [];
     for (let offset = 0; offset < 40_000; offset += 10_000) {
@@ -210,7 +203,7 @@ describe("what the callback brings", () => {
     expect(state).toMatchObject({ status: "unreadable", totalRows: null });
     expect(state.failureMessage).toMatch(reason);
     expect((await rawOf(query.id)).toString("utf8")).toBe(body);
-    expect(countRows("result_rows")).toBe(0);
+    expect(await countRows("result_rows")).toBe(0);
   });
 
   it("answers a duplicate delivery 200 and changes nothing", async () => {
@@ -222,7 +215,7 @@ describe("what the callback brings", () => {
     expect((await deliver(query.callbackUrl, second)).status).toBe(200);
     expect((await call(relay, "GET", `/v1/queries/${query.id}`, { key: KEY })).json).toEqual(before);
     expect((await rawOf(query.id)).toString("utf8")).toBe(first);
-    expect(countRows("deliveries")).toBe(1);
+    expect(await countRows("deliveries")).toBe(1);
   });
 
   it("keeps exactly one result when the same callback arrives twice at the same time", async () => {
@@ -231,8 +224,8 @@ describe("what the callback brings", () => {
     const answers = await Promise.all([deliver(query.callbackUrl, body), deliver(query.callbackUrl, body)]);
     expect(answers.map((a) => a.status)).toEqual([200, 200]);
     expect(await settled(query.id)).toMatchObject({ status: "succeeded", totalRows: 300 });
-    expect(countRows("deliveries")).toBe(1);
-    expect(countRows("result_rows")).toBe(300);
+    expect(await countRows("deliveries")).toBe(1);
+    expect(await countRows("result_rows")).toBe(300);
   });
 
   it("handles many callbacks at once, each result reaching its own query", async () => {
@@ -295,7 +288,7 @@ describe("size limit", () => {
     const state = await settled(query.id);
     expect(state).toMatchObject({ status: "failed" });
     expect(state.failureMessage).toMatch(/larger than this relay's limit of 4096 bytes \(RELAY_MAX_CALLBACK_BYTES\)/);
-    expect(countRows("raw_chunks")).toBe(0);
+    expect(await countRows("raw_chunks")).toBe(0);
   });
 
   it("refuses at once a body whose Content-Length is over the limit", async () => {

@@ -24,6 +24,7 @@ describe("loadRelayConfig", () => {
       publicUrl: undefined,
       infobipBaseUrl: "http://localhost:4010",
       dataDir: "/srv/relay/.relay-data",
+      databaseUrl: undefined,
       allowedOrigins: DEFAULT_ALLOWED_ORIGINS,
       maxCallbackBytes: DEFAULT_MAX_CALLBACK_BYTES,
       resultTtlHours: 168,
@@ -48,6 +49,7 @@ describe("loadRelayConfig", () => {
         RELAY_PUBLIC_URL: "https://relay.example.com/billing/",
         INFOBIP_BASE_URL: "xyz12.api.infobip.com",
         RELAY_DATA_DIR: "/var/lib/relay",
+        RELAY_DATABASE_URL: "postgresql://relay:pw@db.internal:5432/relay?sslmode=require",
         RELAY_ALLOWED_ORIGINS: " https://addin.example.com , https://localhost:3000/ ",
         RELAY_MAX_CALLBACK_BYTES: "1048576",
         RELAY_RESULT_TTL_HOURS: "24",
@@ -68,6 +70,7 @@ describe("loadRelayConfig", () => {
       publicUrl: "https://relay.example.com/billing",
       infobipBaseUrl: "https://xyz12.api.infobip.com",
       dataDir: "/var/lib/relay",
+      databaseUrl: "postgresql://relay:pw@db.internal:5432/relay?sslmode=require",
       allowedOrigins: ["https://addin.example.com", "https://localhost:3000"],
       maxCallbackBytes: 1048576,
       resultTtlHours: 24,
@@ -132,6 +135,17 @@ describe("loadRelayConfig", () => {
     const problems = problemsOf({ RELAY_KEY_HASH_SECRET: "short-secret-value" });
     expect(problems[0]).toMatch(/RELAY_KEY_HASH_SECRET must be at least 32 characters/);
     expect(problems.join("\n")).not.toContain("short-secret-value");
+  });
+
+  it.each([
+    ["mysql://relay:hunter2-secret@db/relay"],
+    ["postgres://relay:hunter2-secret@db"],
+    ["relay:hunter2-secret@db/relay"],
+  ])("refuses RELAY_DATABASE_URL=%s without repeating it (it may hold a password)", (value) => {
+    const problems = problemsOf({ RELAY_DATABASE_URL: value });
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(/RELAY_DATABASE_URL must be a PostgreSQL connection URL such as postgres:\/\//);
+    expect(problems.join("\n")).not.toContain("hunter2");
   });
 
   it("lists every bad variable at once", () => {

@@ -1,12 +1,14 @@
-/** Nothing is lost across restarts, and results go when their time is up: real relays on one SQLite file. */
+/**
+ * Nothing is lost across restarts, and results go when their time is up: real relays on one SQLite file, or one
+ * PostgreSQL database (Jest's postgresql project).
+ */
 import fs from "node:fs";
 import path from "node:path";
-import Database from "better-sqlite3";
 import { RowsPageSchema, SubmittedQuerySchema } from "../../src/relay-api";
-import { openSqliteStore, DATABASE_FILE } from "../../src/relay/store";
 import { deliver, FakeInfobip } from "./helpers/fake-infobip";
 import { resultRow, successResult } from "./helpers/results";
 import { call, startTestRelay, tempDataDir, TestClock, thisMonthQuery, type TestRelay } from "./helpers/relay";
+import { openTestStore, STORE_KIND, tableCounts as countTables } from "./helpers/stores";
 
 const KEY = "7777bbbb7777bbbb7777bbbb7777bbbb-0000-1111-2222-333344445555";
 
@@ -43,18 +45,8 @@ async function submit(relay: TestRelay): Promise<{ id: string; requestId: string
   return { id, requestId, callbackPath: new URL(infobip.lastSubmission().callbackUrl).pathname };
 }
 
-function tableCounts(dataDir: string): Record<string, number> {
-  const db = new Database(path.join(dataDir, DATABASE_FILE), { readonly: true });
-  try {
-    return Object.fromEntries(
-      ["queries", "deliveries", "raw_chunks", "result_rows"].map((table) => [
-        table,
-        (db.prepare(`SELECT COUNT(*) AS n FROM ${table}`).get() as { n: number }).n,
-      ])
-    );
-  } finally {
-    db.close();
-  }
+function tableCounts(dataDir: string): Promise<Record<string, number>> {
+  return countTables(dataDir, ["queries", "deliveries", "raw_chunks", "result_rows"]);
 }
 
 it("completes a query submitted before a restart when its callback reaches the next relay", async () => {
@@ -102,7 +94,7 @@ it("reads at start a body that was stored (and acknowledged) but not yet read wh
   await stop(first);
 
   // As if the relay had answered 200 and died before reading: the body is in the store, the query `received`.
-  const store = openSqliteStore(dataDir);
+  const store = await openTestStore(dataDir);
   const body = Buffer.from(JSON.stringify(successResult(query.requestId, 40)));
   const delivery = await store.beginDelivery(query.id, "application/json", Date.now());
   await store.appendChunk(delivery, 0, body.subarray(0, 1000));
@@ -116,7 +108,7 @@ it("reads at start a body that was stored (and acknowledged) but not yet read wh
   const second = await start(dataDir);
   const settled = await call(second, "GET", `/v1/queries/${query.id}?wait=30`, { key: KEY });
   expect(settled.json).toMatchObject({ status: "succeeded", totalRows: 40 });
-  expect(tableCounts(dataDir)).toMatchObject({ deliveries: 1, raw_chunks: 2, result_rows: 40 });
+  expect(await tableCounts(dataDir)).toMatchObject({ deliveries: 1, raw_chunks: 2, result_rows: 40 });
 });
 
 it("deletes results after RELAY_RESULT_TTL_HOURS, sweeping at start", async () => {
@@ -131,13 +123,13 @@ it("deletes results after RELAY_RESULT_TTL_HOURS, sweeping at start", async () =
   clock.advance(60 * 60_000);
   const younger = await submit(first);
   await stop(first);
-  expect(tableCounts(dataDir)).toEqual({ queries: 2, deliveries: 1, raw_chunks: 1, result_rows: 50 });
+  expect(await tableCounts(dataDir)).toEqual({ queries: 2, deliveries: 1, raw_chunks: 1, result_rows: 50 });
 
   clock.advance(61 * 60_000); // the first result is now 2 h 1 min old, the second query 1 h 1 min
   const second = await start(dataDir, { clock, resultTtlHours: 2 });
   expect((await call(second, "GET", `/v1/queries/${done.id}`, { key: KEY })).status).toBe(404);
   expect((await call(second, "GET", `/v1/queries/${younger.id}`, { key: KEY })).status).toBe(200);
-  expect(tableCounts(dataDir)).toEqual({ queries: 1, deliveries: 0, raw_chunks: 0, result_rows: 0 });
+  expect(await tableCounts(dataDir)).toEqual({ queries: 1, deliveries: 0, raw_chunks: 0, result_rows: 0 });
   // A callback for an expired query finds nothing.
   expect((await deliver(`${second.url}${done.callbackPath}`, "{}")).status).toBe(404);
 });
@@ -157,16 +149,17 @@ it("sweeps on its timer too, without a restart", async () => {
   while ((await call(relay, "GET", `/v1/queries/${query.id}`, { key: KEY })).status !== 404) {
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
-  expect(tableCounts(relay.dataDir).queries).toBe(0);
+  expect((await tableCounts(relay.dataDir)).queries).toBe(0);
 });
 
-it("keeps the generated key-hash secret in the data directory, readable by its owner only, so keys still see their queries after a restart", async () => {
+it(`keeps the generated key-hash secret ${STORE_KIND === "sqlite" ? "in the data directory, readable by its owner only" : "in the database"}, so keys still see their queries after a restart`, async () => {
   const dataDir = tempDataDir();
   const first = await start(dataDir);
   const query = await submit(first);
   await stop(first);
   const secretFile = path.join(dataDir, "relay-secret");
-  expect(fs.statSync(secretFile).mode & 0o777).toBe(0o600);
+  if (STORE_KIND === "sqlite") expect(fs.statSync(secretFile).mode & 0o777).toBe(0o600);
+  else expect(fs.existsSync(secretFile)).toBe(false);
   const second = await start(dataDir);
   expect((await call(second, "GET", `/v1/queries/${query.id}`, { key: KEY })).status).toBe(200);
 });

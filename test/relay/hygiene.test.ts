@@ -2,7 +2,7 @@
  * The API key never reaches the data directory or the logs, and callback secrets never reach the logs or
  * the data directory either: a whole working session, then a byte scan of every file and every log line.
  * The session runs into every rate limit too, and the rate limiter's counters are keyed by owner hash, never
- * by the key.
+ * by the key. On PostgreSQL the scan covers the test cluster's whole data directory, write-ahead log included.
  */
 import fs from "node:fs";
 import path from "node:path";
@@ -12,6 +12,7 @@ import { ownerHash } from "../../src/relay/credentials";
 import { deliver, FakeInfobip } from "./helpers/fake-infobip";
 import { successResult } from "./helpers/results";
 import { call, startTestRelay, TestClock, thisMonthQuery, type TestRelay } from "./helpers/relay";
+import { selectRows, STORE_KIND } from "./helpers/stores";
 
 const KEY = "c0ffee00c0ffee00c0ffee00c0ffee00-dead-beef-cafe-0123456789ab";
 const OTHER_KEY = "0badf00d0badf00d0badf00d0badf00d-aaaa-bbbb-cccc-ddddeeeeffff";
@@ -38,10 +39,31 @@ afterEach(async () => {
 });
 
 function filesUnder(dir: string): string[] {
-  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+  let entries: fs.Dirent[];
+  try {
+    entries = fs.readdirSync(dir, { withFileTypes: true });
+  } catch (error) {
+    // A directory of the test cluster dropped meanwhile (see readUnlessGone).
+    if (STORE_KIND === "postgresql" && (error as NodeJS.ErrnoException).code === "ENOENT") return [];
+    throw error;
+  }
+  return entries.flatMap((entry) => {
     const full = path.join(dir, entry.name);
     return entry.isDirectory() ? filesUnder(full) : [full];
   });
+}
+
+/**
+ * A file's bytes; undefined when it went since it was listed: the test cluster's other databases (other test files)
+ * make and drop temporary files meanwhile. Whatever a vanished file held was written to the WAL first.
+ */
+function readUnlessGone(file: string): Buffer | undefined {
+  try {
+    return fs.readFileSync(file);
+  } catch (error) {
+    if (STORE_KIND === "postgresql" && (error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+    throw error;
+  }
 }
 
 /** Every way a secret could be written: as is, in UTF-16 (SQLite text can be), and base64 of the header. */
@@ -104,7 +126,7 @@ it("keeps API keys and callback secrets out of the data directory and the logs",
   expect((await call(relay, "GET", "/v1/queries", { key: KEY })).status).toBe(429);
 
   // The rate limiter counts by owner hash (and IP), never by key.
-  const countedKeys = relay.app.rateLimits.countedKeys();
+  const countedKeys = await relay.app.rateLimits.countedKeys();
   expect(countedKeys).toEqual(
     expect.arrayContaining([
       `submissions:owner:${ownerHash("App", KEY, relay.app.keyHashSecret)}`,
@@ -117,11 +139,20 @@ it("keeps API keys and callback secrets out of the data directory and the logs",
   }
   await relay.close();
 
-  // The data directory: the SQLite file, its WAL and shared memory, the key-hash secret file.
-  const files = filesUnder(relay.dataDir);
-  expect(files.map((f) => path.basename(f))).toEqual(expect.arrayContaining(["relay.sqlite", "relay-secret"]));
+  // What reached the disk. SQLite: the data directory (the file, its WAL and shared memory, the key-hash secret
+  // file). PostgreSQL: the whole test cluster's data directory (tables, WAL, everything), after a checkpoint.
+  let files: string[];
+  if (STORE_KIND === "sqlite") {
+    files = filesUnder(relay.dataDir);
+    expect(files.map((f) => path.basename(f))).toEqual(expect.arrayContaining(["relay.sqlite", "relay-secret"]));
+  } else {
+    await selectRows(relay.dataDir, "CHECKPOINT");
+    files = filesUnder(process.env.RELAY_TEST_POSTGRES_DATA_DIR ?? "");
+    expect(files.some((file) => file.includes("pg_wal"))).toBe(true);
+  }
   for (const file of files) {
-    const bytes = fs.readFileSync(file);
+    const bytes = readUnlessGone(file);
+    if (bytes === undefined) continue;
     for (const secret of [KEY, OTHER_KEY, ...secrets]) {
       for (const form of forms(secret)) expect({ file, found: bytes.includes(form) }).toEqual({ file, found: false });
     }

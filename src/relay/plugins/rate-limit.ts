@@ -7,20 +7,22 @@
  *   Over it: 429 before anything is sent to Infobip.
  * - `reads` (every other /v1 call): per owner, RELAY_READ_RATE_PER_MINUTE; a long-poll counts once.
  * - `countNotFound` (the not-found handler and refused callback addresses): per client IP,
- *   RELAY_NOT_FOUND_RATE_PER_MINUTE. Only failures are counted, after the lookup failed, so a valid callback
+ *   RELAY_NOT_FOUND_RATE_PER_MINUTE, counted in each process's memory (scans never cost database writes). Only failures are counted, after the lookup failed, so a valid callback
  *   (Infobip delivers once) is never refused, whatever its IP has done.
  *
  * Counting runs in `onRequest`, after the `/v1` credential hook (route hooks follow instance hooks), so
  * requests without a key get their 401 without being counted. Every 429 is Infobip's ApiError with a
- * whole-second `Retry-After`. The counters live in memory (one process; see README) under keys that are owner
- * hashes or IPs, never a key.
+ * whole-second `Retry-After`. The counters live in the relay's store (`rate-limit-store.ts`: with PostgreSQL
+ * shared by every instance, with SQLite in the one process's memory) under keys that are owner hashes or IPs,
+ * never a key.
  */
 import rateLimit, { normalizeIP } from "@fastify/rate-limit";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import fp from "fastify-plugin";
 import type { ApiError } from "../../billing";
 import { relayErrors, RelayHttpError } from "../errors";
-import { RateWindows, rateWindowsStore } from "../rate-windows";
+import { memoryRateLimitStore, relayRateLimitStore } from "../rate-limit-store";
+import { RateWindows } from "../rate-windows";
 
 const SECOND_MS = 1_000;
 const MINUTE_MS = 60_000;
@@ -33,7 +35,7 @@ export interface RateLimits {
   /** Counts one not-found answer against the client's IP; throws the 429 when over budget. */
   countNotFound: (request: FastifyRequest) => Promise<void>;
   /** The keys being counted (owner hashes and IPs), for the hygiene test. */
-  countedKeys: () => string[];
+  countedKeys: () => Promise<string[]>;
 }
 
 /** Retry-After is whole seconds, and never 0 while the caller is refused. */
@@ -77,15 +79,16 @@ function ownerLimit(
 export default fp(
   async (app) => {
     const config = app.relayConfig;
-    const windows = new RateWindows(() => app.clock().getTime());
     await app.register(rateLimit, {
       global: false,
-      store: rateWindowsStore(windows),
+      store: relayRateLimitStore(app.store, () => app.clock().getTime()),
       // Retry-After comes with the 429 itself (RelayHttpError), in whole seconds.
       addHeaders: { "retry-after": false },
     });
 
+    const notFoundWindows = new RateWindows();
     const notFound = app.createRateLimit({
+      store: memoryRateLimitStore(notFoundWindows, () => app.clock().getTime()),
       max: config.notFoundRatePerMinute,
       timeWindow: MINUTE_MS,
       keyGenerator: (request) => `not-found:ip:${normalizeIP(request.ip)}`,
@@ -105,9 +108,9 @@ export default fp(
         const retryAfter = wholeSeconds(verdict.ttl);
         throw tooManyRequests(relayErrors.tooManyNotFound(config.notFoundRatePerMinute, retryAfter), retryAfter);
       },
-      countedKeys: () => windows.keys(),
+      countedKeys: async () => [...(await app.store.countedKeys()), ...notFoundWindows.keys()],
     };
     app.decorate("rateLimits", limits);
   },
-  { name: "relay-rate-limit", dependencies: ["relay-config"] }
+  { name: "relay-rate-limit", dependencies: ["relay-config", "relay-store"] }
 );

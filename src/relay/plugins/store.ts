@@ -1,15 +1,13 @@
-/** The store, opened once in the data directory, shared as `app.store`, closed last when the relay closes. */
+/** The store (opened by `buildRelay`: SQLite or PostgreSQL), shared as `app.store`, closed last when the relay closes. */
 import fp from "fastify-plugin";
-import { openSqliteStore, type RelayStore } from "../store";
+import type { RelayStore } from "../store";
 
 export interface StorePluginOptions {
-  /** A store built elsewhere (tests, another database); default: SQLite in RELAY_DATA_DIR. */
-  store?: RelayStore;
+  store: RelayStore;
 }
 
 export default fp<StorePluginOptions>(
-  async (app, options) => {
-    const store = options.store ?? openSqliteStore(app.relayConfig.dataDir);
+  async (app, { store }) => {
     app.decorate("store", store);
     app.addHook("onClose", async () => {
       await store.close();

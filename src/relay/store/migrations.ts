@@ -56,6 +56,14 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (query_id, idx)
   ) WITHOUT ROWID;
   `,
+  // 2: leases, as on PostgreSQL (one process holds them all here, but the store seam is one).
+  `
+  CREATE TABLE leases (
+    name       TEXT PRIMARY KEY,
+    holder     TEXT NOT NULL,
+    expires_at INTEGER NOT NULL       -- ms since epoch, on the system clock
+  );
+  `,
 ];
 
 export function migrate(db: Database.Database): number {

@@ -8,22 +8,20 @@
  * with it every earlier write (the body's chunks). Rows and states derived from a stored body run with
  * `synchronous = NORMAL`: a power cut may undo them, and the relay then reads the body again at start.
  * (Measured: fsyncing every batch of rows made reading a 100k-row result about twice as slow.)
+ *
+ * What the seam asks for several instances is answered for the one process there is: settlements are told to
+ * watchers in process, rate-limit windows are counted in memory, and leases live in a table (so two store objects
+ * on one file, as the store suite opens, behave as on PostgreSQL).
  */
 import { randomUUID } from "node:crypto";
+import { EventEmitter } from "node:events";
 import fs from "node:fs";
 import path from "node:path";
 import { setImmediate as yieldToEventLoop } from "node:timers/promises";
 import Database from "better-sqlite3";
-import {
-  BillingUsageMetadataSchema,
-  ColumnInfoSchema,
-  DateTimeIntervalSchema,
-  type BillingUsageMetadata,
-  type ColumnInfo,
-  type DateTimeInterval,
-} from "../../billing";
-import { z } from "zod";
+import { RateWindows } from "../rate-windows";
 import { migrate } from "./migrations";
+import { readResultJson } from "./stored-json";
 import type {
   DeliveryCompletion,
   NewQuery,
@@ -31,8 +29,10 @@ import type {
   QueryState,
   RawDelivery,
   RelayStore,
+  SettlementListener,
   StoredQuery,
   SubmissionRecord,
+  WindowCount,
 } from "./types";
 
 export const DATABASE_FILE = "relay.sqlite";
@@ -59,13 +59,6 @@ interface QueryRecord {
   failure_message: string | null;
 }
 
-/** Reads JSON the relay itself wrote; a value that no longer fits its schema is dropped rather than trusted. */
-function readJson<T>(text: string | null, schema: z.ZodType<T>): T | null {
-  if (text === null) return null;
-  const parsed = schema.safeParse(JSON.parse(text));
-  return parsed.success ? parsed.data : null;
-}
-
 function toStoredQuery(record: QueryRecord): StoredQuery {
   return {
     id: record.id,
@@ -81,16 +74,19 @@ function toStoredQuery(record: QueryRecord): StoredQuery {
     expiresAt: record.expires_at,
     deliveryId: record.delivery_id,
     totalRows: record.total_rows,
-    columns: readJson<ColumnInfo[]>(record.columns_json, z.array(ColumnInfoSchema)),
-    metadata: readJson<BillingUsageMetadata>(record.metadata_json, BillingUsageMetadataSchema),
-    requestedPeriod: readJson<DateTimeInterval>(record.requested_period_json, DateTimeIntervalSchema),
+    ...readResultJson(record.columns_json, record.metadata_json, record.requested_period_json),
     failureMessage: record.failure_message,
   };
 }
 
 export class SqliteRelayStore implements RelayStore {
+  /** Who this store is in leases. */
+  readonly instanceId = randomUUID();
   private readonly db: Database.Database;
   private readonly statements;
+  /** One process: settlements are told in process, and the rate-limit windows live in its memory. */
+  private readonly settled = new EventEmitter();
+  private readonly rateWindows = new RateWindows();
 
   constructor(readonly file: string) {
     fs.mkdirSync(path.dirname(file), { recursive: true });
@@ -164,6 +160,14 @@ export class SqliteRelayStore implements RelayStore {
       ),
       readRows: db.prepare(`SELECT cells FROM result_rows WHERE query_id = ? AND idx >= ? AND idx < ? ORDER BY idx`),
       expired: db.prepare(`SELECT id FROM queries WHERE expires_at <= ?`),
+      stillWaiting: db.prepare(`SELECT 1 FROM queries WHERE id = ? AND state IN ('submitting', 'pending', 'received')`),
+      takeLease: db.prepare(
+        `INSERT INTO leases (name, holder, expires_at) VALUES (@name, @holder, @now + @ms)
+         ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at
+         WHERE leases.holder = excluded.holder OR leases.expires_at <= @now
+         RETURNING holder`
+      ),
+      releaseLeases: db.prepare(`DELETE FROM leases WHERE holder = ?`),
     };
     for (const statement of [
       this.statements.readRows,
@@ -192,7 +196,7 @@ export class SqliteRelayStore implements RelayStore {
   }
 
   async recordSubmission(id: string, requestId: string, now: number): Promise<SubmissionRecord> {
-    return this.db.transaction((): SubmissionRecord => {
+    const outcome = this.db.transaction((): SubmissionRecord => {
       if (this.statements.setRequestId.run({ id, requestId }).changes === 1) return "recorded";
       const record = this.statements.getQuery.get(id) as QueryRecord | undefined;
       if (record === undefined) return "gone";
@@ -204,6 +208,8 @@ export class SqliteRelayStore implements RelayStore {
       });
       return "mismatch";
     })();
+    if (outcome === "mismatch") this.tellSettled(id);
+    return outcome;
   }
 
   async getQuery(id: string): Promise<StoredQuery | undefined> {
@@ -225,6 +231,7 @@ export class SqliteRelayStore implements RelayStore {
         this.statements.deleteDelivery.run(deliveryId);
       })();
     }
+    this.tellSettled(id);
     await this.deleteRows(id);
   }
 
@@ -272,7 +279,9 @@ export class SqliteRelayStore implements RelayStore {
   }
 
   async failOversized(queryId: string, failureMessage: string, now: number, ttlMs: number): Promise<boolean> {
-    return this.statements.failOversized.run(failureMessage, now, now + ttlMs, queryId).changes === 1;
+    const failed = this.statements.failOversized.run(failureMessage, now, now + ttlMs, queryId).changes === 1;
+    if (failed) this.tellSettled(queryId);
+    return failed;
   }
 
   async rawDelivery(queryId: string): Promise<RawDelivery | undefined> {
@@ -324,6 +333,7 @@ export class SqliteRelayStore implements RelayStore {
         now,
         expiresAt,
       });
+      this.tellSettled(queryId);
       return;
     }
     await this.deleteRows(queryId);
@@ -334,6 +344,7 @@ export class SqliteRelayStore implements RelayStore {
       now,
       expiresAt,
     });
+    this.tellSettled(queryId);
   }
 
   async readRows(queryId: string, offset: number, limit: number): Promise<string[]> {
@@ -346,8 +357,46 @@ export class SqliteRelayStore implements RelayStore {
     return expired.length;
   }
 
+  async watchSettlements(listener: SettlementListener): Promise<() => void> {
+    this.settled.on("settled", listener);
+    return () => {
+      this.settled.off("settled", listener);
+    };
+  }
+
+  private tellSettled(queryId: string): void {
+    this.settled.emit("settled", queryId);
+  }
+
+  async settledAmong(queryIds: readonly string[]): Promise<string[]> {
+    return queryIds.filter((id) => this.statements.stillWaiting.get(id) === undefined);
+  }
+
+  async tryLease(name: string, ms: number): Promise<boolean> {
+    return this.statements.takeLease.get({ name, holder: this.instanceId, now: Date.now(), ms }) !== undefined;
+  }
+
+  /** One process reads every body it accepts, and `recover()` finds at start what a previous run left. */
+  async claimUnreadResults(): Promise<string[]> {
+    return [];
+  }
+
+  async countRequest(key: string, windowMs: number, now: number): Promise<WindowCount> {
+    return this.rateWindows.hit(key, windowMs, now);
+  }
+
+  async peekRequests(key: string, now: number): Promise<WindowCount> {
+    return this.rateWindows.peek(key, now);
+  }
+
+  async countedKeys(): Promise<string[]> {
+    return this.rateWindows.keys();
+  }
+
   async close(): Promise<void> {
-    if (this.db.open) this.db.close();
+    if (!this.db.open) return;
+    this.statements.releaseLeases.run(this.instanceId);
+    this.db.close();
   }
 }
 

@@ -1,7 +1,7 @@
 /**
- * The relay's storage seam. Everything the relay keeps goes through this interface, so another database
- * (PostgreSQL for a multi-instance deployment) can replace the embedded SQLite one. Methods are async for
- * that reason even where SQLite answers synchronously.
+ * The relay's storage seam. Everything the relay keeps goes through this interface: the embedded SQLite store
+ * (one process) and the PostgreSQL store (several instances on one database) both implement it, and pass the
+ * same store test suite. Methods are async for that reason even where SQLite answers synchronously.
  *
  * What is kept: for each query its owner (a keyed hash of the API key, never the key), a SHA-256 of its
  * callback secret (never the secret), the request, its state and result metadata; the callback body
@@ -70,6 +70,21 @@ export type QueryOutcome =
   | { state: "failed"; failureMessage: string }
   | { state: "unreadable"; failureMessage: string };
 
+/** A fixed-window count, as `@fastify/rate-limit`'s store reports it. */
+export interface WindowCount {
+  /** Requests counted in the current window, this one included. */
+  current: number;
+  /** Milliseconds until the window ends. */
+  ttl: number;
+}
+
+/**
+ * Told the ID of each query that settled (succeeded, failed, unreadable) or was deleted, by this instance or
+ * another sharing the store. A hint, not a guarantee: `null` means some may have been missed (a reconnection),
+ * so whoever waits should read again what it waits for.
+ */
+export type SettlementListener = (queryId: string | null) => void;
+
 export type SubmissionRecord = "recorded" | "gone" | "mismatch";
 export type DeliveryCompletion = "accepted" | "duplicate" | "gone";
 
@@ -99,20 +114,46 @@ export interface RelayStore {
 
   /**
    * At start: drops the chunks of deliveries a previous run did not finish (their sender got no 200), and
-   * returns the queries whose body is stored but was not fully read, to be read again.
+   * returns the queries whose body is stored but was not fully read, to be read again (on PostgreSQL: those
+   * no live instance is reading; an unfinished delivery there was never committed).
    */
   recover(): Promise<string[]>;
   clearRows(queryId: string): Promise<void>;
   /**
    * Rows `start..start+rows.length-1`, each a JSON array text, in one transaction. False (nothing written)
-   * when the query is no longer `received`: deleted or expired meanwhile.
+   * when the query is no longer `received` (deleted or expired meanwhile) or no longer this store's to read.
    */
   appendRows(queryId: string, start: number, rows: readonly string[]): Promise<boolean>;
   /** Settles a `received` query; keeps the rows only when it succeeded. */
   completeQuery(queryId: string, outcome: QueryOutcome, now: number, ttlMs: number): Promise<void>;
   readRows(queryId: string, offset: number, limit: number): Promise<string[]>;
 
-  /** Deletes the queries whose time is up; returns how many went. */
+  /** Deletes the queries whose time is up (and rate-limit windows that have ended); returns how many queries went. */
   sweep(now: number): Promise<number>;
+  /** Releases this store's leases and result readings (another instance takes them over at once), then closes. */
   close(): Promise<void>;
+
+  // What several instances sharing one store need from it. SQLite (one process) answers from the process.
+
+  /** Calls `listener` for every query settled or deleted by any instance; resolves once listening. Returns the way to stop. */
+  watchSettlements(listener: SettlementListener): Promise<() => void>;
+  /** Of these queries, the ones no longer waiting for a result (settled or gone): the read that follows a hint. */
+  settledAmong(queryIds: readonly string[]): Promise<string[]>;
+  /**
+   * Takes the named lease for `ms`, or renews it when this store holds it already; false while another holder's
+   * lease runs. Work done only under a lease (the TTL sweep) runs on one instance at a time.
+   */
+  tryLease(name: string, ms: number): Promise<boolean>;
+  /**
+   * Stored bodies whose reading into rows no instance is doing any more (the one reading them died), now this
+   * store's to read. `recover()` does the same at start.
+   */
+  claimUnreadResults(): Promise<string[]>;
+
+  /** Counts one request for `key` in its fixed window of `windowMs` (a window starts at the first request after the last one ended). */
+  countRequest(key: string, windowMs: number, now: number): Promise<WindowCount>;
+  /** The count for `key` without counting anything. */
+  peekRequests(key: string, now: number): Promise<WindowCount>;
+  /** The keys being counted (tests check that no API key is among them). */
+  countedKeys(): Promise<string[]>;
 }

@@ -1,6 +1,7 @@
 /**
  * The one helper that assembles the real relay for a test: `buildRelay` exactly as production, a real SQLite
- * file in a temp directory, log lines captured, a clock the test can move, listening on 127.0.0.1:0.
+ * file in a temp directory (or, in Jest's postgresql project, a real PostgreSQL database standing for that
+ * directory: helpers/stores.ts), log lines captured, a clock the test can move, listening on 127.0.0.1:0.
  */
 import fs from "node:fs";
 import type { AddressInfo } from "node:net";
@@ -11,6 +12,7 @@ import type { FastifyInstance } from "fastify";
 import { resolvePreset, type BillingUsageQuery } from "../../../src/billing";
 import { buildRelay, type RelayDeps } from "../../../src/relay/app";
 import { loadRelayConfig, type RelayConfig } from "../../../src/relay/config";
+import { storeSettings } from "./stores";
 
 export class TestClock {
   private offsetMs = 0;
@@ -87,6 +89,7 @@ export async function startTestRelay(
     dataDir,
     staticDir: path.join(dataDir, "no-pane-build"),
     logLevel: "info",
+    ...(await storeSettings(dataDir)),
     ...overrides,
   };
   const app = await buildRelay(config, { ...deps, logStream: logs, clock: clock.now });
