@@ -32,7 +32,14 @@ import { BILLING_TABLE_COLUMNS } from "./billing-table";
 import { NUMBER_FORMATS, TEXT_FORMAT } from "./formats";
 import { columnLetters } from "./layout";
 import { criterionMode, sumifsFormula, tableColumnRef, type CriterionMode } from "./sumifs";
-import { monthLabel, valueLabel, type CurrencyKeys, type OverviewKeys, type OverviewMonthKey } from "./overview-model";
+import {
+  NO_DAY_REASON,
+  monthLabel,
+  valueLabel,
+  type CurrencyKeys,
+  type OverviewKeys,
+  type OverviewMonthKey,
+} from "./overview-model";
 
 // ------------------------------------------------------------------ labels (written, and read back)
 
@@ -55,6 +62,8 @@ export const OVERVIEW_LABELS = {
   cost: "Cost (complete days)",
   runRate: "Forecast run rate",
 } as const;
+
+export const EMPTY_OVERVIEW_NOTE = "No billed usage in the table yet: a refresh that brings rows fills this sheet in.";
 
 /** Rows and columns a chart covers; blocks with a chart take at least this many rows. */
 export const CHART_ROWS = 16;
@@ -120,7 +129,7 @@ export interface OverviewPlan {
   writes: CellWrite[];
   rules: RulePlan[];
   charts: ChartPlan[];
-  /** Rows × columns of cells the plan writes from A1 (what a rebuild clears first). */
+  /** Rows × columns of cells the plan writes from A1 (what a rebuild clears first); the charts sit to its right. */
   extent: { rows: number; cols: number };
   /** The layout's inputs, as {@link readOverviewSheet} reads them back. */
   layout: OverviewLayout;
@@ -194,6 +203,12 @@ export function planOverview(input: OverviewPlanInput): OverviewPlan {
       italic: true,
     },
   ];
+  if (!keys.hasDay) {
+    writes.push({ row: 4, col: 0, cells: [["No daily chart", NO_DAY_REASON]], numberFormat: TEXT_FORMAT });
+  }
+  if (keys.currencies.length === 0) {
+    writes.push({ row: FIRST_SECTION_ROW, col: 0, cells: [[EMPTY_OVERVIEW_NOTE]], italic: true });
+  }
   const rules: RulePlan[] = [];
   const charts: ChartPlan[] = [];
   const monthMode = criterionMode(keys.currencies.flatMap((c) => c.months.map((m) => m.billingMonth)));
@@ -226,7 +241,7 @@ export function planOverview(input: OverviewPlanInput): OverviewPlan {
     writes,
     rules,
     charts,
-    extent: { rows: Math.max(row, FIRST_SECTION_ROW), cols: chartCol + CHART_COLUMNS },
+    extent: { rows: Math.max(row, FIRST_SECTION_ROW + 1), cols: chartCol },
     layout: {
       dimension: keys.dimension,
       asOf,
@@ -291,7 +306,8 @@ class SectionPlanner {
 
   private titleRow(row: number, label: string, third: PlanCell): void {
     this.writes.push({ row, col: 0, cells: [[label, this.cur]], numberFormat: TEXT_FORMAT, bold: true });
-    this.writes.push({ row, col: 2, cells: [[third]], bold: true });
+    const formula = typeof third === "string" && third.startsWith("=");
+    this.writes.push({ row, col: 2, cells: [[third]], bold: true, ...(formula ? {} : { numberFormat: TEXT_FORMAT }) });
   }
 
   private header(row: number, col: number, labels: PlanCell[]): void {
