@@ -5,10 +5,12 @@
  * pane starts as fast as before; the same numbers are in the accessible tables beside (OverviewSection).
  *
  * Each chart is a group named after what it shows, every point has an aria-label with its figure, and the
- * charts follow the pane's width (ResponsiveContainer), down to 320 px.
+ * charts follow the pane's width (ResponsiveContainer), down to 320 px. Legends wrap onto more lines rather
+ * than folding into Fluent's overflow menu, which threw ("reading 'props'") at the pane's width.
  */
 import * as React from "react";
 import {
+  getNextColor,
   LineChart,
   ResponsiveContainer,
   VerticalStackedBarChart,
@@ -38,6 +40,8 @@ export default function OverviewCharts({ overview, dimension }: OverviewChartsPr
     xAxisPoint: month.label,
     chartData: overview.values.map((value, j) => ({
       legend: valueLabel(value),
+      // One colour per value in every month, so each value has one legend entry.
+      color: getNextColor(j),
       data: month.byValue[j] ?? 0,
       yAxisCalloutData: `${formatMoney(month.byValue[j] ?? 0)} ${currency}`,
       callOutAccessibilityData: {
@@ -57,6 +61,7 @@ export default function OverviewCharts({ overview, dimension }: OverviewChartsPr
       lineChartData: [
         {
           legend: "Cost (complete days)",
+          color: getNextColor(0),
           data: cost.map((d) => ({
             x: isoDateToUtc(d.day),
             y: d.cost ?? 0,
@@ -67,6 +72,7 @@ export default function OverviewCharts({ overview, dimension }: OverviewChartsPr
           ? [
               {
                 legend: "Forecast run rate",
+                color: getNextColor(1),
                 lineOptions: { strokeDasharray: "5 3" },
                 data: daily.days
                   .filter((d) => d.cost === null)
@@ -86,15 +92,24 @@ export default function OverviewCharts({ overview, dimension }: OverviewChartsPr
   return (
     <>
       <figure className={styles.figure} role="group" aria-label={`Chart: ${monthly}`}>
-        <ResponsiveContainer aspect={1.5} maxHeight={280}>
-          <VerticalStackedBarChart data={stacks} chartTitle={monthly} hideLabels barWidth="auto" maxBarWidth={40} />
+        <ResponsiveContainer height={320} minWidth={280}>
+          <VerticalStackedBarChart
+            data={stacks}
+            chartTitle={monthly}
+            hideLabels
+            barWidth="auto"
+            maxBarWidth={40}
+            margins={{ left: 52, right: 24 }}
+            wrapXAxisLables
+            enabledLegendsWrapLines
+          />
         </ResponsiveContainer>
         <figcaption className={styles.caption}>{monthly}: the table below has the figures.</figcaption>
       </figure>
       {lines ? (
         <figure className={styles.figure} role="group" aria-label={`Chart: ${lines.chartTitle ?? ""}`}>
-          <ResponsiveContainer aspect={1.5} maxHeight={280}>
-            <LineChart data={lines} useUTC />
+          <ResponsiveContainer height={320} minWidth={280}>
+            <LineChart data={lines} useUTC enabledLegendsWrapLines margins={{ left: 52, right: 24 }} />
           </ResponsiveContainer>
           <figcaption className={styles.caption}>
             {lines.chartTitle}: complete days, then the forecast run rate (dashed). The table below has the figures.

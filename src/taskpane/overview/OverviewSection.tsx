@@ -20,6 +20,7 @@ import {
   TableRow,
   Text,
   makeStyles,
+  mergeClasses,
   tokens,
 } from "@fluentui/react-components";
 import { valueLabel, type CurrencyOverview } from "../../excel/overview-model";
@@ -59,10 +60,27 @@ function Scroll({
   const styles = useStyles();
   // A region that scrolls sideways at 320 px: focusable, so the keyboard can scroll it too.
   return (
-    <div className={`${styles.scroller} ${tall ? styles.tall : ""}`} role="region" aria-label={label} tabIndex={0}>
+    <div className={mergeClasses(styles.scroller, tall && styles.tall)} role="region" aria-label={label} tabIndex={0}>
       {children}
     </div>
   );
+}
+
+/** Charts that cannot be drawn leave the tables (the same figures) in place, and say so. */
+class ChartsBoundary extends React.Component<{ children: React.ReactNode }, { failed: boolean }> {
+  override state = { failed: false };
+
+  static getDerivedStateFromError(): { failed: boolean } {
+    return { failed: true };
+  }
+
+  override render(): React.ReactNode {
+    return this.state.failed ? (
+      <Text size={200}>The charts could not be drawn here; the tables below have the same figures.</Text>
+    ) : (
+      this.props.children
+    );
+  }
 }
 
 function MonthlyTable({ overview, dimension }: { overview: CurrencyOverview; dimension: string }): React.JSX.Element {
@@ -307,9 +325,11 @@ export function OverviewSection({ result }: { result: FetchedResult }): React.JS
       {overview.currencies.map((currency) => (
         <section key={currency.currency} className={styles.root} aria-label={`Cost overview in ${currency.currency}`}>
           <h3 className={styles.subheading}>{currency.currency}</h3>
-          <React.Suspense fallback={<Spinner size="tiny" label="Loading the charts…" />}>
-            <OverviewCharts overview={currency} dimension={chosen} />
-          </React.Suspense>
+          <ChartsBoundary>
+            <React.Suspense fallback={<Spinner size="tiny" label="Loading the charts…" />}>
+              <OverviewCharts overview={currency} dimension={chosen} />
+            </React.Suspense>
+          </ChartsBoundary>
           <MonthlyTable overview={currency} dimension={chosen} />
           <MovedTable overview={currency} dimension={chosen} />
           <ForecastBlock overview={currency} dimension={chosen} />
