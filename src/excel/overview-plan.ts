@@ -692,7 +692,7 @@ export function compareOverviews(before: OverviewLayout, after: OverviewLayout):
     for (const month of currency.months) {
       const was = old.months.find((m) => m.billingMonth === month.billingMonth);
       if (was && was.status !== month.status && month.status === "Final") {
-        notes.push(`${month.billingMonth} is now Final in the overview; its forecast is gone.`);
+        notes.push(`${month.billingMonth} is now Final in the overview (no forecast for it any more).`);
       }
     }
   }
