@@ -1,7 +1,8 @@
 /**
  * Bench: 100k rows from relay-like pages (DAY × COUNTRY × NETWORK × SENDER, 5,000 rows a page) through
  * shaping and the table writer against the strict Excel double (5 MB request limit, as Excel on the web),
- * then a refresh in place of the same table. Prints syncs, bytes per sync and rows per second.
+ * then a refresh in place of the same table, then "Create overview" on it (live formulas and native charts:
+ * only the key columns are read). Prints syncs, bytes per sync and rows per second.
  *
  *   npx tsx bench/excel.ts [rows]
  *
@@ -9,6 +10,7 @@
  * and the request pattern (how many syncs, how big) — not Excel's own time to store the cells.
  */
 import { performance } from "node:perf_hooks";
+import { createOverview } from "../src/excel/overview";
 import { shapeResult } from "../src/excel/shape";
 import { replaceTableRowsInPlace, writeBillingTable, type WriteReport } from "../src/excel/table-writer";
 import { createExcelDouble, EXCEL_WEB_PAYLOAD_LIMIT_BYTES, type SyncRecord } from "../test/excel/excel-double";
@@ -21,6 +23,7 @@ export interface ExcelBenchResult {
   shapeMs: number;
   write: PhaseFigures;
   refresh: PhaseFigures;
+  overview: { ms: number; syncs: number; bytesPerSync: number[]; charts: number };
 }
 
 interface PhaseFigures {
@@ -69,12 +72,27 @@ export async function benchExcel(rows = 100_000): Promise<ExcelBenchResult> {
 
   if (excel.inspect.table(written.tableName)?.dataRowCount !== rows)
     throw new Error("the bench table does not hold every row");
+
+  const overviewBefore = excel.syncs.length;
+  const overviewStart = performance.now();
+  const overview = await createOverview(excel.newContext(), {
+    tableName: written.tableName,
+    retrievedAt: "2026-03-20T09:31:05.000Z",
+  });
+  const overviewMs = performance.now() - overviewStart;
+  const overviewSyncs = excel.syncs.slice(overviewBefore);
   return {
     rows,
     pages: input.pages.length,
     shapeMs,
     write: figures(written, writeSyncs, writeMs, rows),
-    refresh: figures(report, excel.syncs.slice(before), refreshMs, rows),
+    refresh: figures(report, excel.syncs.slice(before, overviewBefore), refreshMs, rows),
+    overview: {
+      ms: overviewMs,
+      syncs: overviewSyncs.length,
+      bytesPerSync: overviewSyncs.map((s) => s.payloadBytes),
+      charts: overview.charts,
+    },
   };
 }
 
@@ -88,6 +106,10 @@ export function printExcelBench(result: ExcelBenchResult): void {
   );
   console.log(`  ${line("write to a new sheet", result.write)}`);
   console.log(`  ${line("refresh in place", result.refresh)}`);
+  console.log(
+    `  create overview (${result.overview.charts} native charts over live formulas, key columns read): ` +
+      `${result.overview.syncs} syncs, ${result.overview.ms.toFixed(0)} ms; bytes per sync [${result.overview.bytesPerSync.map(mb).join(", ")}]`
+  );
 }
 
 if (require.main === module) runStandalone((rows) => benchExcel(rows), printExcelBench);

@@ -9,3 +9,4 @@ export * from "./periods";
 export * from "./layout";
 export * from "./values";
 export * from "./definition";
+export * from "./forecast";

@@ -12,14 +12,7 @@
  * (`getRangeByIndexes`); conditional formats are ExcelApi 1.6 and named items 1.4.
  */
 import type { BillingPeriod } from "../billing";
-import {
-  BILLING_TABLE_COLUMNS,
-  billingPeriodsOf,
-  headerLabels,
-  isBlankRow,
-  toSnapshotCell,
-  type SnapshotCell,
-} from "./billing-table";
+import { BILLING_TABLE_COLUMNS, billingPeriodsOf, headerLabels, toSnapshotCell } from "./billing-table";
 import { TEXT_FORMAT } from "./formats";
 import { uniqueSheetName } from "./names";
 import {
@@ -36,10 +29,10 @@ import {
   type ExistingReconciliation,
   type ReconciliationPlan,
 } from "./reconciliation-plan";
+import { readTableColumns } from "./table-snapshot";
 import { findTableRecord, WorkbookStateError } from "./workbook-store";
 
-/** Rows of the billing table read per request: ~50 bytes of key cells per row keeps a block near 1 MB. */
-export const KEY_READ_BLOCK_ROWS = 20_000;
+export { KEY_READ_BLOCK_ROWS } from "./table-snapshot";
 
 export interface ReconciliationOptions {
   /**
@@ -117,7 +110,7 @@ async function reconcile(
   const keyLabels: string[] = [BILLING_TABLE_COLUMNS.billingMonth, BILLING_TABLE_COLUMNS.currency];
   if (columns.account) keyLabels.push(columns.account.label);
   if (columns.periodStatus !== undefined) keyLabels.push(BILLING_TABLE_COLUMNS.periodStatus);
-  const keyCells = await readColumns(context, {
+  const keyCells = await readTableColumns(context, {
     sheet: billing.worksheet,
     body: billingBody,
     header,
@@ -197,34 +190,6 @@ async function recordedBillingPeriods(
     if (error instanceof WorkbookStateError) return undefined;
     throw error;
   }
-}
-
-/**
- * The cells of some columns of the billing table, row by row, read in blocks of {@link KEY_READ_BLOCK_ROWS}.
- * Each block is one request; the loop is the point (a large table does not fit one response).
- */
-async function readColumns(
-  context: Excel.RequestContext,
-  {
-    sheet,
-    body,
-    header,
-    labels,
-  }: { sheet: Excel.Worksheet; body: Excel.Range; header: readonly string[]; labels: readonly string[] }
-): Promise<SnapshotCell[][]> {
-  const offsets = labels.map((label) => header.indexOf(label));
-  const rows: SnapshotCell[][] = [];
-  // An empty table still has one (blank) data row in Excel; its blank cells group into no key worth showing.
-  for (let start = 0; start < body.rowCount; start += KEY_READ_BLOCK_ROWS) {
-    const count = Math.min(KEY_READ_BLOCK_ROWS, body.rowCount - start);
-    const blocks = offsets.map((offset) =>
-      sheet.getRangeByIndexes(body.rowIndex + start, body.columnIndex + offset, count, 1).load("values")
-    );
-    // eslint-disable-next-line office-addins/no-context-sync-in-loop -- one request per block keeps each response under 5 MB
-    await context.sync();
-    for (let r = 0; r < count; r++) rows.push(blocks.map((block) => toSnapshotCell(block.values[r]?.[0])));
-  }
-  return rows.filter((row) => !isBlankRow(row));
 }
 
 /** Our value columns, with the plan's cells. */

@@ -46,3 +46,41 @@ export async function readTableSnapshot(
     billingPeriods: [...billingPeriods],
   };
 }
+
+/** Rows of the billing table read per request by {@link readTableColumns}: ~50 bytes of key cells per row keeps a block near 1 MB. */
+export const KEY_READ_BLOCK_ROWS = 20_000;
+
+export interface ColumnsToRead {
+  sheet: Excel.Worksheet;
+  /** The table's data body, with `rowIndex`, `columnIndex` and `rowCount` loaded. */
+  body: Excel.Range;
+  header: readonly string[];
+  /** The headers of the columns to read, in the order the cells come back. */
+  labels: readonly string[];
+  /** Rows per request (default {@link KEY_READ_BLOCK_ROWS}): keep a block's response far below 5 MB. */
+  blockRows?: number;
+}
+
+/**
+ * The cells of some columns of a billing table, row by row, read in blocks (the reconciliation's and the
+ * cost overview's keys); blank rows are left out. Each block is one request; the loop is the point (a
+ * large table does not fit one response).
+ */
+export async function readTableColumns(
+  context: Excel.RequestContext,
+  { sheet, body, header, labels, blockRows = KEY_READ_BLOCK_ROWS }: ColumnsToRead
+): Promise<SnapshotCell[][]> {
+  const offsets = labels.map((label) => header.indexOf(label));
+  const rows: SnapshotCell[][] = [];
+  // An empty table still has one (blank) data row in Excel; its blank cells group into no key worth showing.
+  for (let start = 0; start < body.rowCount; start += blockRows) {
+    const count = Math.min(blockRows, body.rowCount - start);
+    const blocks = offsets.map((offset) =>
+      sheet.getRangeByIndexes(body.rowIndex + start, body.columnIndex + offset, count, 1).load("values")
+    );
+    // eslint-disable-next-line office-addins/no-context-sync-in-loop -- one request per block keeps each response under 5 MB
+    await context.sync();
+    for (let r = 0; r < count; r++) rows.push(blocks.map((block) => toSnapshotCell(block.values[r]?.[0])));
+  }
+  return rows.filter((row) => !isBlankRow(row));
+}

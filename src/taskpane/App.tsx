@@ -175,6 +175,11 @@ export function App({ mode, theme, workbook }: AppProps): React.JSX.Element {
             onRefresh={() => run.rerun(true)}
             onBackToQuery={() => switchScreen("compose")}
             onOpenTables={() => switchScreen("tables")}
+            onCreateOverview={(tableName) => {
+              tables.select(tableName);
+              switchScreen("tables");
+              void tables.createOverview(tableName);
+            }}
           />
         );
       case "tables":
@@ -193,6 +198,8 @@ export function App({ mode, theme, workbook }: AppProps): React.JSX.Element {
             onRefreshAll={() => void tables.refreshAll()}
             onReconcile={(name) => void tables.reconcile(name)}
             onCreatePivot={tables.createPivot}
+            onCreateOverview={(name, choice) => void tables.createOverview(name, choice)}
+            {...(tables.buildingOverview ? { buildingOverview: tables.buildingOverview } : {})}
             lastQueryTitle={run.lastRun ? (run.lastRun.definition.label ?? "Billing query") : undefined}
             onRefreshLast={() => run.rerun(true)}
           />

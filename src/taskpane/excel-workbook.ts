@@ -5,6 +5,7 @@
  * Office.js, and nothing here receives the API key.
  */
 import type { BillingPeriod } from "../billing";
+import { createOverview, updateOverview } from "../excel/overview";
 import { buildReconciliation, updateReconciliation } from "../excel/reconciliation";
 import { createBillingPivot, refreshPivotTablesOn } from "../excel/pivot";
 import { BILLING_TABLE_COLUMNS } from "../excel/billing-table";
@@ -24,7 +25,7 @@ import {
 import type { Destination } from "./composer-state";
 import type { FetchedResult, PendingQuery, PendingStore, ResultSink, ResultPlacement } from "./query-runner";
 import { shapeFetched } from "./result-view";
-import type { BillingTableInfo, PivotOutcome, Workbook } from "./workbook";
+import type { BillingTableInfo, OverviewChoice, PivotOutcome, Workbook } from "./workbook";
 
 /**
  * Columns a PivotTable's rows are not chosen from: the amounts, the currency (the PivotTable keeps currencies
@@ -178,6 +179,14 @@ export function excelWorkbook(): Workbook {
         if (reconciliation) {
           notes.push(`Reconciliation sheet \u201c${reconciliation.sheetName}\u201d updated.`, ...reconciliation.notes);
         }
+        // The overview's numbers follow the table by themselves; it is written again only when it must grow.
+        const record = await findTableRecord(context, tableName);
+        const overview = await updateOverview(context, {
+          tableName,
+          ...(record ? { retrievedAt: record.provenance.retrievedAt } : {}),
+        });
+        if (overview?.written)
+          notes.push(`Overview sheet \u201c${overview.sheetName}\u201d updated.`, ...overview.notes);
         return notes;
       });
     },
@@ -187,6 +196,23 @@ export function excelWorkbook(): Workbook {
       const what = result.created ? "created" : "updated";
       return [
         `Reconciliation sheet \u201c${result.sheetName}\u201d ${what}: ${plural(result.rowCount, "row")} by billing month and currency. Type the invoice amounts in its Invoice amount column.`,
+        ...result.notes,
+      ].join(" ");
+    },
+
+    async createOverview(tableName, choice: OverviewChoice = {}) {
+      const result = await Excel.run(async (context) => {
+        const record = await findTableRecord(context, tableName);
+        return createOverview(context, {
+          tableName,
+          ...choice,
+          ...(record ? { retrievedAt: record.provenance.retrievedAt } : {}),
+        });
+      });
+      const what = result.created ? "created" : result.written ? "updated" : "is up to date";
+      const charts = `${plural(result.charts, "chart")} for ${result.currencies.length === 0 ? "no currency yet" : result.currencies.join(", ")}`;
+      return [
+        `Overview sheet \u201c${result.sheetName}\u201d ${what}: ${charts}, over live formulas that follow the table when it is refreshed.`,
         ...result.notes,
       ].join(" ");
     },

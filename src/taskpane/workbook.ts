@@ -36,4 +36,14 @@ export interface Workbook {
   /** Builds or updates the reconciliation sheet of a table; plain-words outcome. */
   reconcile(tableName: string): Promise<string>;
   createPivot(tableName: string, rowLabels: readonly string[]): Promise<PivotOutcome>;
+  /** Builds the cost overview sheet of a table (or brings it up to date and shows it); plain-words outcome. */
+  createOverview(tableName: string, options?: OverviewChoice): Promise<string>;
+}
+
+/** What the user picks for a cost overview. */
+export interface OverviewChoice {
+  /** The column to split costs by (default Category code). */
+  dimension?: string;
+  /** Forecast each value of that column too. */
+  forecastByDimension?: boolean;
 }

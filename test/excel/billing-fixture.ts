@@ -1,13 +1,12 @@
 /**
  * Test support for the living-sheet tests: a billing table seeded through the double's context (text
- * columns formatted "@" first, as the writer does, so "2026-10" stays text), and a small evaluator for the
- * formulas the reconciliation sheet writes (SUMIFS over structured references, IF, the Difference), so the
- * double can compute the sheet's totals. The evaluator follows Excel's SUMIFS criteria rules that matter
- * here: case-insensitive text comparison, a leading "=" for an exact match ("=" alone matches blank cells),
- * `*` `?` wildcards and `~` escapes; a criterion that is an empty cell matches nothing.
+ * columns formatted "@" first, as the writer does, so "2026-10" stays text), and a double whose formula
+ * cells are computed (formula-evaluator.ts: SUMIFS over structured references with Excel's criteria rules,
+ * and the other functions the reconciliation and the cost overview write), so tests read the sheets' totals.
  */
 import type { SnapshotCell } from "../../src/excel/billing-table";
 import { createExcelDouble, type CellValue, type ExcelDouble } from "./excel-double";
+import { evaluateFormula } from "./formula-evaluator";
 
 export const BILLING_HEADER = [
   "Account",
@@ -116,8 +115,7 @@ export function calculatingDouble(): ExcelDouble {
   return double;
 }
 
-type Value = CellValue | CellValue[];
-
+/** A formula cell's value, as Excel computes it (see formula-evaluator.ts for what it knows). */
 export function evaluateReconciliationFormula(
   double: ExcelDouble,
   formula: string,
@@ -125,131 +123,7 @@ export function evaluateReconciliationFormula(
   row: number,
   col: number
 ): CellValue {
-  const state = double.state;
-  const sheet = state.sheetByName(sheetName);
+  const sheet = double.state.sheetByName(sheetName);
   if (!sheet) throw new Error(`no sheet ${sheetName}`);
-  const here = state.tables.find(
-    (t) =>
-      t.sheetId === sheet.id &&
-      row > t.rect.row &&
-      row < t.rect.row + t.rect.rows &&
-      col >= t.rect.col &&
-      col < t.rect.col + t.rect.cols
-  );
-  const columnOf = (tableName: string, column: string): CellValue[] => {
-    const table = state.tableByName(tableName);
-    if (!table) return ["#REF!"];
-    const owner = state.requireSheet(table.sheetId);
-    const offset = state.tableHeaders(table).findIndex((h) => h.toLowerCase() === column.toLowerCase());
-    if (offset < 0) return ["#REF!"];
-    const values: CellValue[] = [];
-    for (let r = table.rect.row + 1; r < table.rect.row + table.rect.rows; r++)
-      values.push(state.readValue(owner, r, table.rect.col + offset));
-    return values;
-  };
-  const thisRow = (column: string): CellValue => {
-    if (!here) return "#VALUE!";
-    const offset = state.tableHeaders(here).findIndex((h) => h.toLowerCase() === column.toLowerCase());
-    return offset < 0 ? "#REF!" : state.readValue(sheet, row, here.rect.col + offset);
-  };
-  const unescape = (name: string) => name.replace(/'(.)/g, "$1");
-
-  const evaluate = (expression: string): Value => {
-    const text = expression.trim();
-    let match: RegExpExecArray | null;
-    if ((match = /^"((?:[^"]|"")*)"$/.exec(text))) return (match[1] ?? "").replace(/""/g, '"');
-    if ((match = /^\[@\[((?:[^\]']|'.)*)\]\]$/.exec(text)) || (match = /^\[@([A-Za-z_][A-Za-z0-9_]*)\]$/.exec(text)))
-      return thisRow(unescape(match[1] ?? ""));
-    if ((match = /^([A-Za-z_][A-Za-z0-9_.]*)\[((?:[^\]']|'.)*)\]$/.exec(text)))
-      return columnOf(match[1] ?? "", unescape(match[2] ?? ""));
-    const call = /^([A-Z]+)\((.*)\)$/s.exec(text);
-    if (call) {
-      const args = splitArgs(call[2] ?? "");
-      const scalar = (arg: string) => evaluate(arg) as CellValue;
-      switch (call[1]) {
-        case "SUMIFS": {
-          const [sumRange, ...pairs] = args.map(evaluate);
-          let sum = 0;
-          (sumRange as CellValue[]).forEach((value, index) => {
-            for (let p = 0; p < pairs.length; p += 2) {
-              if (!matches((pairs[p] as CellValue[])[index], pairs[p + 1] as CellValue)) return;
-            }
-            if (typeof value === "number") sum += value;
-          });
-          return sum;
-        }
-        case "SUBSTITUTE":
-          return String(scalar(args[0] ?? ""))
-            .split(String(scalar(args[1] ?? "")))
-            .join(String(scalar(args[2] ?? "")));
-        case "IF":
-          return truthy(scalar(args[0] ?? "")) ? scalar(args[1] ?? "") : scalar(args[2] ?? "");
-      }
-      throw new Error(`the test evaluator does not know ${call[1]}`);
-    }
-    const concat = splitTop(text, "&");
-    if (concat.length > 1) return concat.map((part) => String(evaluate(part))).join("");
-    const equals = splitTop(text, "=");
-    if (equals.length === 2)
-      return String(evaluate(equals[0] ?? "")).toLowerCase() === String(evaluate(equals[1] ?? "")).toLowerCase();
-    const minus = splitTop(text, "-");
-    if (minus.length === 2) return Number(evaluate(minus[0] ?? "")) - Number(evaluate(minus[1] ?? ""));
-    if (/^-?\d+(\.\d+)?$/.test(text)) return Number(text);
-    throw new Error(`the test evaluator cannot read ${text}`);
-  };
-  const result = evaluate(formula.replace(/^=/, ""));
-  return Array.isArray(result) ? "#VALUE!" : result;
-}
-
-function truthy(value: CellValue): boolean {
-  return value === true || (typeof value === "number" && value !== 0);
-}
-
-/** SUMIFS criteria: "=x" exact, "=" blank, wildcards, case-insensitive; an empty criterion cell matches nothing. */
-function matches(cell: CellValue | undefined, criterion: CellValue): boolean {
-  if (criterion === "") return false;
-  let wanted = String(criterion);
-  if (wanted.startsWith("=")) {
-    wanted = wanted.slice(1);
-    if (wanted === "") return cell === "" || cell === undefined;
-  }
-  let pattern = "";
-  for (let i = 0; i < wanted.length; i++) {
-    const c = wanted[i] ?? "";
-    if (c === "~" && i + 1 < wanted.length) pattern += escapeRegExp(wanted[++i] ?? "");
-    else if (c === "*") pattern += ".*";
-    else if (c === "?") pattern += ".";
-    else pattern += escapeRegExp(c);
-  }
-  return new RegExp(`^${pattern}$`, "i").test(String(cell ?? ""));
-}
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-}
-
-function splitArgs(text: string): string[] {
-  return splitTop(text, ",");
-}
-
-/** Splits at `separator` outside parentheses, brackets and quotes. */
-function splitTop(text: string, separator: string): string[] {
-  const parts: string[] = [];
-  let depth = 0;
-  let quoted = false;
-  let start = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (c === '"') quoted = !quoted;
-    else if (quoted) continue;
-    else if (c === "'") i++;
-    else if (c === "(" || c === "[") depth++;
-    else if (c === ")" || c === "]") depth--;
-    else if (c === separator && depth === 0) {
-      parts.push(text.slice(start, i));
-      start = i + 1;
-    }
-  }
-  parts.push(text.slice(start));
-  return parts;
+  return evaluateFormula(formula, { state: double.state, sheet, row, col });
 }

@@ -29,8 +29,18 @@ const METADATA = {
   billingPeriods: [{ month: "2026-03", volumeFinalized: false }],
 };
 
-function row(day: string, country: string, total: number): RawRow {
-  return ["Acme", "SMS", `2026-03-${day}T00:00:00.000+0000`, country, "message", 0.0075, total / 0.0075, total, "EUR"];
+function row(day: string, country: string, total: number, category = "SMS"): RawRow {
+  return [
+    "Acme",
+    category,
+    `2026-03-${day}T00:00:00.000+0000`,
+    country,
+    "message",
+    0.0075,
+    total / 0.0075,
+    total,
+    "EUR",
+  ];
 }
 
 function fetched(rows: RawRow[]): FetchedResult {
@@ -152,6 +162,43 @@ describe("excel actions", () => {
     expect(excel.inspect.values(sheet, `${nextCol}${headerRow}:${nextCol}${headerRow}`)).toEqual([["My note"]]);
     expect(result.changes?.summary.join(" ")).toMatch(/2026-03 EUR total moved from 1\.50 to 3\.25/);
     expect(await workbook.pending.list()).toEqual([]);
+  });
+
+  it("creates a cost overview of a table, which grows when a refresh brings a new category, and the summary says so", async () => {
+    const workbook = excelWorkbook();
+    const first = await workbook.sink.write(
+      fetched([row("01", "Germany", 1.5), row("02", "France", 2)]),
+      { kind: "new-sheet" },
+      () => undefined
+    );
+    const message = await workbook.createOverview(first.tableName!);
+    expect(message).toMatch(/^Overview sheet “Overview .+” created: 2 charts for EUR, over live formulas/);
+    const monthly = () => excel.state.charts.find((c) => c.name === "EUR monthly");
+    expect(monthly()?.series.map((s) => s.name)).toEqual(["SMS"]);
+    const chartId = monthly()?.id;
+
+    const table = (await workbook.listTables())[0]!;
+    const runner: RunnerDeps = {
+      client: relayWith([row("01", "Germany", 1.5), row("02", "France", 2), row("03", "Spain", 4, "WHATSAPP")]),
+      pending: workbook.pending,
+      sink: workbook.sink,
+      now: () => NOW,
+      sleep: async () => undefined,
+    };
+    const result = await refreshTable(table, { runner, workbook });
+    expect(result.outcome.kind).toBe("done");
+    expect(result.notes).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^Overview sheet “Overview .+” updated\.$/),
+        "The overview grew: EUR now shows Category code WHATSAPP.",
+      ])
+    );
+    expect(monthly()?.id).toBe(chartId);
+    expect(monthly()?.series.map((s) => s.name)).toEqual(["SMS", "WHATSAPP"]);
+
+    // A refresh that brings nothing new leaves the overview as it is.
+    const again = await refreshTable(table, { runner, workbook });
+    expect(again.notes.some((note) => note.startsWith("Overview sheet"))).toBe(false);
   });
 
   it("keeps pending queries in the workbook, and never the API key", async () => {

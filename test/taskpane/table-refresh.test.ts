@@ -118,6 +118,9 @@ class FakeWorkbook implements Workbook {
   async createPivot() {
     return { ok: true as const, message: "" };
   }
+  async createOverview() {
+    return "";
+  }
 }
 
 function table(name: string, def = definition(name)): BillingTableInfo {

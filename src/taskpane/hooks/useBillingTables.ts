@@ -1,14 +1,14 @@
 /**
  * The workbook's billing tables for the Tables screen: the list (re-read after every write), the chosen one,
- * Refresh and Refresh all with each table's step while they run and each outcome after, Reconcile, and
- * Create PivotTable. In the browser preview there is no workbook, and all of this stays empty.
+ * Refresh and Refresh all with each table's step while they run and each outcome after, Reconcile,
+ * Create PivotTable and Create overview. In the browser preview there is no workbook, and all of this stays empty.
  */
 import * as React from "react";
 import { errorLine } from "../error-words";
 import type { RunnerDeps } from "../query-runner";
 import { describeStep } from "../run-view";
 import { refreshTable, refreshTables, type TableRefreshResult } from "../table-refresh";
-import type { BillingTableInfo, PivotOutcome, Workbook } from "../workbook";
+import type { BillingTableInfo, OverviewChoice, PivotOutcome, Workbook } from "../workbook";
 
 export interface TablesMessage {
   intent: "success" | "warning" | "error" | "info";
@@ -32,6 +32,10 @@ export interface BillingTables {
   refreshAll(): Promise<void>;
   reconcile(tableName: string): Promise<void>;
   createPivot(tableName: string, rowLabels: string[]): Promise<PivotOutcome>;
+  /** Builds (or brings up to date and shows) a table's cost overview sheet; the outcome goes to `message`. */
+  createOverview(tableName: string, choice?: OverviewChoice): Promise<void>;
+  /** The table whose overview is being built, while it is. */
+  buildingOverview: string | undefined;
 }
 
 export function useBillingTables(options: {
@@ -48,6 +52,7 @@ export function useBillingTables(options: {
   const [inProgress, setInProgress] = React.useState<Record<string, string>>({});
   const [message, setMessage] = React.useState<TablesMessage>();
   const [busy, setBusy] = React.useState(false);
+  const [buildingOverview, setBuildingOverview] = React.useState<string | undefined>(undefined);
 
   const reload = React.useCallback(async () => {
     if (!workbook) return;
@@ -149,6 +154,24 @@ export function useBillingTables(options: {
     [workbook]
   );
 
+  const createOverview = React.useCallback(
+    async (tableName: string, choice: OverviewChoice = {}) => {
+      if (!workbook) return;
+      setBusy(true);
+      setBuildingOverview(tableName);
+      setMessage(undefined);
+      try {
+        setMessage({ intent: "success", text: await workbook.createOverview(tableName, choice) });
+      } catch (error) {
+        setMessage({ intent: "error", text: errorLine(error, "The overview could not be created") });
+      } finally {
+        setBuildingOverview(undefined);
+        setBusy(false);
+      }
+    },
+    [workbook]
+  );
+
   return {
     tables,
     loading,
@@ -163,5 +186,7 @@ export function useBillingTables(options: {
     refreshAll,
     reconcile,
     createPivot,
+    createOverview,
+    buildingOverview,
   };
 }

@@ -15,6 +15,7 @@ import {
   tokens,
 } from "@fluentui/react-components";
 import type { RefreshChanges } from "../../excel/changes";
+import { OverviewSection } from "../overview/OverviewSection";
 import { PreviewGrid } from "../PreviewGrid";
 import type { FetchedResult, RunOutcome, RunProgress } from "../query-runner";
 import { describeMovedEnd, formatElapsed, type RunView } from "../run-view";
@@ -38,6 +39,8 @@ export interface RunScreenProps {
   onRefresh: () => void;
   onBackToQuery: () => void;
   onOpenTables: () => void;
+  /** In Excel, after a result was written to a table: build its cost overview. */
+  onCreateOverview: (tableName: string) => void;
 }
 
 /** The progress bar's value: a fraction while rows move, indeterminate while waiting. */
@@ -171,11 +174,17 @@ function Finished(props: RunScreenProps & { outcome: RunOutcome }): React.JSX.El
           </Button>
         ) : null}
         <Button onClick={props.onBackToQuery}>Back to the query</Button>
+        {props.inExcel && outcome.kind === "done" && outcome.placement.tableName ? (
+          <Button onClick={() => outcome.placement.tableName && props.onCreateOverview(outcome.placement.tableName)}>
+            Create overview
+          </Button>
+        ) : null}
         {props.inExcel ? <Button onClick={props.onOpenTables}>Billing tables</Button> : null}
       </div>
 
       {props.changes ? <ChangeSummary changes={props.changes} /> : null}
       {!props.inExcel && props.preview && outcome.kind === "done" ? <PreviewGrid result={props.preview} /> : null}
+      {!props.inExcel && props.preview && outcome.kind === "done" ? <OverviewSection result={props.preview} /> : null}
     </>
   );
 }

@@ -1,17 +1,19 @@
 /**
- * The workbook's billing tables: Refresh (the chosen table), Refresh all, Reconcile, Create PivotTable — each
+ * The workbook's billing tables: Refresh (the chosen table), Refresh all, Reconcile, Create overview, Create PivotTable — each
  * with its outcome in plain words and, after a refresh, what changed. In the browser preview there is no
  * workbook: the last query stands in for a table and Refresh re-runs it.
  */
 import * as React from "react";
 import {
   Button,
+  Checkbox,
   Field,
   MessageBar,
   MessageBarBody,
   MessageBarTitle,
   Radio,
   RadioGroup,
+  Select,
   Spinner,
   Text,
   makeStyles,
@@ -20,7 +22,7 @@ import {
 import { CheckboxGroup } from "../components/CheckboxGroup";
 import { formatElapsed } from "../run-view";
 import { describeRefresh, type TableRefreshResult } from "../table-refresh";
-import type { BillingTableInfo, PivotOutcome } from "../workbook";
+import type { BillingTableInfo, OverviewChoice, PivotOutcome } from "../workbook";
 import { ChangeSummary } from "./RunScreen";
 
 const useStyles = makeStyles({
@@ -48,6 +50,9 @@ export interface TablesScreenProps {
   onRefreshAll: () => void;
   onReconcile: (tableName: string) => void;
   onCreatePivot: (tableName: string, rowLabels: string[]) => Promise<PivotOutcome>;
+  onCreateOverview: (tableName: string, choice: OverviewChoice) => void;
+  /** The table whose overview is being built, while it is. */
+  buildingOverview?: string;
   /** Browser preview: the last query, if any, and re-running it. */
   lastQueryTitle?: string;
   onRefreshLast: () => void;
@@ -145,6 +150,62 @@ function PivotPicker({
   );
 }
 
+/** Columns a cost overview can be split by: the table's dimensions but Day (a month has too many days to stack). */
+const PREFERRED = ["Category code", "Category"];
+function overviewColumns(table: BillingTableInfo): string[] {
+  const columns = table.dimensionLabels.filter((label) => label !== "Day");
+  return [...PREFERRED.filter((p) => columns.includes(p)), ...columns.filter((c) => !PREFERRED.includes(c))];
+}
+
+function OverviewPicker({
+  table,
+  busy,
+  building,
+  onCreate,
+}: {
+  table: BillingTableInfo;
+  busy: boolean;
+  building: boolean;
+  onCreate: (choice: OverviewChoice) => void;
+}): React.JSX.Element {
+  const styles = useStyles();
+  const columns = overviewColumns(table);
+  const [dimension, setDimension] = React.useState(columns[0] ?? "");
+  const [byValue, setByValue] = React.useState(false);
+  React.useEffect(() => setDimension(overviewColumns(table)[0] ?? ""), [table]);
+  return (
+    <>
+      <Field
+        label="Split costs by"
+        hint="A sheet beside the table: monthly cost per currency as a stacked column chart, what moved since the previous month, and with Day rows the daily cost and a month-end forecast. Live formulas: a refresh updates it."
+      >
+        <Select value={dimension} onChange={(_, data) => setDimension(data.value)} disabled={busy}>
+          {columns.map((c) => (
+            <option key={c} value={c}>
+              {c}
+            </option>
+          ))}
+        </Select>
+      </Field>
+      <Checkbox
+        label={`Also forecast each ${dimension || "value"}`}
+        checked={byValue}
+        disabled={busy}
+        onChange={(_, data) => setByValue(data.checked === true)}
+      />
+      <div className={styles.buttons}>
+        <Button
+          disabled={busy || dimension === ""}
+          onClick={() => onCreate({ dimension, forecastByDimension: byValue })}
+        >
+          Create overview
+        </Button>
+        {building ? <Spinner size="tiny" label="Creating the overview…" /> : null}
+      </div>
+    </>
+  );
+}
+
 export function TablesScreen(props: TablesScreenProps): React.JSX.Element {
   const styles = useStyles();
   if (!props.inExcel) return <BrowserTables {...props} />;
@@ -158,7 +219,10 @@ export function TablesScreen(props: TablesScreenProps): React.JSX.Element {
         <Text>No billing table in this workbook yet. Run a query to create one.</Text>
       ) : null}
       {tables.length > 0 ? (
-        <Field label="Choose a table" hint="Refresh, Reconcile and Create PivotTable work on the chosen table.">
+        <Field
+          label="Choose a table"
+          hint="Refresh, Reconcile, Create overview and Create PivotTable work on the chosen table."
+        >
           <RadioGroup value={table?.tableName} onChange={(_, data) => props.onSelect(data.value)} disabled={busy}>
             {tables.map((t) => (
               <Radio key={t.tableName} value={t.tableName} label={tableText(t)} />
@@ -220,6 +284,13 @@ export function TablesScreen(props: TablesScreenProps): React.JSX.Element {
       ) : null}
       {table ? (
         <>
+          <h2 className={styles.heading}>Cost overview</h2>
+          <OverviewPicker
+            table={table}
+            busy={busy}
+            building={props.buildingOverview === table.tableName}
+            onCreate={(choice) => props.onCreateOverview(table.tableName, choice)}
+          />
           <h2 className={styles.heading}>PivotTable</h2>
           <PivotPicker table={table} busy={busy} onCreate={(rows) => props.onCreatePivot(table.tableName, rows)} />
         </>

@@ -131,6 +131,34 @@ export function totalsByMonthAndCurrency(
   return sums;
 }
 
+/**
+ * Σ TOTAL_PER_UNIT per billing month × currency × the value of `column` (CATEGORY_CODE, say), keyed
+ * `yyyy-MM|CUR|value`, as the cost overview splits a month's cost; with `days`, only the rows of those days
+ * (`yyyy-MM-dd`) count, keyed `yyyy-MM|CUR|*` when `column` is undefined.
+ */
+export function totalsByMonthCurrencyAnd(
+  result: BillingUsageResult,
+  column: string | undefined,
+  days?: (day: string) => boolean
+): Map<string, number> {
+  const response = result.response;
+  if (!response || !result.metadata) throw new Error("a SUCCESS result without response or metadata");
+  const total = columnIndex(result, "TOTAL_PER_UNIT");
+  const currency = columnIndex(result, "CURRENCY");
+  const day = response.columns.findIndex((c) => c.columnName === "DAY");
+  const split = column === undefined ? -1 : columnIndex(result, column);
+  const requested = toDateInterval(response.requestedPeriod);
+  const sums = new Map<string, number>();
+  for (const row of response.rows) {
+    const dayValue = day >= 0 ? String(row[day]) : undefined;
+    if (days && !(dayValue !== undefined && days(dayValue.slice(0, 10)))) continue;
+    const { billingMonth } = rowPeriod(dayValue, requested, result.metadata.billingPeriods);
+    const key = [billingMonth, String(row[currency]), split >= 0 ? String(row[split]) : "*"].join("|");
+    sums.set(key, (sums.get(key) ?? 0) + Number(row[total]));
+  }
+  return sums;
+}
+
 /** The number of rows of each currency (the preview's "Rows" column). */
 export function rowsByCurrency(result: BillingUsageResult): Map<string, number> {
   const currency = columnIndex(result, "CURRENCY");

@@ -18,7 +18,7 @@
  *
  * Files: `context.ts` (requests and syncs), `client-object.ts` (the proxy, collection and named-collection
  * bases), one file per Office object family (`workbook`, `worksheets`, `ranges`, `range-formats`,
- * `conditional-formats`, `tables`, `table-rows`, `table-columns`, `names`, `pivot-tables`,
+ * `conditional-formats`, `tables`, `table-rows`, `table-columns`, `names`, `pivot-tables`, `charts`,
  * `custom-xml-parts`), and `state/` for the workbook they act on (cells, tables, the rest, input and name rules).
  *
  * Usage:

@@ -1,5 +1,6 @@
 /** `workbook.worksheets` and a worksheet: its ranges, tables, PivotTables, activation and deletion. */
 import { assertInGrid, MAX_COLUMNS, MAX_ROWS, parseA1 } from "./address";
+import { ChartCollectionDouble } from "./charts";
 import { ClientObjectDouble, NamedCollectionDouble } from "./client-object";
 import { invalidArgument } from "./errors";
 import { PivotTableCollectionDouble } from "./pivot-tables";
@@ -107,6 +108,10 @@ export class WorksheetDouble extends ClientObjectDouble<SheetState> {
           this
         )
     );
+  }
+
+  get charts(): ChartCollectionDouble {
+    return this.cached("charts", () => new ChartCollectionDouble(this.context, `${this.path}.charts`, this));
   }
 
   get freezePanes(): { freezeRows: (count?: number) => void; unfreeze: () => void } {

@@ -5,6 +5,7 @@
 import { intersects, type Rect } from "../address";
 import { officeError } from "../errors";
 import type { FormulaEvaluator, SheetState } from "./cells";
+import type { ChartState } from "./charts";
 import { namespaceOf } from "./rules";
 import { TableStore, type TableState } from "./tables";
 
@@ -46,6 +47,7 @@ export class WorkbookState extends TableStore {
   customXmlParts: CustomXmlPartState[] = [];
   pivotTables: PivotTableState[] = [];
   names: NamedItemState[] = [];
+  charts: ChartState[] = [];
 
   constructor(evaluate: FormulaEvaluator) {
     super(evaluate);
@@ -59,6 +61,7 @@ export class WorkbookState extends TableStore {
     }
     for (const table of this.tables.filter((t) => t.sheetId === sheet.id)) this.deleteTable(table, false);
     this.pivotTables = this.pivotTables.filter((p) => p.sheetId !== sheet.id);
+    this.charts = this.charts.filter((c) => c.sheetId !== sheet.id);
     this.sheets = this.sheets.filter((s) => s !== sheet);
     if (this.activeSheetId === sheet.id) this.activeSheetId = this.sheets[0]?.id ?? "";
   }
