@@ -7,7 +7,7 @@
  * `*` `?` wildcards and `~` escapes; a criterion that is an empty cell matches nothing.
  */
 import type { SnapshotCell } from "../../src/excel/billing-table";
-import { createExcelDouble, type CellValue, type ExcelDouble } from "./excel-double";
+import { createExcelDouble, type CellValue, type ExcelDouble, type ExcelDoubleOptions } from "./excel-double";
 
 export const BILLING_HEADER = [
   "Account",
@@ -108,9 +108,10 @@ export async function replaceBillingRows(
 }
 
 /** A double whose formula cells are computed by {@link evaluateReconciliationFormula}. */
-export function calculatingDouble(): ExcelDouble {
+export function calculatingDouble(options: Omit<ExcelDoubleOptions, "evaluateFormula"> = {}): ExcelDouble {
   // The evaluator runs at read time, long after `double` is assigned.
   const double: ExcelDouble = createExcelDouble({
+    ...options,
     evaluateFormula: (formula, sheet, row, col) => evaluateReconciliationFormula(double, formula, sheet, row, col),
   });
   return double;
@@ -184,6 +185,11 @@ export function evaluateReconciliationFormula(
             .join(String(scalar(args[2] ?? "")));
         case "IF":
           return truthy(scalar(args[0] ?? "")) ? scalar(args[1] ?? "") : scalar(args[2] ?? "");
+        case "SUM":
+          return args
+            .map(evaluate)
+            .flat()
+            .reduce<number>((sum, value) => sum + (typeof value === "number" ? value : 0), 0);
       }
       throw new Error(`the test evaluator does not know ${call[1]}`);
     }

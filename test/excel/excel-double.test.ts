@@ -57,11 +57,40 @@ describe("Excel double", () => {
     const sheet = excel.context.workbook.worksheets.getItem("Sheet1");
     sheet.getRange("A1:D1").values = [["0044", "754564654689", "2026-03-01", "=1+1"]];
     sheet.getRange("A2:D2").numberFormat = [["@"]];
-    sheet.getRange("A2:D2").values = [["0044", "754564654689", "2026-03-01", "=1+1"]];
+    sheet.getRange("A2:C2").values = [["0044", "754564654689", "2026-03-01"]];
     await excel.context.sync();
     expect(excel.inspect.values("Sheet1", "A1:C1")).toEqual([[44, 754564654689, 46082]]);
     expect(excel.inspect.formulas("Sheet1", "D1")).toEqual([["=1+1"]]);
-    expect(excel.inspect.values("Sheet1", "A2:D2")).toEqual([["0044", "754564654689", "2026-03-01", "=1+1"]]);
+    expect(excel.inspect.values("Sheet1", "A2:C2")).toEqual([["0044", "754564654689", "2026-03-01"]]);
+  });
+
+  it("runs text that starts like a formula as a formula even in a text cell, unless it starts with an apostrophe", async () => {
+    const excel = createExcelDouble();
+    const sheet = excel.context.workbook.worksheets.getItem("Sheet1");
+    sheet.getRange("A1:E2").numberFormat = [["@"]];
+    sheet.getRange("A1:E1").values = [["=SPRING", "+385911234567", "-N/A-", "@sender", "'quoted"]];
+    sheet.getRange("A2:E2").values = [["'=SPRING", "'+385911234567", "'-N/A-", "'@sender", "''quoted"]];
+    sheet.getRange("F1:G1").values = [["-5", "+44"]];
+    await excel.context.sync();
+    expect(excel.inspect.formulas("Sheet1", "A1:D1")).toEqual([["=SPRING", "=+385911234567", "=-N/A-", "=@sender"]]);
+    expect(excel.inspect.values("Sheet1", "E1")).toEqual([["quoted"]]);
+    expect(excel.inspect.values("Sheet1", "A2:E2")).toEqual([
+      ["=SPRING", "+385911234567", "-N/A-", "@sender", "'quoted"],
+    ]);
+    expect(excel.inspect.values("Sheet1", "F1:G1")).toEqual([[-5, 44]]);
+  });
+
+  it("refuses text longer than a cell holds, and counts dates in the workbook's date system", async () => {
+    const excel = createExcelDouble({ dateSystem: 1904 });
+    const sheet = excel.context.workbook.worksheets.getItem("Sheet1");
+    sheet.getRange("A1").values = [["2000-01-01"]];
+    await excel.context.sync();
+    expect(excel.inspect.values("Sheet1", "A1")).toEqual([[35064]]);
+    expect(excel.inspect.dateOf(35064)).toBe("2000-01-01");
+    sheet.getRange("A2").values = [["x".repeat(32_768)]];
+    await expect(excel.context.sync()).rejects.toMatchObject({ code: "InvalidArgument" });
+    sheet.getRange("A2").values = [["x".repeat(32_767)]];
+    await excel.context.sync();
   });
 
   it("leaves a cell unchanged for null and empties it for an empty string", async () => {
@@ -115,6 +144,9 @@ describe("Excel double", () => {
     const table = excel.context.workbook.worksheets.getItem("Sheet1").tables.add("A1:C3", true);
     table.name = "T";
     await excel.context.sync();
+    excel.context.workbook.tables.getItem("T").resize("A1:C5");
+    await expect(excel.context.sync()).rejects.toMatchObject({ code: "UncheckedRequirement" });
+    expect(excel.requirements.isSetSupported("ExcelApi", "1.13")).toBe(true);
     excel.context.workbook.tables.getItem("T").resize("A1:C5");
     await excel.context.sync();
     expect(excel.inspect.table("T")).toMatchObject({
@@ -217,6 +249,7 @@ describe("Excel double", () => {
 
   it("finds a table through range.getTables only among the tables that range touches", async () => {
     const excel = createExcelDouble();
+    excel.requirements.isSetSupported("ExcelApi", "1.9");
     const sheet = excel.context.workbook.worksheets.getItem("Sheet1");
     sheet.tables.add("A1:B3", true).name = "Left";
     sheet.tables.add("E1:F3", true).name = "Right";
