@@ -4,6 +4,7 @@
  */
 import type { QueryDefinition } from "../billing";
 import type { TableSnapshot } from "../excel/changes";
+import type { SelfTestReport } from "../excel/self-test";
 import type { PendingStore, ResultSink } from "./query-runner";
 
 /** A billing table in the workbook, with its saved query. */
@@ -36,4 +37,6 @@ export interface Workbook {
   /** Builds or updates the reconciliation sheet of a table; plain-words outcome. */
   reconcile(tableName: string): Promise<string>;
   createPivot(tableName: string, rowLabels: readonly string[]): Promise<PivotOutcome>;
+  /** "Check this Excel": the self-test on scratch sheets (src/excel/self-test.ts). */
+  selfTest(): Promise<SelfTestReport>;
 }

@@ -118,6 +118,9 @@ class FakeWorkbook implements Workbook {
   async createPivot() {
     return { ok: true as const, message: "" };
   }
+  async selfTest(): Promise<never> {
+    throw new Error("no self-test in this fake");
+  }
 }
 
 function table(name: string, def = definition(name)): BillingTableInfo {
