@@ -33,8 +33,8 @@ export const PER_BLOCK_BYTES = 512;
 /** Per column: a number-format command, a conditional format, a text format. */
 export const PER_COLUMN_FORMAT_BYTES = 256;
 export const FIXED_SETUP_BYTES = 8 * 1024;
-/** A generic error on a request at least this large (or half the budget, if smaller) is taken for "too large". */
-export const GENERIC_ERROR_SPLIT_BYTES = 1024 * 1024;
+/** A generic error on a request at least this large is taken for "too large"; on a smaller one it is a real failure. */
+export const GENERIC_ERROR_SPLIT_BYTES = 64 * 1024;
 
 interface OfficeLikeError {
   code?: unknown;
@@ -76,10 +76,10 @@ export function explain(
 }
 
 /** Did Excel refuse a request of this many bytes as too large? */
-export function refusedAsTooLarge(error: unknown, requestBytes: number, budgetBytes: number): boolean {
+export function refusedAsTooLarge(error: unknown, requestBytes: number): boolean {
   const code = errorCode(error);
   if (code === "RequestPayloadSizeLimitExceeded") return true;
-  return code === "GeneralException" && requestBytes >= Math.min(GENERIC_ERROR_SPLIT_BYTES, budgetBytes / 2);
+  return code === "GeneralException" && requestBytes >= GENERIC_ERROR_SPLIT_BYTES;
 }
 
 export interface Batch extends RowBlock {
@@ -103,7 +103,6 @@ export interface BatchRun {
   totalRows: number;
   /** What is being done, for error messages: "writing the table Billing_1". */
   action: string;
-  budgetBytes: number;
   onProgress?: (progress: { rowsWritten: number; totalRows: number }) => void;
   log?: Log;
 }
@@ -120,7 +119,7 @@ export interface BatchFigures {
  */
 export async function runBatches(
   context: Excel.RequestContext,
-  { plan, steps, totalRows, action, budgetBytes, onProgress }: BatchRun
+  { plan, steps, totalRows, action, onProgress }: BatchRun
 ): Promise<BatchFigures> {
   const pending: Batch[] = plan.map((block, index) => ({
     ...block,
@@ -142,7 +141,7 @@ export async function runBatches(
       // eslint-disable-next-line office-addins/no-context-sync-in-loop -- each row block must be its own request to stay under Excel on the web's 5 MB payload limit; this is the one place that syncs in a loop.
       await context.sync();
     } catch (error) {
-      if (!refusedAsTooLarge(error, batch.bytes, budgetBytes)) throw error;
+      if (!refusedAsTooLarge(error, batch.bytes)) throw error;
       const halves = splitBlock(batch);
       if (halves) {
         pending.unshift(

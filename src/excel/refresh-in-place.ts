@@ -192,7 +192,7 @@ class InPlaceRefresh {
     const sheetName = table.worksheet.name;
     const manual = first.reads.manual();
     const probe = provenance.values.map((row) => String(row[0] ?? ""));
-    const provenanceInPlace =
+    const provenanceFound =
       before.top === TABLE_HEADER_ROW_INDEX &&
       before.left === 0 &&
       PROVENANCE_LABELS.every((label, i) => probe[i + 1] === label);
@@ -245,7 +245,6 @@ class InPlaceRefresh {
         steps,
         totalRows: rowCount,
         action: `writing the new rows of the table ${tableName}`,
-        budgetBytes,
         ...(this.options.onProgress ? { onProgress: this.options.onProgress } : {}),
       });
     } catch (error) {
@@ -262,6 +261,9 @@ class InPlaceRefresh {
       throw new BillingTableError("The staging requests did not read the table again.", undefined, "as-it-was");
     const after = readAgain.geometry();
     const ourRules = readAgain.rules();
+    // The provenance is rewritten only where the writer put it (A1, above a table at row 10), and only if the table
+    // has not moved since it was found there: nothing is written at a position read requests ago.
+    const provenanceInPlace = provenanceFound && after.top === before.top && after.left === before.left;
     let offsets: number[];
     try {
       offsets = this.offsetsOf(after.headers);
@@ -309,7 +311,7 @@ class InPlaceRefresh {
           format.custom.format.font.color = rule.fontColor;
         }
       }
-      if (provenanceInPlace) queueProvenance(this.table().worksheet, shape, this.title);
+      if (provenanceInPlace) queueProvenance(this.table().worksheet.getRange("A1"), shape, this.title);
       if (hasTotals) this.table().showTotals = true;
       staging().delete();
       return this.table().getRange().load("address");
@@ -447,22 +449,8 @@ class InPlaceRefresh {
   ): BillingTableError {
     const code = errorCode(error);
     const message = errorMessage(error);
-    const what =
-      code === "PivotTableRangeConflict"
-        ? "a PivotTable"
-        : code === "MergedRangeConflict"
-          ? "merged cells"
-          : code === "InsertDeleteConflict"
-            ? /array|spill/i.test(message)
-              ? "a formula whose results spill over several cells (a dynamic array)"
-              : /merge/i.test(message)
-                ? "merged cells"
-                : "merged cells or a formula that spills over several cells"
-            : code === "NonBlankCellOffSheet"
-              ? "data near the last row of the sheet"
-              : code === "InvalidOperation" && /table/i.test(message)
-                ? "another table"
-                : undefined;
+    const obstacle = obstacleOf(code, message);
+    const what = obstacle?.what;
     if (what === undefined) {
       return this.fail(error, `resizing the table ${this.tableName}`, "as-it-was", "The table was left as it was.");
     }
@@ -471,8 +459,8 @@ class InPlaceRefresh {
       ? `make room for ${where.rows.toLocaleString("en-US")} more rows below the table ${this.tableName}`
       : `remove the ${where.rows.toLocaleString("en-US")} rows the table ${this.tableName} no longer needs`;
     return new BillingTableError(
-      `Excel could not ${change} on sheet “${where.sheetName}”: it cannot move ${what} that sits below the table in ` +
-        `columns ${where.columns} (from row ${where.firstRowBelow.toLocaleString("en-US")} down). Move ${what} to other ` +
+      `Excel could not ${change} on sheet “${where.sheetName}”: it cannot move ${what} that ${obstacle?.plural ? "sit" : "sits"} below the table in ` +
+        `columns ${where.columns} (from row ${where.firstRowBelow.toLocaleString("en-US")} down). Move ${obstacle?.plural ? "them" : "it"} to other ` +
         `columns or another sheet${what === "merged cells" ? ", or unmerge them" : ""}, then refresh again. ` +
         `The table was left as it was. (Excel said: ${message})`,
       error,
@@ -493,6 +481,25 @@ class InPlaceRefresh {
       (this.log ?? defaultLog)(`Could not remove the staging sheet ${stagingName}`, error);
     }
   }
+}
+
+/**
+ * What stood in the way of shifting the cells below a table, from Excel's error: its code
+ * (https://learn.microsoft.com/office/dev/add-ins/testing/application-specific-api-error-handling) and message.
+ */
+function obstacleOf(code: string | undefined, message: string): { what: string; plural: boolean } | undefined {
+  if (code === "PivotTableRangeConflict") return { what: "a PivotTable", plural: false };
+  if (code === "MergedRangeConflict") return { what: "merged cells", plural: true };
+  if (code === "InsertDeleteConflict") {
+    if (/array|spill/i.test(message)) {
+      return { what: "a formula whose results spill over several cells (a dynamic array)", plural: false };
+    }
+    if (/merge/i.test(message)) return { what: "merged cells", plural: true };
+    return { what: "merged cells or a formula that spills over several cells", plural: true };
+  }
+  if (code === "NonBlankCellOffSheet") return { what: "data near the last row of the sheet", plural: false };
+  if (code === "InvalidOperation" && /table/i.test(message)) return { what: "another table", plural: false };
+  return undefined;
 }
 
 /** `BU_Staging_<n>` not yet taken. */

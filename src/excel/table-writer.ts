@@ -129,7 +129,7 @@ async function writeNewSheet(
   const steps: BatchSteps = {
     prelude: () => {
       const sheet = context.workbook.worksheets.add(sheetName);
-      queueProvenance(sheet, shape, title);
+      queueProvenance(sheet.getRange("A1"), shape, title);
       sheet.getRangeByIndexes(headerRow, 0, 1, width).values = [headersOf(shape)];
       // An Excel table always has at least one data row: an empty result gets one empty row.
       const table = sheet.tables.add(sheet.getRangeByIndexes(headerRow, 0, 1 + Math.max(rowCount, 1), width), true);
@@ -173,7 +173,6 @@ async function writeNewSheet(
     },
   };
 
-  const budgetBytes = budgetOf(options);
   const plan = planNewSheetWrite(shape, options, rows);
   let run: { syncs: number; blocks: number; retries: number };
   try {
@@ -182,7 +181,6 @@ async function writeNewSheet(
       steps,
       totalRows: rowCount,
       action: `writing the table ${tableName}`,
-      budgetBytes,
       ...(options.onProgress ? { onProgress: options.onProgress } : {}),
     });
   } catch (error) {

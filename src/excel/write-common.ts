@@ -5,7 +5,7 @@
  */
 import { BillingTableError, defaultLog, type Log } from "./batches";
 import { queueDateSystemProbe } from "./date-system";
-import { EXCEL_MAX_ROWS, provenanceCells } from "./layout";
+import { EXCEL_MAX_ROWS, PROVENANCE_ROW_COUNT, provenanceCells } from "./layout";
 import type { HostRequirements } from "./requirements";
 import { createSerialQueue } from "./serial";
 import type { ExcelCell, TableShape } from "./shape";
@@ -67,15 +67,21 @@ export function assertFitsSheet(rowCount: number, headerRowIndex: number): void 
   }
 }
 
-/** Queues the provenance block at A1 (text-formatted first, so dates and IDs stay as written). */
-export function queueProvenance(sheet: Excel.Worksheet, shape: TableShape, title: string): void {
+/**
+ * Queues the provenance block from `topLeft` (A1 of a new sheet; above a refreshed table, wherever the table is
+ * now), text-formatted first, so dates and IDs stay as written.
+ */
+export function queueProvenance(topLeft: Excel.Range, shape: TableShape, title: string): void {
   const cells = provenanceCells(shape.provenance, title);
-  const block = sheet.getRangeByIndexes(0, 0, cells.length, 2);
+  const block = topLeft.getAbsoluteResizedRange(cells.length, 2);
   block.numberFormat = [["@"]];
   block.values = cells;
   block.getCell(0, 0).format.font.bold = true;
-  sheet.getRangeByIndexes(1, 0, cells.length - 1, 1).format.font.color = "#595959";
+  block.getCell(1, 0).getAbsoluteResizedRange(cells.length - 1, 1).format.font.color = "#595959";
 }
+
+/** Rows from the top of the provenance block to the table's header: the block, then one blank row. */
+export const PROVENANCE_TO_HEADER_ROWS = PROVENANCE_ROW_COUNT + 1;
 
 /** A run of our columns that sit side by side in the table. */
 export interface ColumnRun {

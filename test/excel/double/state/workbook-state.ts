@@ -147,8 +147,13 @@ export class WorkbookState extends TableStore {
   copyRange(from: { sheet: SheetState; rect: Rect }, to: { sheet: SheetState; rect: Rect }, copyType: string): Rect {
     const target = { row: to.rect.row, col: to.rect.col, rows: from.rect.rows, cols: from.rect.cols };
     const values = this.readGrid(from.sheet, from.rect, (r, c) => this.readValue(from.sheet, r, c));
-    const formats = this.readGrid(from.sheet, from.rect, (r, c) => this.numberFormatAt(from.sheet, r, c));
-    if (copyType === "Formats" || copyType === "All") this.writeNumberFormat(to.sheet, target, formats);
+    if (copyType === "Formats" || copyType === "All") {
+      this.writeNumberFormat(
+        to.sheet,
+        target,
+        this.readGrid(from.sheet, from.rect, (r, c) => this.numberFormatAt(from.sheet, r, c))
+      );
+    }
     if (copyType === "Values" || copyType === "All") {
       for (let r = 0; r < target.rows; r++) {
         for (let c = 0; c < target.cols; c++) {
