@@ -77,6 +77,8 @@ export class RefreshActivity {
   private snapshot: RefreshSnapshot = IDLE;
   private readonly listeners = new Set<() => void>();
   private readonly running = new Map<string, Promise<TableRefreshResult>>();
+  /** Refresh and Refresh all calls under way (listing the tables included). */
+  private readonly calls = new Set<Promise<unknown>>();
   private deps: () => RefreshDeps = savedSettingsDeps;
 
   /** The pane's settings and workbook, used for every refresh from now on. */
@@ -98,11 +100,23 @@ export class RefreshActivity {
 
   /** Resolves when nothing is refreshing. */
   async whenIdle(): Promise<void> {
-    while (this.running.size > 0) await Promise.allSettled([...this.running.values()]);
+    while (this.running.size > 0 || this.calls.size > 0) {
+      await Promise.allSettled([...this.running.values(), ...this.calls]);
+    }
+  }
+
+  private track<T>(call: Promise<T>): Promise<T> {
+    this.calls.add(call);
+    void call.finally(() => this.calls.delete(call)).catch(() => undefined);
+    return call;
   }
 
   /** Every billing table of the workbook, at most three at a time. */
-  async refreshAll(source: RefreshSource): Promise<TableRefreshResult[]> {
+  refreshAll(source: RefreshSource): Promise<TableRefreshResult[]> {
+    return this.track(this.listAndRefresh(source));
+  }
+
+  private async listAndRefresh(source: RefreshSource): Promise<TableRefreshResult[]> {
     if (!this.haveKey(source)) return [];
     const deps = this.deps();
     let tables: BillingTableInfo[];
@@ -124,7 +138,7 @@ export class RefreshActivity {
   /** Some tables (the pane's Refresh: the chosen one). */
   async refreshTables(tables: readonly BillingTableInfo[], source: RefreshSource): Promise<TableRefreshResult[]> {
     if (!this.haveKey(source)) return [];
-    return this.refresh(tables, source, this.deps());
+    return this.track(this.refresh(tables, source, this.deps()));
   }
 
   private haveKey(source: RefreshSource): boolean {
