@@ -103,8 +103,9 @@ export async function createBillingPivot(
     `Pivot ${request.tableName}`,
     sheets.items.map((s) => s.name)
   );
+  // Within Excel's 255 characters for a name, with room for the number uniqueName may add.
   const pivotName = uniqueName(
-    `${request.tableName}_Pivot`,
+    `${request.tableName.slice(0, 255 - "_Pivot".length - 4)}_Pivot`,
     pivots.items.map((p) => p.name)
   );
   const sheet = context.workbook.worksheets.add(sheetName);
