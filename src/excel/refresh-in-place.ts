@@ -60,8 +60,13 @@ import {
   type WriteReport,
 } from "./write-common";
 
-/** Staging sheets are named `BU_Staging_<n>` (under Excel's 31 characters). */
+/** Staging sheets are named `BU_Staging_<time>_<random>` (under Excel's 31 characters). */
 export const STAGING_SHEET_PREFIX = "BU_Staging_";
+/**
+ * A staging sheet older than this is a leftover (a refresh cut off by a crash or a closed workbook) and is removed.
+ * Younger ones may belong to a refresh running elsewhere (a co-author's Excel) and are left alone.
+ */
+export const STAGING_LEFTOVER_AGE_MS = 60 * 60 * 1000;
 /** The custom rule the writer adds to mark provisional rows (formats.ts): `=$M11="Provisional"`. */
 export const OUR_PROVISIONAL_RULE = /^=\$[A-Z]{1,3}\d+="Provisional"$/;
 
@@ -159,7 +164,6 @@ class InPlaceRefresh {
     // 1. Read the table, the workbook's date system and calculation mode.
     let first;
     try {
-      this.syncs += 1;
       first = await readWithDateSystem(
         context,
         () => {
@@ -184,9 +188,10 @@ class InPlaceRefresh {
       }
       throw this.fail(error, `reading the table ${tableName}`, "as-it-was", "Nothing was written.");
     }
+    this.syncs += first.syncs;
     const { table, provenance, sheets } = first.reads;
     const before = first.reads.geometry();
-    this.offsetsOf(before.headers);
+    this.offsetsOf(before.headers); // refuses, before anything is written, a table that lost one of our columns
     const hasTotals = table.showTotals;
     assertFitsSheet(shape.rows.length + (hasTotals ? 1 : 0), before.top);
     const sheetName = table.worksheet.name;
@@ -206,8 +211,12 @@ class InPlaceRefresh {
     const stagingOrder = columnRuns(this.offsetsOf(before.headers)).flatMap((run) => run.shapeIndexes);
     const stagingRun: ColumnRun = { tableOffset: 0, shapeIndexes: stagingOrder };
     const existing = sheets.items.map((s) => s.name);
-    const leftovers = existing.filter((name) => name.startsWith(STAGING_SHEET_PREFIX));
-    const stagingName = nextStagingName(existing);
+    const now = Date.now();
+    const leftovers = existing.filter((name) => {
+      const made = stagingTime(name);
+      return made !== undefined && now - made > STAGING_LEFTOVER_AGE_MS;
+    });
+    const stagingName = stagingNameAt(now);
     const staging = () => context.workbook.worksheets.getItem(stagingName);
     let readAgain: { geometry: () => Geometry; rules: () => string[] } | undefined;
 
@@ -502,13 +511,15 @@ function obstacleOf(code: string | undefined, message: string): { what: string; 
   return undefined;
 }
 
-/** `BU_Staging_<n>` not yet taken. */
-function nextStagingName(existing: readonly string[]): string {
-  const taken = new Set(existing.map((n) => n.toLowerCase()));
-  for (let n = 1; ; n++) {
-    const name = `${STAGING_SHEET_PREFIX}${n}`;
-    if (!taken.has(name.toLowerCase())) return name;
-  }
+/** A staging sheet's name: when it was made, and a random part so that two refreshes never share one. */
+export function stagingNameAt(time: number): string {
+  return `${STAGING_SHEET_PREFIX}${time.toString(36)}_${Math.random().toString(36).slice(2, 6)}`;
+}
+
+/** When a staging sheet was made, from its name; undefined for any other sheet. */
+export function stagingTime(sheetName: string): number | undefined {
+  const match = /^BU_Staging_([0-9a-z]+)_[0-9a-z]+$/.exec(sheetName);
+  return match?.[1] ? parseInt(match[1], 36) : undefined;
 }
 
 /**

@@ -92,6 +92,7 @@ async function writeNewSheet(
   let read: {
     reads: { sheets: Excel.WorksheetCollection; tables: Excel.TableCollection; names: Excel.NamedItemCollection };
     dateSystem: DateSystem;
+    syncs: number;
   };
   try {
     read = await readWithDateSystem(
@@ -194,7 +195,7 @@ async function writeNewSheet(
     sheetName,
     address: loadedRange?.address ?? "",
     rowCount,
-    syncs: 1 + run.syncs,
+    syncs: read.syncs + run.syncs,
     blocks: run.blocks,
     retries: run.retries,
     provenanceWritten: true,

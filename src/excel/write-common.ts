@@ -127,16 +127,16 @@ export async function readWithDateSystem<T>(
   context: Excel.RequestContext,
   queueReads: () => T,
   log: Log | undefined
-): Promise<{ reads: T; dateSystem: DateSystem }> {
+): Promise<{ reads: T; dateSystem: DateSystem; syncs: number }> {
   const reads = queueReads();
   const dateSystem = queueDateSystemProbe(context);
   try {
     await context.sync();
-    return { reads, dateSystem: dateSystem() };
+    return { reads, dateSystem: dateSystem(), syncs: 1 };
   } catch (probeError) {
     const again = queueReads();
     await context.sync();
     (log ?? defaultLog)("Could not read the workbook's date system; dates are written in the 1900 system", probeError);
-    return { reads: again, dateSystem: 1900 };
+    return { reads: again, dateSystem: 1900, syncs: 2 };
   }
 }

@@ -13,7 +13,12 @@ import {
 import { shapeResult, type TableShape } from "../../src/excel/shape";
 import { TABLE_HEADER_ROW_INDEX } from "../../src/excel/layout";
 import { CUT_MARKER } from "../../src/excel/sheet-cells";
-import { STAGING_SHEET_PREFIX } from "../../src/excel/refresh-in-place";
+import {
+  STAGING_LEFTOVER_AGE_MS,
+  STAGING_SHEET_PREFIX,
+  stagingNameAt,
+  stagingTime,
+} from "../../src/excel/refresh-in-place";
 import { calculatingDouble } from "./billing-fixture";
 import {
   columnLetters,
@@ -117,6 +122,21 @@ describe("a refresh that fails part-way leaves the table as it was or fully new,
     await replaceTableRowsInPlace(excel.newContext(), tableName, fresh, opts(excel));
     expect(ourRows(excel, tableName, old.columns.length)).toEqual(fresh.rows);
     expect(excel.inspect.conditionalFormats(excel.inspect.table(tableName)?.sheet ?? "")).toHaveLength(1);
+  });
+});
+
+describe("staging sheets", () => {
+  it("removes one a crashed refresh left behind over an hour ago, and leaves a younger one (a co-author's refresh)", async () => {
+    const { excel, tableName, sheetName } = await built(5);
+    const old = stagingNameAt(Date.now() - STAGING_LEFTOVER_AGE_MS - 60_000);
+    const young = stagingNameAt(Date.now() - 60_000);
+    excel.inspect.seedSheet(old);
+    excel.inspect.seedSheet(young);
+    expect(old.length).toBeLessThanOrEqual(31);
+    expect(stagingTime(young)).toBeGreaterThan(stagingTime(old) ?? Infinity);
+    expect(stagingTime(sheetName)).toBeUndefined();
+    await replaceTableRowsInPlace(excel.newContext(), tableName, shapeOf(7), opts(excel));
+    expect(excel.inspect.sheetNames()).toEqual(["Sheet1", sheetName, young]);
   });
 });
 
