@@ -1,4 +1,13 @@
-/* The add-in bundle: the task pane, the ribbon's command page, icons, the manifest and office.js, all in dist/. */
+/*
+ * The add-in bundle in dist/: the task pane page (which also runs the ribbon's commands: one shared runtime), the
+ * help page the manifest's SupportUrl points at, icons and the manifest.
+ *
+ * office.js: a production build references Microsoft's CDN, as Microsoft requires of a Marketplace add-in and
+ * recommends for every add-in ("Your add-in should load the most current version of the Office JavaScript API
+ * library from the content delivery network": https://learn.microsoft.com/office/dev/add-ins/develop/specify-office-hosts-and-api-requirements);
+ * the dev server (and so `npm start` and the end-to-end tests, which need no network) serves the copy from
+ * node_modules/@microsoft/office-js instead.
+ */
 const { spawnSync } = require("node:child_process");
 const path = require("node:path");
 const devCerts = require("office-addin-dev-certs");
@@ -10,6 +19,8 @@ const tsx = require("tsx/cjs/api");
 const { parsePublicUrl, rewriteManifestUrls } = tsx.require("./scripts/manifest/public-url.ts", __filename);
 
 const devPort = Number(process.env.npm_package_config_dev_server_port || 3000);
+const OFFICE_JS_CDN = "https://appsforoffice.microsoft.com/lib/1/hosted/office.js";
+const OFFICE_JS_BUNDLED = "office-js/office.js";
 const relayUrl = process.env.RELAY_URL || "http://localhost:3001";
 
 function hasCommand(name) {
@@ -74,7 +85,6 @@ module.exports = async (env, options) => {
     devtool: "source-map",
     entry: {
       taskpane: "./src/taskpane/index.tsx",
-      commands: "./src/commands/commands.ts",
     },
     output: {
       path: path.resolve(__dirname, "dist"),
@@ -105,11 +115,13 @@ module.exports = async (env, options) => {
         filename: "taskpane.html",
         template: "./src/taskpane/taskpane.html",
         chunks: ["taskpane"],
+        templateParameters: { officeJs: dev ? OFFICE_JS_BUNDLED : OFFICE_JS_CDN },
       }),
+      // The support page (the manifest's SupportUrl): static, no script.
       new HtmlWebpackPlugin({
-        filename: "commands.html",
-        template: "./src/commands/commands.html",
-        chunks: ["commands"],
+        filename: "help.html",
+        template: "./src/taskpane/help.html",
+        inject: false,
       }),
       new CopyWebpackPlugin({
         patterns: [
@@ -117,8 +129,10 @@ module.exports = async (env, options) => {
           { from: "assets/*", to: "assets/[name][ext]", globOptions: { ignore: ["**/screenshot-*"] } },
           { from: "manifest*.xml", to: "[name][ext]", ...(transform ? { transform } : {}) },
           // office.js loads its host- and locale-specific files relative to its own URL: copy the whole folder.
-          // Already minified by Microsoft: marking it so keeps Terser off 700 files.
-          { from: "node_modules/@microsoft/office-js/dist", to: "office-js", info: { minimized: true } },
+          // Already minified by Microsoft: marking it so keeps Terser off 700 files. Production uses the CDN.
+          ...(dev
+            ? [{ from: "node_modules/@microsoft/office-js/dist", to: "office-js", info: { minimized: true } }]
+            : []),
         ],
       }),
     ],

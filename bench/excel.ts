@@ -1,8 +1,10 @@
 /**
  * Bench: 100k rows from relay-like pages (DAY × COUNTRY × NETWORK × SENDER, 5,000 rows a page) through
  * shaping and the table writer against the strict Excel double (5 MB request limit, as Excel on the web),
- * then a refresh in place of the same table, then "Create overview" on it (live formulas and native charts:
- * only the key columns are read). Prints syncs, bytes per sync and rows per second.
+ * then a refresh in place of the same table (staging sheet, then swap: refresh-in-place.ts), then "Create
+ * overview" on it (live formulas and native charts: only the key columns are read). Prints syncs, request and
+ * response bytes, time and rows per second, and what keeping the old rows to restore them on failure would add
+ * (the alternative to staging: reading the old rows back first).
  *
  *   npx tsx bench/excel.ts [rows]
  *
@@ -12,7 +14,8 @@
 import { performance } from "node:perf_hooks";
 import { createOverview } from "../src/excel/overview";
 import { shapeResult } from "../src/excel/shape";
-import { replaceTableRowsInPlace, writeBillingTable, type WriteReport } from "../src/excel/table-writer";
+import { readTableSnapshot } from "../src/excel/table-snapshot";
+import { replaceTableRowsInPlace, writeBillingTable } from "../src/excel/table-writer";
 import { createExcelDouble, EXCEL_WEB_PAYLOAD_LIMIT_BYTES, type SyncRecord } from "../test/excel/excel-double";
 import { fixtureInput } from "../test/excel/fixtures";
 import { runStandalone } from "./standalone";
@@ -24,6 +27,8 @@ export interface ExcelBenchResult {
   write: PhaseFigures;
   refresh: PhaseFigures;
   overview: { ms: number; syncs: number; bytesPerSync: number[]; charts: number };
+  /** Reading the table's old rows back (what keep-and-restore would need before every refresh). */
+  keepOldRows: PhaseFigures;
 }
 
 interface PhaseFigures {
@@ -33,9 +38,16 @@ interface PhaseFigures {
   retries: number;
   bytesPerSync: number[];
   maxBytes: number;
+  requestBytes: number;
+  responseBytes: number;
 }
 
-function figures(report: WriteReport, syncs: readonly SyncRecord[], ms: number, rows: number): PhaseFigures {
+function figures(
+  report: { syncs: number; retries: number },
+  syncs: readonly SyncRecord[],
+  ms: number,
+  rows: number
+): PhaseFigures {
   const bytesPerSync = syncs.map((s) => s.payloadBytes);
   return {
     ms,
@@ -44,6 +56,8 @@ function figures(report: WriteReport, syncs: readonly SyncRecord[], ms: number, 
     retries: report.retries,
     bytesPerSync,
     maxBytes: Math.max(...bytesPerSync),
+    requestBytes: bytesPerSync.reduce((a, b) => a + b, 0),
+    responseBytes: syncs.reduce((sum, s) => sum + s.responseBytes, 0),
   };
 }
 
@@ -65,9 +79,18 @@ export async function benchExcel(rows = 100_000): Promise<ExcelBenchResult> {
   const refreshed = shapeResult(
     fixtureInput({ rows, pageSize: 5_000, firstDay: "2026-02-02", rowsPerDay: Math.ceil(rows / 59) })
   );
+  const keepStart = performance.now();
+  const keepBefore = excel.syncs.length;
+  await readTableSnapshot(excel.newContext(), written.tableName);
+  const keepMs = performance.now() - keepStart;
+  const keepSyncs = excel.syncs.slice(keepBefore);
+
   const before = excel.syncs.length;
   const refreshStart = performance.now();
-  const report = await replaceTableRowsInPlace(excel.newContext(), written.tableName, refreshed, { title: "Bench" });
+  const report = await replaceTableRowsInPlace(excel.newContext(), written.tableName, refreshed, {
+    title: "Bench",
+    host: excel.requirements,
+  });
   const refreshMs = performance.now() - refreshStart;
 
   if (excel.inspect.table(written.tableName)?.dataRowCount !== rows)
@@ -93,19 +116,23 @@ export async function benchExcel(rows = 100_000): Promise<ExcelBenchResult> {
       bytesPerSync: overviewSyncs.map((s) => s.payloadBytes),
       charts: overview.charts,
     },
+    keepOldRows: figures({ syncs: keepSyncs.length, retries: 0 }, keepSyncs, keepMs, rows),
   };
 }
 
 export function printExcelBench(result: ExcelBenchResult): void {
   const line = (name: string, phase: PhaseFigures): string =>
     `${name}: ${phase.syncs} syncs (${phase.retries} retries), ${phase.ms.toFixed(0)} ms, ${phase.rowsPerSecond.toLocaleString("en-US")} rows/s; ` +
-    `bytes per sync [${phase.bytesPerSync.map(mb).join(", ")}], largest ${mb(phase.maxBytes)} of the ${mb(EXCEL_WEB_PAYLOAD_LIMIT_BYTES)} limit`;
+    `requests ${mb(phase.requestBytes)}, responses ${mb(phase.responseBytes)}; ` +
+    (phase.bytesPerSync.length <= 8 ? `bytes per sync [${phase.bytesPerSync.map(mb).join(", ")}], ` : "") +
+    `largest ${mb(phase.maxBytes)} of the ${mb(EXCEL_WEB_PAYLOAD_LIMIT_BYTES)} limit`;
   console.log(`excel: ${result.rows.toLocaleString("en-US")} rows in ${result.pages} relay pages`);
   console.log(
     `  shape: ${result.shapeMs.toFixed(0)} ms, ${Math.round(result.rows / (result.shapeMs / 1000)).toLocaleString("en-US")} rows/s`
   );
   console.log(`  ${line("write to a new sheet", result.write)}`);
-  console.log(`  ${line("refresh in place", result.refresh)}`);
+  console.log(`  ${line("refresh in place (staging, then swap)", result.refresh)}`);
+  console.log(`  ${line("keep-and-restore would first read the old rows", result.keepOldRows)}`);
   console.log(
     `  create overview (${result.overview.charts} native charts over live formulas, key columns read): ` +
       `${result.overview.syncs} syncs, ${result.overview.ms.toFixed(0)} ms; bytes per sync [${result.overview.bytesPerSync.map(mb).join(", ")}]`

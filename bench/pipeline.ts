@@ -60,7 +60,8 @@ export async function benchPipeline(): Promise<PipelineBenchResult> {
   const excel = createExcelDouble();
   const globals = globalThis as unknown as { Excel?: unknown; Office?: unknown };
   globals.Excel = { run: excel.run.bind(excel) };
-  globals.Office = { context: { requirements: { isSetSupported: () => true } } };
+  // The double's own requirement sets, so that what the code checks is what the double allows.
+  globals.Office = { context: { requirements: excel.requirements } };
   try {
     const client = new RelayClient({ baseUrl: relay.url, apiKey: () => "demo-key", now: () => CLOCK });
     const marks = new Map<RunProgress["step"], number>();

@@ -11,7 +11,8 @@
  *   (`showColumnGrandTotals`, Excel's "grand totals for columns"); the result says so in plain words.
  * A user who picks Currency as a row gets the second layout too.
  *
- * Without the PivotTable API (ExcelApi 1.8) nothing is created and the result carries the message to show.
+ * Without the PivotTable API (ExcelApi 1.8) nothing is created and the result carries the message to show
+ * (requirements.ts: the manifest declares only ExcelApi 1.7).
  *
  * Which PivotTables use a table: `PivotTable.getDataSourceType()` / `getDataSourceString()` (ExcelApi 1.15;
  * the string is the table's name for a table source, an address for a range source). Hosts without 1.15
@@ -21,24 +22,11 @@
 import { AMOUNT_COLUMNS, BILLING_TABLE_COLUMNS, headerLabels, missingColumn } from "./billing-table";
 import { NUMBER_FORMATS } from "./formats";
 import { uniqueSheetName } from "./names";
+import { officeRequirements, supports, type HostRequirements } from "./requirements";
+
+export { officeRequirements, type HostRequirements } from "./requirements";
 
 const { billingMonth: BILLING_MONTH, currency: CURRENCY, quantity: QUANTITY, total: TOTAL } = BILLING_TABLE_COLUMNS;
-
-/** Which requirement sets the host supports; in the add-in, `Office.context.requirements`. */
-export interface HostRequirements {
-  isSetSupported(name: string, minVersion?: string): boolean;
-}
-
-/** The running Office host's requirement sets (none outside Office). */
-export function officeRequirements(): HostRequirements {
-  return {
-    isSetSupported(name, minVersion) {
-      if (typeof Office === "undefined") return false;
-      const requirements = Office.context?.requirements;
-      return requirements !== undefined && requirements.isSetSupported(name, minVersion);
-    },
-  };
-}
 
 export interface PivotRequest {
   /** The billing table to pivot. */
@@ -81,9 +69,8 @@ export async function createBillingPivot(
   request: PivotRequest,
   host: HostRequirements = officeRequirements()
 ): Promise<PivotOutcome> {
-  if (!host.isSetSupported("ExcelApi", "1.8"))
-    return { created: false, message: unsupportedPivotMessage(request.tableName) };
-  const canFilter = host.isSetSupported("ExcelApi", "1.12");
+  if (!supports(host, "pivotTables")) return { created: false, message: unsupportedPivotMessage(request.tableName) };
+  const canFilter = supports(host, "pivotFilter");
 
   const table = context.workbook.tables.getItemOrNullObject(request.tableName).load("name");
   const sheets = context.workbook.worksheets.load("items/name");
@@ -116,8 +103,9 @@ export async function createBillingPivot(
     `Pivot ${request.tableName}`,
     sheets.items.map((s) => s.name)
   );
+  // Within Excel's 255 characters for a name, with room for the number uniqueName may add.
   const pivotName = uniqueName(
-    `${request.tableName}_Pivot`,
+    `${request.tableName.slice(0, 255 - "_Pivot".length - 4)}_Pivot`,
     pivots.items.map((p) => p.name)
   );
   const sheet = context.workbook.worksheets.add(sheetName);
@@ -181,8 +169,8 @@ function uniqueName(base: string, taken: readonly string[]): string {
 export interface PivotRefresh {
   /** Names of the PivotTables refreshed. */
   refreshed: string[];
-  /** "table": only those whose source is the table (ExcelApi 1.15); "workbook": all of them; "none": no API. */
-  scope: "table" | "workbook" | "none";
+  /** "table": only those whose source is the table (ExcelApi 1.15); "workbook": all of them (older Excel). */
+  scope: "table" | "workbook";
 }
 
 /** Refreshes every PivotTable whose source is the table (after the table was refreshed in place). */
@@ -191,10 +179,10 @@ export async function refreshPivotTablesOn(
   tableName: string,
   host: HostRequirements = officeRequirements()
 ): Promise<PivotRefresh> {
-  if (!host.isSetSupported("ExcelApi", "1.3")) return { refreshed: [], scope: "none" };
+  // The PivotTable collection and refresh are ExcelApi 1.3, below the manifest's minimum.
   const pivots = context.workbook.pivotTables.load("items/name");
 
-  if (!host.isSetSupported("ExcelApi", "1.15")) {
+  if (!supports(host, "pivotSource")) {
     context.workbook.pivotTables.refreshAll();
     await context.sync();
     return { refreshed: pivots.items.map((p) => p.name), scope: "workbook" };

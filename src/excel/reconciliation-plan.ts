@@ -262,9 +262,12 @@ export function differenceRuleFormula(firstDifferenceCell: { row: number; column
 // ---------------------------------------------------------------------------------------------------
 // Names
 
-/** The reconciliation table of a billing table: its name plus `_Recon` (still a valid table name). */
+/**
+ * The reconciliation table of a billing table: its name plus `_Recon` (still a valid table name), short enough
+ * that its tolerance name (`…_Recon_Tolerance`) stays within Excel's 255 characters for a name.
+ */
 export function reconciliationTableName(billingTableName: string): string {
-  return `${billingTableName.slice(0, 240)}_Recon`;
+  return `${billingTableName.slice(0, 255 - "_Recon_Tolerance".length)}_Recon`;
 }
 
 // ---------------------------------------------------------------------------------------------------

@@ -10,6 +10,11 @@
  *
  * The sheet: a title (A1), the tolerance as a named cell (A2:C2), the table from A4. Requires ExcelApi 1.7
  * (`getRangeByIndexes`); conditional formats are ExcelApi 1.6 and named items 1.4.
+ *
+ * What Excel must receive: "Finalizes on" dates in the workbook's date system (date-system.ts), account names and
+ * other text that look like formulas kept as text (sheet-cells.ts). The Difference column's marking replaces only
+ * the rule the add-in made; the user's own conditional formats stay. A workbook in manual calculation is
+ * recalculated at the end, so the live SUMIFS totals and anything built on them are not left stale.
  */
 import type { BillingPeriod } from "../billing";
 import { BILLING_TABLE_COLUMNS, billingPeriodsOf, headerLabels, toSnapshotCell } from "./billing-table";
@@ -29,10 +34,16 @@ import {
   type ExistingReconciliation,
   type ReconciliationPlan,
 } from "./reconciliation-plan";
+import { queueManualCalculationCheck, recalculate } from "./calculation";
+import { queueDateSystemProbe } from "./date-system";
+import { serialIn, textCell, type DateSystem } from "./sheet-cells";
 import { readTableColumns } from "./table-snapshot";
 import { findTableRecord, WorkbookStateError } from "./workbook-store";
 
 export { KEY_READ_BLOCK_ROWS } from "./table-snapshot";
+
+/** The marking the add-in puts on the Difference column (differenceRuleFormula). */
+export const OUR_DIFFERENCE_RULE = /^=AND\(ISNUMBER\(\$[A-Z]{1,3}\d+\),ROUND\(ABS\(\$[A-Z]{1,3}\d+\),9\)>/;
 
 export interface ReconciliationOptions {
   /**
@@ -87,11 +98,21 @@ async function reconcile(
   const billing = workbook.tables.getItemOrNullObject(billingTableName).load("name");
   const recon = workbook.tables.getItemOrNullObject(reconName).load("name");
   const tolerance = workbook.names.getItemOrNullObject(toleranceName(reconName)).load("name");
+  // Tables and defined names share one namespace: a defined name of the user's can block the table's name.
+  const sameNamed = workbook.names.getItemOrNullObject(reconName).load("name");
   const sheets = workbook.worksheets.load("items/name");
+  const dateSystem = queueDateSystemProbe(context);
+  const manual = queueManualCalculationCheck(context);
   await context.sync();
 
   if (billing.isNullObject) throw new Error(`There is no table named ${billingTableName} in this workbook.`);
   if (recon.isNullObject && !createWhenAbsent) return null;
+  if (recon.isNullObject && !sameNamed.isNullObject) {
+    throw new Error(
+      `The reconciliation table would be named ${reconName}, but the workbook already has a defined name ${reconName} ` +
+        `(tables and names share one list). Rename or delete that name in Formulas > Name Manager, then reconcile again.`
+    );
+  }
   const billingPeriods = options.billingPeriods ?? (await recordedBillingPeriods(context, billingTableName));
   const billingHeader = billing.getHeaderRowRange().load("values");
   const billingBody = billing.getDataBodyRange().load("rowIndex,columnIndex,rowCount");
@@ -102,8 +123,12 @@ async function reconcile(
         header: recon.getHeaderRowRange().load("values"),
         body: recon.getDataBodyRange().load("formulas"),
         sheet: recon.worksheet.load("name"),
+        rules: recon
+          .getDataBodyRange()
+          .conditionalFormats.load("items/id, items/type, items/customOrNullObject/rule/formula"),
       };
   await context.sync();
+  const system = dateSystem();
 
   const header = headerLabels(billingHeader.values);
   const columns = billingColumns(header, `Table ${billingTableName}`);
@@ -137,8 +162,10 @@ async function reconcile(
       sheetName,
       billingTableName,
       tolerance: options.tolerance ?? DEFAULT_TOLERANCE,
+      dateSystem: system,
     });
     await context.sync();
+    if (manual()) await recalculate(context);
     return resultOf(plan, { tableName: reconName, sheetName, created: true, notes: plan.notes });
   }
 
@@ -154,6 +181,10 @@ async function reconcile(
       `The tolerance cell ${toleranceName(reconName)} was deleted; differences above ${DEFAULT_TOLERANCE} are marked.`
     );
   }
+  const ourRules = existingParts.rules.items
+    .filter((cf) => cf.type === "Custom" && !cf.customOrNullObject.isNullObject)
+    .filter((cf) => OUR_DIFFERENCE_RULE.test(cf.customOrNullObject.rule.formula))
+    .map((cf) => cf.id);
   updateTable(context, {
     table: recon,
     plan,
@@ -163,8 +194,11 @@ async function reconcile(
       row: existingParts.range.rowIndex + 1,
       column: existingParts.range.columnIndex + existing.header.indexOf(RECONCILIATION_COLUMNS.difference),
     },
+    dateSystem: system,
+    ourRules,
   });
   await context.sync();
+  if (manual()) await recalculate(context);
   return resultOf(plan, { tableName: reconName, sheetName: existingParts.sheet.name, created: false, notes });
 }
 
@@ -195,6 +229,19 @@ async function recordedBillingPeriods(
 /** Our value columns, with the plan's cells. */
 const VALUE_COLUMNS = ["billingMonth", "currency", "account", "periodStatus", "finalizesOn"] as const;
 
+/** A value column's cells as Excel must receive them: text kept as text, dates in the workbook's date system. */
+function sheetValues(
+  key: (typeof VALUE_COLUMNS)[number],
+  values: readonly (string | number)[][],
+  dateSystem: DateSystem
+): (string | number)[][] {
+  return values.map((row) =>
+    row.map((cell) =>
+      typeof cell === "string" ? textCell(cell) : key === "finalizesOn" ? serialIn(cell, dateSystem) : cell
+    )
+  );
+}
+
 interface NewSheet {
   plan: ReconciliationPlan;
   /** The reconciliation table's name. */
@@ -203,11 +250,12 @@ interface NewSheet {
   billingTableName: string;
   /** The tolerance cell's first value. */
   tolerance: number;
+  dateSystem: DateSystem;
 }
 
 function writeNewSheet(
   context: Excel.RequestContext,
-  { plan, reconName, sheetName, billingTableName, tolerance }: NewSheet
+  { plan, reconName, sheetName, billingTableName, tolerance, dateSystem }: NewSheet
 ): void {
   context.application.suspendApiCalculationUntilNextSync();
   const sheet = context.workbook.worksheets.add(sheetName);
@@ -235,7 +283,11 @@ function writeNewSheet(
     cells.numberFormat = Array.from({ length: bodyRowCount }, () => [plan.numberFormats[label] ?? TEXT_FORMAT]);
     const values = plan.values[key];
     if (values && values.length > 0) {
-      sheet.getRangeByIndexes(LAYOUT.headerRow + 1, LAYOUT.firstColumn + column, values.length, 1).values = values;
+      sheet.getRangeByIndexes(LAYOUT.headerRow + 1, LAYOUT.firstColumn + column, values.length, 1).values = sheetValues(
+        key,
+        values,
+        dateSystem
+      );
     }
   }
   const table = sheet.tables.add(whole, true);
@@ -248,7 +300,8 @@ function writeNewSheet(
       differenceRuleFormula(
         { row: LAYOUT.headerRow + 1, column: LAYOUT.firstColumn + difference },
         toleranceName(reconName)
-      )
+      ),
+      []
     );
   }
   whole.format.autofitColumns();
@@ -263,11 +316,14 @@ interface TableUpdate {
   tolerance: string;
   /** Sheet row and column of the Difference column's first data cell. */
   firstDifferenceCell: { row: number; column: number };
+  dateSystem: DateSystem;
+  /** Ids of the conditional formats the add-in put on the table (replaced; the user's stay). */
+  ourRules: readonly string[];
 }
 
 function updateTable(
   context: Excel.RequestContext,
-  { table, plan, existing, tolerance, firstDifferenceCell }: TableUpdate
+  { table, plan, existing, tolerance, firstDifferenceCell, dateSystem, ourRules }: TableUpdate
 ): void {
   context.application.suspendApiCalculationUntilNextSync();
   // A table keeps at least one data row: when every existing row goes, the first is reused (or emptied).
@@ -278,7 +334,7 @@ function updateTable(
   if (emptied && plan.rows.length === 0) {
     const body = table.getDataBodyRange();
     body.clear("Contents");
-    body.conditionalFormats.clearAll();
+    for (const id of ourRules) body.conditionalFormats.getItem(id).delete();
     return;
   }
   if (appendRows > 0) {
@@ -299,10 +355,11 @@ function updateTable(
     const label = RECONCILIATION_COLUMNS[key];
     const cells = table.columns.getItem(label).getDataBodyRange();
     cells.numberFormat = values.map(() => [plan.numberFormats[label] ?? TEXT_FORMAT]);
-    cells.values = values;
+    cells.values = sheetValues(key, values, dateSystem);
   }
   writeFormulasAndFormats(table, plan, plan.rows.length);
-  if (plan.rows.length > 0) markDifferences(table, differenceRuleFormula(firstDifferenceCell, tolerance));
+  if (plan.rows.length > 0) markDifferences(table, differenceRuleFormula(firstDifferenceCell, tolerance), ourRules);
+  else for (const id of ourRules) table.getDataBodyRange().conditionalFormats.getItem(id).delete();
 }
 
 /** Billing total and Difference as formulas over every row, then the amount and date formats. */
@@ -318,10 +375,11 @@ function writeFormulasAndFormats(table: Excel.Table, plan: ReconciliationPlan, r
   }
 }
 
-/** Replaces the Difference column's conditional formats with the tolerance rule, over the used rows only. */
-function markDifferences(table: Excel.Table, ruleFormula: string): void {
+/** Replaces the add-in's rule on the Difference column with the tolerance rule, over the used rows only. */
+function markDifferences(table: Excel.Table, ruleFormula: string, ourRules: readonly string[]): void {
+  const body = table.getDataBodyRange();
+  for (const id of ourRules) body.conditionalFormats.getItem(id).delete();
   const cells = table.columns.getItem(RECONCILIATION_COLUMNS.difference).getDataBodyRange();
-  cells.conditionalFormats.clearAll();
   const format = cells.conditionalFormats.add("Custom");
   format.custom.rule.formula = ruleFormula;
   format.custom.format.fill.color = DIFFERENCE_FILL;

@@ -7,7 +7,7 @@
 import * as React from "react";
 import { FluentProvider, Tab, TabList, Text, makeStyles, tokens, type Theme } from "@fluentui/react-components";
 import { AlertRegion, StatusRegion } from "./components/LiveRegions";
-import { currentApiKey } from "./credentials";
+import { MissingKeyError, currentApiKey } from "./credentials";
 import { useAlert } from "./hooks/useAlert";
 import { useBillingTables } from "./hooks/useBillingTables";
 import { useComposer } from "./hooks/useComposer";
@@ -92,6 +92,17 @@ export function App({ mode, theme, workbook }: AppProps): React.JSX.Element {
     // Once per pane, at start.
   }, []);
 
+  // The ribbon's Refresh all runs in this page: the pane shows it on the Tables screen, or asks for the key.
+  const { generation, source, needsKey } = tables.activity;
+  const showError = alert.showError;
+  React.useEffect(() => {
+    if (source !== "ribbon") return;
+    if (needsKey) {
+      showError(new MissingKeyError());
+      switchScreen("settings");
+    } else if (generation > 0) switchScreen("tables");
+  }, [generation, source, needsKey, showError, switchScreen]);
+
   const refreshingTables = Object.keys(tables.inProgress).length > 0;
   const running = run.view.kind === "running";
 
@@ -143,6 +154,8 @@ export function App({ mode, theme, workbook }: AppProps): React.JSX.Element {
               alert.dismiss();
               void pickup.pickUp();
             }}
+            inExcel={inExcel}
+            {...(workbook ? { onCheckExcel: () => workbook.selfTest() } : {})}
           />
         );
       case "compose":

@@ -1,26 +1,22 @@
 /**
  * The Infobip API key, in one place. It lives in memory for the session; it is written to the add-in's
- * storage (localStorage, which Office keeps per add-in) only while "Remember on this computer" is ticked,
- * and removed from it as soon as that is unticked. It is never passed to workbook code, never logged and
- * never put in a URL.
+ * storage (localStorage, keyed with this add-in instance's partition key: storage.ts) only while "Remember on this
+ * computer" is ticked, and removed from it as soon as that is unticked. It is never passed to workbook code, never
+ * logged and never put in a URL.
  */
+import { addinStorage, partitioned, type KeyValueStorage } from "./storage";
 
 const STORAGE_KEY = "billingUsage.apiKey";
 
 /** The part of `Storage` this module uses, so tests can hand in their own. */
-export type KeyStorage = Pick<Storage, "getItem" | "setItem" | "removeItem">;
+export type KeyStorage = KeyValueStorage;
 
 let sessionKey: string | undefined;
 let storageOverride: KeyStorage | undefined;
 
+/** Where the key is remembered; storage can be blocked (privacy settings), the key then lasts for the session. */
 function storage(): KeyStorage | undefined {
-  if (storageOverride) return storageOverride;
-  try {
-    return typeof localStorage === "undefined" ? undefined : localStorage;
-  } catch {
-    // Storage can be blocked (privacy settings); the key then lasts for the session only.
-    return undefined;
-  }
+  return storageOverride ? partitioned(storageOverride) : addinStorage();
 }
 
 /** For tests, and for hosts whose storage is elsewhere. */

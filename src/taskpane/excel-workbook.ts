@@ -10,6 +10,9 @@ import { buildReconciliation, updateReconciliation } from "../excel/reconciliati
 import { createBillingPivot, refreshPivotTablesOn } from "../excel/pivot";
 import { BILLING_TABLE_COLUMNS } from "../excel/billing-table";
 import { headersOf } from "../excel/shape";
+import { officeRequirements, supports } from "../excel/requirements";
+import { cutCellsNote } from "../excel/sheet-cells";
+import { runSelfTest } from "../excel/self-test";
 import { readTableSnapshot } from "../excel/table-snapshot";
 import { writeBillingTable, type TableDestination } from "../excel/table-writer";
 import {
@@ -129,11 +132,13 @@ export class WorkbookSink implements ResultSink {
       )
     );
     const where = `table ${written.tableName} on sheet \u201c${written.sheetName}\u201d`;
+    const cut = cutCellsNote(written.cutCells);
     return {
       message:
-        written.rowCount === 0
+        (written.rowCount === 0
           ? `No billed usage for these filters: ${where} has its header only.`
-          : `${destination.kind === "replace" ? "Replaced the rows of" : "Wrote"} ${where}: ${plural(written.rowCount, "row")}.`,
+          : `${destination.kind === "replace" ? "Replaced the rows of" : "Wrote"} ${where}: ${plural(written.rowCount, "row")}.`) +
+        (cut ? ` ${cut}` : ""),
       tableName: written.tableName,
       sheetName: written.sheetName,
       rowsWritten: written.rowCount,
@@ -153,7 +158,8 @@ export function excelWorkbook(): Workbook {
     },
 
     async selectedTableName() {
-      if (!Office.context.requirements.isSetSupported("ExcelApi", "1.9")) return undefined;
+      // Range.getTables is ExcelApi 1.9; without it the Tables list's own choice stands.
+      if (!supports(officeRequirements(), "tableAtSelection")) return undefined;
       return Excel.run(async (context) => {
         const tables = context.workbook.getActiveCell().getTables(false).load("items/name");
         await context.sync();
@@ -215,6 +221,16 @@ export function excelWorkbook(): Workbook {
         `Overview sheet \u201c${result.sheetName}\u201d ${what}: ${charts}, over live formulas that follow the table when it is refreshed.`,
         ...result.notes,
       ].join(" ");
+    },
+
+    async selfTest() {
+      const diagnostics = Office.context.diagnostics;
+      return runSelfTest({
+        run: (batch) => Excel.run(batch),
+        host: officeRequirements(),
+        info: { excelVersion: diagnostics?.version ?? "unknown", platform: String(diagnostics?.platform ?? "unknown") },
+        now: new Date(),
+      });
     },
 
     async createPivot(tableName, rowLabels): Promise<PivotOutcome> {

@@ -1,12 +1,14 @@
 /**
  * Pending queries kept outside a workbook: in the browser preview there is no workbook, so the ids live in
- * localStorage (per origin), and a reloaded page picks them up. In Excel the workbook keeps them instead
+ * localStorage (per origin, and per add-in instance where Office gives a partition key: storage.ts), and a reloaded
+ * page picks them up. In Excel the workbook keeps them instead
  * (see excel-workbook.ts). Stored entries are checked with zod on the way back in: a damaged entry is
  * dropped, never trusted.
  */
 import { z } from "zod";
 import { QueryDefinitionSchema, type QueryDefinition } from "../billing";
 import type { PendingQuery, PendingStore } from "./query-runner";
+import { partitioned } from "./storage";
 
 const STORAGE_KEY = "billingUsage.pendingQueries";
 
@@ -41,7 +43,11 @@ export function parsePendingList(text: string | null): PendingQuery[] {
 }
 
 export class LocalPendingStore implements PendingStore {
-  constructor(private readonly storage: Pick<Storage, "getItem" | "setItem"> = localStorage) {}
+  private readonly storage: Pick<Storage, "getItem" | "setItem">;
+
+  constructor(storage: Pick<Storage, "getItem" | "setItem" | "removeItem"> = localStorage) {
+    this.storage = partitioned(storage);
+  }
 
   async list(): Promise<PendingQuery[]> {
     return parsePendingList(this.storage.getItem(STORAGE_KEY));

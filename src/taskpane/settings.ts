@@ -1,7 +1,9 @@
 /**
- * Where the relay is. Not a secret: kept in localStorage. The default is the origin that served the pane,
- * which is the relay itself in production and the dev server (proxying `/v1`) in development.
+ * Where the relay is. Not a secret: kept in localStorage, keyed with this add-in instance's partition key
+ * (storage.ts). The default is the origin that served the pane, which is the relay itself in production and the
+ * dev server (proxying `/v1`) in development.
  */
+import { addinStorage } from "./storage";
 
 const RELAY_URL_KEY = "billingUsage.relayUrl";
 
@@ -13,7 +15,7 @@ export function defaultRelayUrl(): string {
 
 export function loadRelayUrl(): string {
   try {
-    return localStorage.getItem(RELAY_URL_KEY) || defaultRelayUrl();
+    return addinStorage()?.getItem(RELAY_URL_KEY) || defaultRelayUrl();
   } catch {
     return defaultRelayUrl();
   }
@@ -22,9 +24,10 @@ export function loadRelayUrl(): string {
 /** Saves the URL; saving the default (or nothing) removes the entry, so the pane follows its origin. */
 export function saveRelayUrl(url: string): void {
   try {
+    const storage = addinStorage();
     const trimmed = url.trim();
-    if (!trimmed || trimmed === defaultRelayUrl()) localStorage.removeItem(RELAY_URL_KEY);
-    else localStorage.setItem(RELAY_URL_KEY, trimmed);
+    if (!trimmed || trimmed === defaultRelayUrl()) storage?.removeItem(RELAY_URL_KEY);
+    else storage?.setItem(RELAY_URL_KEY, trimmed);
   } catch {
     // Storage blocked: the URL lasts for this session, held by the caller's state.
   }

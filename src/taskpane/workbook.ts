@@ -4,6 +4,7 @@
  */
 import type { QueryDefinition } from "../billing";
 import type { TableSnapshot } from "../excel/changes";
+import type { SelfTestReport } from "../excel/self-test";
 import type { PendingStore, ResultSink } from "./query-runner";
 
 /** A billing table in the workbook, with its saved query. */
@@ -38,6 +39,8 @@ export interface Workbook {
   createPivot(tableName: string, rowLabels: readonly string[]): Promise<PivotOutcome>;
   /** Builds the cost overview sheet of a table (or brings it up to date and shows it); plain-words outcome. */
   createOverview(tableName: string, options?: OverviewChoice): Promise<string>;
+  /** "Check this Excel": the self-test on scratch sheets (src/excel/self-test.ts). */
+  selfTest(): Promise<SelfTestReport>;
 }
 
 /** What the user picks for a cost overview. */

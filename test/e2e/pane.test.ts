@@ -50,6 +50,10 @@ describe("the task pane in a browser, on the npm start stack", () => {
       // No key yet: the pane opens on Settings, with the relay on the page's own origin.
       expect(await page.getByRole("tab", { name: "Settings" }).getAttribute("aria-selected")).toBe("true");
       expect(await page.getByRole("textbox", { name: "Relay URL" }).inputValue()).toBe(stack.paneOrigin);
+      // "Check this Excel" says it needs Excel, and offers no button to run it here.
+      const check = page.getByRole("region", { name: "Check this Excel" });
+      await check.getByText(/^This check needs Excel/).waitFor();
+      expect(await check.getByRole("button").count()).toBe(0);
     } finally {
       await context.close();
     }

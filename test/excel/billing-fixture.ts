@@ -5,7 +5,8 @@
  * and the other functions the reconciliation and the cost overview write), so tests read the sheets' totals.
  */
 import type { SnapshotCell } from "../../src/excel/billing-table";
-import { createExcelDouble, type CellValue, type ExcelDouble } from "./excel-double";
+import { textCell } from "../../src/excel/sheet-cells";
+import { createExcelDouble, type CellValue, type ExcelDouble, type ExcelDoubleOptions } from "./excel-double";
 import { evaluateFormula } from "./formula-evaluator";
 
 export const BILLING_HEADER = [
@@ -53,6 +54,11 @@ export function billingRow(
   return [account, "SMS", country, "message", 0.01, Math.round(total * 100), total, currency, month, status];
 }
 
+/** A row as the writer sends it: text that looks like a formula with its apostrophe (src/excel/sheet-cells.ts). */
+function sheetRow(row: readonly SnapshotCell[]): (string | number | boolean | Date)[] {
+  return row.map((c) => (typeof c === "string" ? textCell(c) : (c ?? "")));
+}
+
 /** Writes a billing table named `name` on a new sheet (A1 header) in one sync. */
 export async function seedBillingTable(
   double: ExcelDouble,
@@ -68,8 +74,7 @@ export async function seedBillingTable(
     if (TEXT_COLUMNS.has(label)) sheet.getRangeByIndexes(1, column, bodyRows, 1).numberFormat = [["@"]];
   });
   sheet.getRangeByIndexes(0, 0, 1, header.length).values = [[...header]];
-  if (rows.length > 0)
-    sheet.getRangeByIndexes(1, 0, rows.length, header.length).values = rows.map((row) => row.map((c) => c ?? ""));
+  if (rows.length > 0) sheet.getRangeByIndexes(1, 0, rows.length, header.length).values = rows.map(sheetRow);
   const table = sheet.tables.add(sheet.getRangeByIndexes(0, 0, 1 + bodyRows, header.length), true);
   table.name = name;
   await context.sync();
@@ -102,14 +107,15 @@ export async function replaceBillingRows(
   });
   const cells = table.worksheet.getRangeByIndexes(body.rowIndex, body.columnIndex, Math.max(rows.length, 1), width);
   if (rows.length === 0) cells.clear("Contents");
-  else cells.values = rows.map((row) => row.map((c) => c ?? ""));
+  else cells.values = rows.map(sheetRow);
   await context.sync();
 }
 
 /** A double whose formula cells are computed by {@link evaluateReconciliationFormula}. */
-export function calculatingDouble(): ExcelDouble {
+export function calculatingDouble(options: Omit<ExcelDoubleOptions, "evaluateFormula"> = {}): ExcelDouble {
   // The evaluator runs at read time, long after `double` is assigned.
   const double: ExcelDouble = createExcelDouble({
+    ...options,
     evaluateFormula: (formula, sheet, row, col) => evaluateReconciliationFormula(double, formula, sheet, row, col),
   });
   return double;

@@ -8,7 +8,8 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { DEV_ORIGIN, parsePublicUrl, rewriteManifestUrls } from "../../scripts/manifest/public-url";
-import { hasSchemas, schemaDirFor } from "../../scripts/manifest/validate";
+import { hasSchemas, schemaDirFor, withRuntimesSchema } from "../../scripts/manifest/validate";
+import { REFRESH_ALL_FUNCTION } from "../../src/commands/commands";
 
 const repoRoot = path.resolve(__dirname, "..", "..");
 const manifestPath = path.join(repoRoot, "manifest.xml");
@@ -77,6 +78,27 @@ describe("offline validation (scripts/validate-manifest.ts)", () => {
     expect(stderr).toMatch(/broken\.xml:8:\d+: Opening and ending tag mismatch/);
   });
 
+  it("accepts the shared runtime where Microsoft's schema puts it, and rejects it elsewhere or misspelt", () => {
+    const runtimes = /\s*<Runtimes>[\s\S]*?<\/Runtimes>/.exec(manifestXml)?.[0] ?? "";
+    expect(runtimes).toContain('lifetime="long"');
+    const cases: [string, string, RegExp][] = [
+      [
+        "runtimes-after-form-factor.xml",
+        manifestXml.replace(runtimes, "").replace("</DesktopFormFactor>", `</DesktopFormFactor>${runtimes}`),
+        /Element '\{http:\/\/schemas.microsoft.com\/office\/taskpaneappversionoverrides\}Runtimes': This element is not expected/,
+      ],
+      ["lifetime-forever.xml", manifestXml.replace('lifetime="long"', 'lifetime="forever"'), /lifetime/],
+      ["runtime-without-resid.xml", manifestXml.replace('<Runtime resid="Taskpane.Url"', "<Runtime"), /resid/],
+    ];
+    for (const [name, xml, problem] of cases) {
+      const file = path.join(tmpDir, name);
+      fs.writeFileSync(file, xml);
+      const { status, stderr } = runScript("validate-manifest.ts", [file]);
+      expect(status).toBe(1);
+      expect(stderr).toMatch(problem);
+    }
+  });
+
   it("writes a production manifest for a public HTTPS address that validates too", () => {
     const out = path.join(tmpDir, "dist", "manifest.xml");
     const written = runScript("manifest-for-url.ts", ["https://billing.example.com/", "--out", out]);
@@ -126,8 +148,45 @@ describe("manifest.xml content", () => {
   it("names the same ribbon function that src/commands/commands.ts associates", () => {
     const functionName = /<FunctionName>([^<]+)<\/FunctionName>/.exec(manifestXml)?.[1];
     expect(functionName).toBe("refreshAllBillingTables");
+    expect(REFRESH_ALL_FUNCTION).toBe(functionName);
     const commands = fs.readFileSync(path.join(repoRoot, "src", "commands", "commands.ts"), "utf8");
-    expect(commands).toContain(`Office.actions.associate("${functionName}"`);
+    expect(commands).toContain("Office.actions.associate(REFRESH_ALL_FUNCTION, refreshAllBillingTables)");
+  });
+
+  it("runs the ribbon in the pane's page: one long-lived runtime, one task pane", () => {
+    expect(manifestXml).toContain('<Runtime resid="Taskpane.Url" lifetime="long"/>');
+    expect(manifestXml).toContain('<FunctionFile resid="Taskpane.Url"/>');
+    // "none of the descendant <Action> elements should have a <TaskpaneID> child element" (a shared runtime has one pane).
+    expect(manifestXml).not.toMatch(/<TaskpaneId>/i);
+    expect(manifestXml).not.toContain("commands.html");
+    const overrides = manifestXml.slice(manifestXml.indexOf("<VersionOverrides"));
+    expect(overrides).toMatch(
+      /<Requirements>\s*<bt:Sets DefaultMinVersion="1.1">\s*<bt:Set Name="SharedRuntime" MinVersion="1.1"\/>/
+    );
+  });
+
+  it("declares the ExcelApi version the workbook code needs, in the base manifest", () => {
+    const base = manifestXml.slice(0, manifestXml.indexOf("<VersionOverrides"));
+    expect(base).toMatch(/<Requirements>\s*<Sets DefaultMinVersion="1.1">\s*<Set Name="ExcelApi" MinVersion="1.7"\/>/);
+  });
+
+  it("points SupportUrl at the help page served with the pane, and names the publisher", () => {
+    expect(manifestXml).toContain(`<SupportUrl DefaultValue="${DEV_ORIGIN}/help.html"/>`);
+    expect(fs.existsSync(path.join(repoRoot, "src", "taskpane", "help.html"))).toBe(true);
+    expect(manifestXml).toContain("<ProviderName>Billing Usage for Excel maintainers</ProviderName>");
+  });
+});
+
+describe("the shared schema set, supplemented with <Runtimes> (scripts/manifest/validate.ts)", () => {
+  it("adds Runtimes as the Host type's first child, and its types, once", () => {
+    const xsd =
+      '<xs:schema><xs:complexType name="Host" abstract="true">\n    <xs:sequence>\n      <xs:element name="AllFormFactors"/>\n    </xs:sequence>\n  </xs:complexType>\n</xs:schema>\n';
+    const patched = withRuntimesSchema(xsd);
+    expect(patched).toMatch(
+      /<xs:sequence>\s*<xs:element name="Runtimes" type="Runtimes" minOccurs="0" maxOccurs="1"\/>\s*<xs:element name="AllFormFactors"\/>/
+    );
+    expect(patched).toContain('<xs:attribute name="lifetime" type="RuntimeLifetime" use="optional" default="short"/>');
+    expect(withRuntimesSchema(patched)).toBe(patched);
   });
 });
 

@@ -85,7 +85,8 @@ const globals = globalThis as unknown as { Excel?: unknown; Office?: unknown };
 beforeEach(() => {
   excel = createExcelDouble();
   globals.Excel = { run: excel.run.bind(excel) };
-  globals.Office = { context: { requirements: { isSetSupported: () => true } } };
+  // The double's own requirement sets, so that what the code checks is what the double allows.
+  globals.Office = { context: { requirements: excel.requirements } };
   const items = new Map<string, string>();
   useKeyStorage({
     getItem: (key) => items.get(key) ?? null,

@@ -121,6 +121,9 @@ class FakeWorkbook implements Workbook {
   async createOverview() {
     return "";
   }
+  async selfTest(): Promise<never> {
+    throw new Error("no self-test in this fake");
+  }
 }
 
 function table(name: string, def = definition(name)): BillingTableInfo {

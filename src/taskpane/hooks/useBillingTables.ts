@@ -1,13 +1,15 @@
 /**
- * The workbook's billing tables for the Tables screen: the list (re-read after every write), the chosen one,
- * Refresh and Refresh all with each table's step while they run and each outcome after, Reconcile,
- * Create PivotTable and Create overview. In the browser preview there is no workbook, and all of this stays empty.
+ * The workbook's billing tables for the Tables screen: the list (re-read after every write and refresh), the chosen
+ * one, Refresh and Refresh all with each table's step while they run and each outcome after, Reconcile,
+ * Create PivotTable and Create overview. Refreshes go through the runtime's one refresh activity (refresh-activity.ts), which the
+ * ribbon's Refresh all uses too: the screen shows a refresh whoever started it. In the browser preview there is no
+ * workbook, and all of this stays empty.
  */
 import * as React from "react";
 import { errorLine } from "../error-words";
 import type { RunnerDeps } from "../query-runner";
-import { describeStep } from "../run-view";
-import { refreshTable, refreshTables, type TableRefreshResult } from "../table-refresh";
+import { refreshActivity, type RefreshSnapshot } from "../refresh-activity";
+import type { TableRefreshResult } from "../table-refresh";
 import type { BillingTableInfo, OverviewChoice, PivotOutcome, Workbook } from "../workbook";
 
 export interface TablesMessage {
@@ -27,6 +29,8 @@ export interface BillingTables {
   /** Tables still refreshing, with their current step in words (label or table name as key). */
   inProgress: Record<string, string>;
   message: TablesMessage | undefined;
+  /** The shared refresh state (also what the ribbon started). */
+  activity: RefreshSnapshot;
   reload(): Promise<void>;
   refreshOne(tableName: string): Promise<void>;
   refreshAll(): Promise<void>;
@@ -48,11 +52,15 @@ export function useBillingTables(options: {
   const [tables, setTables] = React.useState<BillingTableInfo[]>([]);
   const [loading, setLoading] = React.useState(false);
   const [selected, setSelected] = React.useState<string | undefined>(undefined);
-  const [results, setResults] = React.useState<TableRefreshResult[]>([]);
-  const [inProgress, setInProgress] = React.useState<Record<string, string>>({});
   const [message, setMessage] = React.useState<TablesMessage>();
-  const [busy, setBusy] = React.useState(false);
+  const [working, setWorking] = React.useState(false);
   const [buildingOverview, setBuildingOverview] = React.useState<string | undefined>(undefined);
+  const activity = React.useSyncExternalStore(refreshActivity.subscribe, refreshActivity.getSnapshot);
+
+  // The ribbon's Refresh all uses the pane's settings from now on.
+  React.useEffect(() => {
+    if (workbook) refreshActivity.configure(() => ({ runner: runnerDeps(), workbook }));
+  }, [runnerDeps, workbook]);
 
   const reload = React.useCallback(async () => {
     if (!workbook) return;
@@ -74,69 +82,40 @@ export function useBillingTables(options: {
     }
   }, [workbook]);
 
-  /** Without a key, says so and answers false; otherwise marks the screen busy and clears the last outcomes. */
-  const beginRefresh = React.useCallback((): boolean => {
-    if (!keyIsSet()) return false;
-    setBusy(true);
-    setResults([]);
-    setMessage(undefined);
-    return true;
-  }, [keyIsSet]);
+  // A refresh's summary replaces the screen's last message; when it ends, the list (row counts, dates) is re-read.
+  React.useEffect(() => {
+    if (activity.message) setMessage(activity.message);
+  }, [activity.message]);
+  React.useEffect(() => {
+    if (!activity.running && activity.generation > 0) void reload();
+  }, [activity.running, activity.generation, reload]);
 
   const refreshOne = React.useCallback(
     async (tableName: string) => {
       const table = tables.find((t) => t.tableName === tableName);
-      if (!workbook || !table) return;
-      if (!beginRefresh()) return;
-      const result = await refreshTable(table, { runner: runnerDeps(), workbook }, (p) =>
-        setInProgress({ [table.label ?? tableName]: describeStep(p) })
-      );
-      setInProgress({});
-      setResults([result]);
-      setBusy(false);
-      void reload();
+      if (!workbook || !table || !keyIsSet()) return;
+      setMessage(undefined);
+      await refreshActivity.refreshTables([table], "pane");
     },
-    [beginRefresh, reload, runnerDeps, tables, workbook]
+    [keyIsSet, tables, workbook]
   );
 
   const refreshAll = React.useCallback(async () => {
-    if (!workbook) return;
-    if (!beginRefresh()) return;
-    const finished: TableRefreshResult[] = [];
-    const all = await refreshTables(
-      tables,
-      { runner: runnerDeps(), workbook },
-      {
-        onProgress: (name, p) => setInProgress((current) => ({ ...current, [name]: describeStep(p) })),
-        onFinished: (result) => {
-          finished.push(result);
-          setInProgress(({ [result.tableName]: _done, ...rest }) => rest);
-          setResults([...finished]);
-        },
-      }
-    );
-    const failed = all.filter((r) => r.outcome.kind !== "done").length;
-    setMessage({
-      intent: failed === 0 ? "success" : "warning",
-      text:
-        failed === 0
-          ? `All ${all.length} billing tables were refreshed.`
-          : `${all.length - failed} of ${all.length} billing tables were refreshed; ${failed} were not (see below). Tables that were not refreshed keep their previous rows.`,
-    });
-    setBusy(false);
-    void reload();
-  }, [beginRefresh, reload, runnerDeps, tables, workbook]);
+    if (!workbook || !keyIsSet()) return;
+    setMessage(undefined);
+    await refreshActivity.refreshAll("pane");
+  }, [keyIsSet, workbook]);
 
   const reconcile = React.useCallback(
     async (tableName: string) => {
       if (!workbook) return;
-      setBusy(true);
+      setWorking(true);
       try {
         setMessage({ intent: "success", text: await workbook.reconcile(tableName) });
       } catch (error) {
         setMessage({ intent: "error", text: errorLine(error, "The reconciliation sheet could not be built") });
       } finally {
-        setBusy(false);
+        setWorking(false);
       }
     },
     [workbook]
@@ -157,7 +136,7 @@ export function useBillingTables(options: {
   const createOverview = React.useCallback(
     async (tableName: string, choice: OverviewChoice = {}) => {
       if (!workbook) return;
-      setBusy(true);
+      setWorking(true);
       setBuildingOverview(tableName);
       setMessage(undefined);
       try {
@@ -166,7 +145,7 @@ export function useBillingTables(options: {
         setMessage({ intent: "error", text: errorLine(error, "The overview could not be created") });
       } finally {
         setBuildingOverview(undefined);
-        setBusy(false);
+        setWorking(false);
       }
     },
     [workbook]
@@ -177,10 +156,11 @@ export function useBillingTables(options: {
     loading,
     selected,
     select: setSelected,
-    busy,
-    results,
-    inProgress,
+    busy: working || activity.running,
+    results: activity.results as TableRefreshResult[],
+    inProgress: activity.inProgress,
     message,
+    activity,
     reload,
     refreshOne,
     refreshAll,

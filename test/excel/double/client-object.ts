@@ -53,7 +53,9 @@ export abstract class ClientObjectDouble<T> {
     protected readonly locate: () => T | undefined,
     private readonly orNull = false
   ) {
-    if (orNull) {
+    // A null-object proxy made while a sync applies (an item's navigation property being loaded) learns its
+    // null-ness from that load; one made by the code learns it at the next sync.
+    if (orNull && !context.applying) {
       context.enqueue("resolve", path, undefined, () => {
         this.nullKnown = this.tryResolve() === null;
       });
@@ -108,6 +110,7 @@ export abstract class ClientObjectDouble<T> {
    */
   loadNow(names: readonly string[]): void {
     const target = this.orNull ? this.tryResolve() : this.resolve();
+    if (this.orNull) this.nullKnown = target === null;
     for (const name of names) {
       const [head = "", ...rest] = name.split("/");
       const child = this.navigate(head);
@@ -117,7 +120,9 @@ export abstract class ClientObjectDouble<T> {
       }
       if (rest.length > 0)
         throw invalidArgument(`The property '${head}' is not a navigation property of ${this.entity}.`);
-      this.loaded.set(name, target === null ? null : this.read(name, target));
+      const value = target === null ? null : this.read(name, target);
+      this.loaded.set(name, value);
+      this.context.chargeResponse(value);
     }
   }
 
@@ -159,7 +164,11 @@ export abstract class ClientObjectDouble<T> {
 
   protected result<V>(kind: string, compute: (target: T) => V): ClientResultDouble<V> {
     const result = new ClientResultDouble<V>();
-    this.context.enqueue(kind, this.path, undefined, () => result.settle(compute(this.resolve())));
+    this.context.enqueue(kind, this.path, undefined, () => {
+      const value = compute(this.resolve());
+      this.context.chargeResponse(value);
+      result.settle(value);
+    });
     return result;
   }
 
@@ -262,8 +271,16 @@ export abstract class NamedCollectionDouble<
     return this.proxy(`getItem(${JSON.stringify(key)})`, () => this.find(key));
   }
 
+  /** ExcelApi 1.4 for the collections that have it (requirements.ts). */
   getItemOrNullObject(key: TKey): TProxy {
-    return this.proxy(`getItemOrNullObject(${JSON.stringify(key)})`, () => this.find(key), true);
+    return this.proxy(
+      `getItemOrNullObject(${JSON.stringify(key)})`,
+      () => {
+        this.context.requires(`${this.entity}.getItemOrNullObject`);
+        return this.find(key);
+      },
+      true
+    );
   }
 
   /** The member at a position (for the collections that have `getItemAt` / `getFirst`). */

@@ -20,6 +20,7 @@ export interface TableSnapshot {
 }
 
 export interface ConditionalFormatSnapshot {
+  id?: string;
   address: string;
   type: string;
   formula?: string;
@@ -57,10 +58,23 @@ export interface ExcelInspector {
   }[];
   /** Formulas (sheet!cell → text) holding #REF!: references broken by deleting a table or sheet. */
   brokenFormulas(): Record<string, string>;
+  /** Defined names: name → what it refers to (`Sheet!A1`) or its formula. */
+  names(): Record<string, string>;
+  /** Sheets with their visibility. */
+  sheetVisibility(): Record<string, string>;
+  /** A date serial of this workbook as the calendar date Excel shows (`yyyy-mm-dd`), by its date system. */
+  dateOf(serial: number): string;
   /** Set-up helpers for tests: write cells (Excel's conversion applies) or add a sheet without a sync. */
   seedValues(sheet: string, address: string, values: unknown[][]): void;
   seedSheet(name: string): void;
   select(sheet: string, address: string): void;
+  /** A merged area, a spilled array's range, a user's conditional format, or a PivotTable's extent, as set up by a user. */
+  seedMerge(sheet: string, address: string): void;
+  seedSpill(sheet: string, address: string): void;
+  seedConditionalFormat(sheet: string, address: string, rule: { formula: string; fillColor?: string }): string;
+  setPivotExtent(name: string, address: string): void;
+  /** A defined name (as a user makes one in Formulas > Define Name). */
+  seedName(name: string, sheet: string, address: string): void;
 }
 
 export function createInspector(state: WorkbookState): ExcelInspector {
@@ -130,6 +144,7 @@ export function createInspector(state: WorkbookState): ExcelInspector {
     conditionalFormats: (name) =>
       sheet(name).conditionalFormats.map((cf) => {
         const entry: ConditionalFormatSnapshot = { address: formatAddress(name, cf.rect), type: cf.type };
+        if (cf.id.startsWith("{user-")) entry.id = cf.id;
         if (cf.formula !== undefined) entry.formula = cf.formula;
         if (cf.operator !== undefined) entry.operator = cf.operator;
         if (cf.fillColor !== undefined) entry.fillColor = cf.fillColor;
@@ -167,6 +182,18 @@ export function createInspector(state: WorkbookState): ExcelInspector {
       }
       return broken;
     },
+    names: () =>
+      Object.fromEntries(
+        state.names.map((n) => {
+          const owner = state.sheetById(n.sheetId);
+          return [n.name, n.formula ?? (owner ? formatAddress(owner.name, n.rect) : "#REF!")];
+        })
+      ),
+    sheetVisibility: () => Object.fromEntries(state.sheets.map((s) => [s.name, s.visibility])),
+    dateOf: (serial) => {
+      const days = serial - 25_569 + (state.date1904 ? 1_462 : 0);
+      return new Date(Math.round(days * 86_400_000)).toISOString().slice(0, 10);
+    },
     seedValues: (name, address, values) => state.writeCells(sheet(name), rectOf(address), values, true, "values"),
     seedSheet: (name) => {
       state.addSheet(name);
@@ -174,6 +201,33 @@ export function createInspector(state: WorkbookState): ExcelInspector {
     select: (name, address) => {
       state.selection = { sheetId: sheet(name).id, rect: rectOf(address) };
       state.activeSheetId = sheet(name).id;
+    },
+    seedMerge: (name, address) => {
+      sheet(name).merges.push(rectOf(address));
+    },
+    seedSpill: (name, address) => {
+      sheet(name).spills.push(rectOf(address));
+    },
+    seedConditionalFormat: (name, address, rule) => {
+      const owner = sheet(name);
+      const id = state.nextId("user-cf");
+      owner.conditionalFormats.push({
+        id,
+        sheetId: owner.id,
+        rect: rectOf(address),
+        type: "Custom",
+        formula: rule.formula,
+        ...(rule.fillColor ? { fillColor: rule.fillColor } : {}),
+      });
+      return id;
+    },
+    setPivotExtent: (name, address) => {
+      const pivot = state.pivotTables.find((p) => p.name.toLowerCase() === name.toLowerCase());
+      if (!pivot) throw new Error(`no PivotTable named ${name}`);
+      pivot.extent = rectOf(address);
+    },
+    seedName: (name, owner, address) => {
+      state.names.push({ name, sheetId: sheet(owner).id, rect: rectOf(address), comment: "" });
     },
   };
 }

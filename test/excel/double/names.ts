@@ -1,4 +1,7 @@
-/** `workbook.names`: workbook-scoped defined names that refer to a range (Excel's rules for names apply). */
+/**
+ * `workbook.names`: workbook-scoped defined names that refer to a range or hold a formula (Excel's rules for names
+ * apply; tables and defined names share one namespace). `NamedItem.value` computes a named formula.
+ */
 import { formatAddress, parseA1 } from "./address";
 import { ClientObjectDouble, NamedCollectionDouble } from "./client-object";
 import { invalidArgument, officeError } from "./errors";
@@ -19,7 +22,10 @@ export class NamedItemCollectionDouble extends NamedCollectionDouble<NamedItemSt
     return item.name;
   }
 
-  /** `names.add(name, reference, comment)`: a reference that is a Range (or a sheet-qualified address). */
+  /**
+   * `names.add(name, reference, comment)` (ExcelApi 1.4): a reference that is a Range, a sheet-qualified address,
+   * or a formula (`"=DATE(2000,1,1)"`).
+   */
   add(name: string, reference: RangeDouble | string, comment = ""): NamedItemDouble {
     let created: NamedItemState | undefined;
     const label = typeof reference === "string" ? reference : reference.path;
@@ -28,10 +34,16 @@ export class NamedItemCollectionDouble extends NamedCollectionDouble<NamedItemSt
       `${this.path}.add(${JSON.stringify(name)})`,
       { name, reference: label, comment },
       (record) => {
+        this.context.requires("NamedItemCollection.add");
         const state = this.context.state;
         validateDefinedName(name);
         if (state.names.some((n) => sameName(n.name, name)) || state.tableByName(name)) {
           throw officeError("ItemAlreadyExists", `The name "${name}" already exists.`);
+        }
+        if (typeof reference === "string" && isFormula(reference)) {
+          created = { name, sheetId: "", rect: { row: 0, col: 0, rows: 1, cols: 1 }, formula: reference, comment };
+          state.names.push(created);
+          return;
         }
         let target: RangeTarget;
         if (typeof reference === "string") {
@@ -51,9 +63,14 @@ export class NamedItemCollectionDouble extends NamedCollectionDouble<NamedItemSt
   }
 }
 
+/** A reference that is not a plain (optionally sheet-qualified) address: a formula such as `=DATE(2000,1,1)`. */
+function isFormula(reference: string): boolean {
+  return reference.startsWith("=") && /[()"+*/&,<>^-]/.test(reference);
+}
+
 export class NamedItemDouble extends ClientObjectDouble<NamedItemState> {
   protected readonly entity = "NamedItem";
-  protected readonly scalarProperties = ["name", "formula", "comment"];
+  protected readonly scalarProperties = ["name", "formula", "comment", "value", "type"];
 
   get name(): string {
     return this.get("name");
@@ -61,13 +78,27 @@ export class NamedItemDouble extends ClientObjectDouble<NamedItemState> {
   get formula(): string {
     return this.get("formula");
   }
+  get value(): unknown {
+    return this.get("value");
+  }
+  get type(): string {
+    return this.get("type");
+  }
+
+  private address(item: NamedItemState): string {
+    const sheet = this.context.state.sheetById(item.sheetId);
+    return sheet ? `=${formatAddress(sheet.name, item.rect)}` : "=#REF!";
+  }
 
   protected read(name: string, item: NamedItemState): unknown {
     if (name === "name") return item.name;
     if (name === "comment") return item.comment;
-    if (name === "formula") {
-      const sheet = this.context.state.sheetById(item.sheetId);
-      return sheet ? `=${formatAddress(sheet.name, item.rect)}` : "=#REF!";
+    if (name === "formula") return item.formula ?? this.address(item);
+    if (name === "value") return this.context.state.namedValue(item, () => this.address(item).slice(1));
+    if (name === "type") {
+      if (item.formula === undefined) return "Range";
+      const value = this.context.state.namedValue(item, () => "");
+      return typeof value === "number" ? "Double" : typeof value === "boolean" ? "Boolean" : "String";
     }
     return this.unknownProperty(name);
   }
@@ -81,6 +112,7 @@ export class NamedItemDouble extends ClientObjectDouble<NamedItemState> {
 
   delete(): void {
     this.command("names.delete", undefined, (item) => {
+      this.context.requires("NamedItem.delete");
       this.context.state.names = this.context.state.names.filter((n) => n !== item);
     });
   }

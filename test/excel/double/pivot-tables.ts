@@ -72,11 +72,15 @@ export class PivotTableCollectionDouble extends NamedCollectionDouble<PivotTable
           if (!sheet) throw invalidArgument(`PivotTable destination ${destination} needs a worksheet.`);
           destinationTarget = { sheet, rect: parsed.rect };
         }
+        this.context.requires("PivotTableCollection.add");
+        // A new report covers at least a few rows and columns from its destination cell (filter area, header, total).
+        const anchor = destinationTarget.rect;
         created = {
           id: state.nextId("pivot"),
           name,
           sheetId: destinationTarget.sheet.id,
-          destination: destinationTarget.rect,
+          destination: anchor,
+          extent: { ...anchor, rows: Math.max(anchor.rows, 4), cols: Math.max(anchor.cols, 3) },
           source: pivotSource,
           rowHierarchies: [],
           columnHierarchies: [],
@@ -92,6 +96,7 @@ export class PivotTableCollectionDouble extends NamedCollectionDouble<PivotTable
 
   refreshAll(): void {
     this.context.enqueue("pivotTables.refreshAll", this.path, undefined, () => {
+      this.context.requires("PivotTableCollection.refreshAll");
       for (const pivot of this.resolve()) pivot.refreshCount += 1;
     });
   }
@@ -212,6 +217,7 @@ export class PivotTableDouble extends ClientObjectDouble<PivotTableState> {
 
   refresh(): void {
     this.command("pivotTable.refresh", undefined, (pivot) => {
+      this.context.requires("PivotTable.refresh");
       pivot.refreshCount += 1;
     });
   }
@@ -223,13 +229,15 @@ export class PivotTableDouble extends ClientObjectDouble<PivotTableState> {
   }
 
   getDataSourceType(): ClientResultDouble<string> {
-    return this.result("pivotTable.getDataSourceType", (pivot) =>
-      pivot.source.kind === "table" ? "LocalTable" : "LocalRange"
-    );
+    return this.result("pivotTable.getDataSourceType", (pivot) => {
+      this.context.requires("PivotTable.getDataSourceType");
+      return pivot.source.kind === "table" ? "LocalTable" : "LocalRange";
+    });
   }
 
   getDataSourceString(): ClientResultDouble<string> {
     return this.result("pivotTable.getDataSourceString", (pivot) => {
+      this.context.requires("PivotTable.getDataSourceString");
       const state = this.context.state;
       if (pivot.source.kind === "table") return state.tableById(pivot.source.tableId)?.name ?? "#REF!";
       const sheet = state.sheetById(pivot.source.sheetId);
@@ -255,9 +263,11 @@ export class PivotTableDouble extends ClientObjectDouble<PivotTableState> {
   /** `pivotTable.layout`: the grand-total switches. */
   get layout(): { showColumnGrandTotals: boolean; showRowGrandTotals: boolean } {
     const command = this.command.bind(this);
+    const requires = (member: string) => this.context.requires(member);
     return {
       set showColumnGrandTotals(value: boolean) {
         command("pivotLayout.showColumnGrandTotals", value, (pivot) => {
+          requires("PivotTable.layout");
           pivot.showColumnGrandTotals = value;
         });
       },
@@ -303,6 +313,7 @@ export class PivotTableDouble extends ClientObjectDouble<PivotTableState> {
 
   applyManualFilter(field: string, filter: { manualFilter?: { selectedItems?: unknown[] } }): void {
     this.command("pivotField.applyFilter", filter, (pivot) => {
+      this.context.requires("PivotField.applyFilter");
       const onAxis = [
         ...pivot.rowHierarchies,
         ...pivot.columnHierarchies,
@@ -328,6 +339,7 @@ export class PivotTableDouble extends ClientObjectDouble<PivotTableState> {
     return {
       add: (hierarchy: PivotHierarchyDouble) => {
         this.command(`pivotTable.${kind}.add`, hierarchy.name, (pivot) => {
+          this.context.requires("PivotTable.hierarchies");
           const fields = this.fieldNames(pivot);
           if (!fields.some((f) => f.toLowerCase() === hierarchy.name.toLowerCase())) {
             throw invalidArgument(`The PivotTable source has no field named "${hierarchy.name}".`);

@@ -63,7 +63,7 @@ export class RangeFormatDouble extends StyleObjectDouble {
   }
 
   autofitColumns(): void {
-    this.command("format.autofitColumns", undefined, () => undefined);
+    this.command("format.autofitColumns", undefined, () => this.context.requires("RangeFormat.autofitColumns"));
   }
 
   autofitRows(): void {

@@ -1,8 +1,8 @@
 /** A range: its cells' values, formulas and number formats, the ranges derived from it, and its edits. */
-import { assertInGrid, formatAddress, intersects, type Rect } from "./address";
+import { assertInGrid, formatAddress, intersects, parseA1, type Rect } from "./address";
 import { ClientObjectDouble } from "./client-object";
 import { ConditionalFormatCollectionDouble } from "./conditional-formats";
-import { invalidArgument } from "./errors";
+import { invalidArgument, officeError } from "./errors";
 import { RangeFormatDouble } from "./range-formats";
 import type { CellValue, SheetState } from "./state/cells";
 import { TableCollectionDouble } from "./tables";
@@ -116,7 +116,7 @@ export class RangeDouble extends ClientObjectDouble<RangeTarget> {
       case "numberFormat":
         return state.readGrid(sheet, rect, (r, c) => state.numberFormatAt(sheet, r, c));
       case "text":
-        return state.readGrid(sheet, rect, (r, c) => String(state.readValue(sheet, r, c)));
+        return state.readGrid(sheet, rect, (r, c) => state.displayText(sheet, r, c));
       case "valueTypes":
         return state.readGrid(sheet, rect, (r, c) => {
           const value = state.readValue(sheet, r, c);
@@ -137,8 +137,9 @@ export class RangeDouble extends ClientObjectDouble<RangeTarget> {
     return name === "format" ? (this.format as ClientObjectDouble<unknown>) : undefined;
   }
 
-  private derive(label: string, compute: (rect: Rect) => Rect): RangeDouble {
+  private derive(label: string, compute: (rect: Rect) => Rect, member?: string): RangeDouble {
     return new RangeDouble(this.context, `${this.path}.${label}`, () => {
+      if (member) this.context.requires(member);
       const target = this.resolve();
       return { sheet: target.sheet, rect: compute(target.rect) };
     });
@@ -165,8 +166,19 @@ export class RangeDouble extends ClientObjectDouble<RangeTarget> {
   }
 
   getResizedRange(deltaRows: number, deltaColumns: number): RangeDouble {
-    return this.derive(`getResizedRange(${deltaRows},${deltaColumns})`, (rect) =>
-      within(rect, 0, 0, rect.rows + deltaRows, rect.cols + deltaColumns)
+    return this.derive(
+      `getResizedRange(${deltaRows},${deltaColumns})`,
+      (rect) => within(rect, 0, 0, rect.rows + deltaRows, rect.cols + deltaColumns),
+      "Range.getResizedRange"
+    );
+  }
+
+  /** The `count` rows right below the range (ExcelApi 1.2). */
+  getRowsBelow(count = 1): RangeDouble {
+    return this.derive(
+      `getRowsBelow(${count})`,
+      (rect) => within(rect, rect.rows, 0, count, rect.cols),
+      "Range.getRowsBelow"
     );
   }
 
@@ -177,7 +189,11 @@ export class RangeDouble extends ClientObjectDouble<RangeTarget> {
   }
 
   getAbsoluteResizedRange(rows: number, columns: number): RangeDouble {
-    return this.derive(`getAbsoluteResizedRange(${rows},${columns})`, (rect) => within(rect, 0, 0, rows, columns));
+    return this.derive(
+      `getAbsoluteResizedRange(${rows},${columns})`,
+      (rect) => within(rect, 0, 0, rows, columns),
+      "Range.getAbsoluteResizedRange"
+    );
   }
 
   get worksheet(): WorksheetDouble {
@@ -228,6 +244,41 @@ export class RangeDouble extends ClientObjectDouble<RangeTarget> {
     return this;
   }
 
+  /** `Range.copyFrom(source, copyType)` (ExcelApi 1.9): see WorkbookState.copyRange. */
+  copyFrom(source: RangeDouble | string, copyType: string = "All"): void {
+    const label = typeof source === "string" ? source : source.path;
+    this.command("copyFrom", { source: label, copyType }, (target, record) => {
+      this.context.requires("Range.copyFrom");
+      if (copyType !== "Values" && copyType !== "Formats" && copyType !== "All") {
+        throw officeError("NotImplemented", `The Excel double copies Values, Formats or All, not ${copyType}.`);
+      }
+      const state = this.context.state;
+      let from: RangeTarget;
+      if (typeof source === "string") {
+        const parsed = parseA1(source);
+        const sheet = parsed.sheet !== undefined ? state.sheetByName(parsed.sheet) : target.sheet;
+        if (!sheet) throw officeError("ItemNotFound", `The worksheet of ${source} doesn't exist.`);
+        from = { sheet, rect: parsed.rect };
+      } else {
+        from = source.resolve();
+      }
+      const written = state.copyRange(from, target, copyType);
+      record.address = formatAddress(target.sheet.name, written);
+    });
+  }
+
+  /** `Range.merge(across)` (ExcelApi 1.2): one merged area (or one per row, across). */
+  merge(across = false): void {
+    this.command("merge", across, (target) => {
+      this.context.requires("Range.merge");
+      const { sheet, rect } = target;
+      const areas = across
+        ? Array.from({ length: rect.rows }, (_, r) => ({ ...rect, row: rect.row + r, rows: 1 }))
+        : [rect];
+      sheet.merges = [...sheet.merges.filter((m) => !intersects(m, rect)), ...areas];
+    });
+  }
+
   select(): void {
     this.command("select", undefined, (target) => {
       this.context.state.selection = { sheetId: target.sheet.id, rect: target.rect };
@@ -241,6 +292,7 @@ export class RangeDouble extends ClientObjectDouble<RangeTarget> {
       this.context,
       `${this.path}.getTables(${fullyContained})`,
       () => {
+        this.context.requires("Range.getTables");
         const { sheet, rect } = this.resolve();
         return this.context.state.tables.filter(
           (t) =>

@@ -123,6 +123,7 @@ export class TableDouble extends ClientObjectDouble<TableState> {
       "showBandedRows",
       value,
       (table) => {
+        this.context.requires("Table.showBandedRows");
         table.showBandedRows = value;
       },
       "table.showBandedRows"
@@ -191,9 +192,10 @@ export class TableDouble extends ClientObjectDouble<TableState> {
     return this.cached(
       "worksheet",
       () =>
-        new WorksheetDouble(this.context, `${this.path}.worksheet`, () =>
-          this.context.state.requireSheet(this.resolve().sheetId)
-        )
+        new WorksheetDouble(this.context, `${this.path}.worksheet`, () => {
+          this.context.requires("Table.worksheet");
+          return this.context.state.requireSheet(this.resolve().sheetId);
+        })
     );
   }
 
@@ -209,6 +211,7 @@ export class TableDouble extends ClientObjectDouble<TableState> {
   resize(newRange: string | RangeDouble): void {
     const label = typeof newRange === "string" ? newRange : newRange.path;
     this.command("table.resize", label, (table, record) => {
+      this.context.requires("Table.resize");
       const state = this.context.state;
       const sheet = state.requireSheet(table.sheetId);
       let rect: Rect;

@@ -21,13 +21,19 @@ export class WorkbookDouble {
     this.customXmlParts = new CustomXmlPartCollectionDouble(
       context,
       "customXmlParts",
-      () => context.state.customXmlParts,
+      () => {
+        context.requires("Workbook.customXmlParts");
+        return context.state.customXmlParts;
+      },
       undefined
     );
     this.pivotTables = new PivotTableCollectionDouble(
       context,
       "pivotTables",
-      () => context.state.pivotTables,
+      () => {
+        context.requires("Workbook.pivotTables");
+        return context.state.pivotTables;
+      },
       undefined
     );
   }
@@ -38,6 +44,7 @@ export class WorkbookDouble {
 
   getActiveCell(): RangeDouble {
     return new RangeDouble(this.context, "getActiveCell()", () => {
+      this.context.requires("Workbook.getActiveCell");
       const { sheet, rect } = this.selection();
       return { sheet, rect: { ...rect, rows: 1, cols: 1 } };
     });

@@ -2,7 +2,7 @@
 import { assertInGrid, MAX_COLUMNS, MAX_ROWS, parseA1 } from "./address";
 import { ChartCollectionDouble } from "./charts";
 import { ClientObjectDouble, NamedCollectionDouble } from "./client-object";
-import { invalidArgument } from "./errors";
+import { invalidArgument, officeError } from "./errors";
 import { PivotTableCollectionDouble } from "./pivot-tables";
 import { RangeDouble } from "./ranges";
 import type { SheetState } from "./state/cells";
@@ -62,6 +62,20 @@ export class WorksheetDouble extends ClientObjectDouble<SheetState> {
   get visibility(): string {
     return this.get("visibility");
   }
+  /** ExcelApi 1.1 to read, 1.2 to set. A workbook keeps at least one visible sheet. */
+  set visibility(value: string) {
+    this.setProperty("visibility", value, (sheet) => {
+      this.context.requires("Worksheet.visibility=set");
+      if (value !== "Visible" && value !== "Hidden" && value !== "VeryHidden") {
+        throw invalidArgument(`Unknown sheet visibility ${value}.`);
+      }
+      const visible = this.context.state.sheets.filter((s) => s.visibility === "Visible" && s !== sheet);
+      if (value !== "Visible" && visible.length === 0) {
+        throw officeError("InvalidOperation", "A workbook must contain at least one visible worksheet.");
+      }
+      sheet.visibility = value;
+    });
+  }
 
   protected read(name: string, sheet: SheetState): unknown {
     switch (name) {
@@ -72,7 +86,7 @@ export class WorksheetDouble extends ClientObjectDouble<SheetState> {
       case "position":
         return this.context.state.sheets.indexOf(sheet);
       case "visibility":
-        return "Visible";
+        return sheet.visibility;
       default:
         return this.unknownProperty(name);
     }
@@ -102,6 +116,7 @@ export class WorksheetDouble extends ClientObjectDouble<SheetState> {
           this.context,
           `${this.path}.pivotTables`,
           () => {
+            this.context.requires("Worksheet.pivotTables");
             const sheet = this.resolve();
             return this.context.state.pivotTables.filter((p) => p.sheetId === sheet.id);
           },
@@ -149,6 +164,7 @@ export class WorksheetDouble extends ClientObjectDouble<SheetState> {
       this.context,
       `${this.path}.getRangeByIndexes(${startRow},${startColumn},${rowCount},${columnCount})`,
       () => {
+        this.context.requires("Worksheet.getRangeByIndexes");
         const rect = { row: startRow, col: startColumn, rows: rowCount, cols: columnCount };
         assertInGrid(rect);
         return { sheet: this.resolve(), rect };
@@ -156,8 +172,13 @@ export class WorksheetDouble extends ClientObjectDouble<SheetState> {
     );
   }
 
+  /** ExcelApi 1.1 (unlike getRangeByIndexes, 1.7). */
   getCell(row: number, column: number): RangeDouble {
-    return this.getRangeByIndexes(row, column, 1, 1);
+    return new RangeDouble(this.context, `${this.path}.getCell(${row},${column})`, () => {
+      const rect = { row, col: column, rows: 1, cols: 1 };
+      assertInGrid(rect);
+      return { sheet: this.resolve(), rect };
+    });
   }
 
   getUsedRange(valuesOnly?: boolean): RangeDouble {
@@ -172,6 +193,7 @@ export class WorksheetDouble extends ClientObjectDouble<SheetState> {
       this.context,
       `${this.path}.getUsedRangeOrNullObject(${valuesOnly === true})`,
       () => {
+        this.context.requires("Worksheet.getUsedRangeOrNullObject");
         const sheet = this.resolve();
         const rect = this.context.state.usedRect(sheet);
         return rect ? { sheet, rect } : undefined;

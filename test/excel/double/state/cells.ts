@@ -8,17 +8,24 @@
  * values array leaves the cell unchanged, `""` empties it, and text is converted as Excel converts typed
  * input unless the cell is formatted as text ("@").
  */
-import { MAX_ROWS, containsCell, contains, intersects, type Rect } from "../address";
+import { MAX_ROWS, containsCell, contains, formatA1, intersects, type Rect } from "../address";
 import { officeError } from "../errors";
 import { broadcaster, coerceInput } from "./cell-input";
 import { sameName, validateSheetName } from "./rules";
+import { shiftArea, straddles, type ShiftEdit } from "./shift";
 
 export type CellValue = string | number | boolean;
 
 export interface CellState {
   value: CellValue;
   formula?: string;
+  /** Text entered with a leading apostrophe (Excel's quote prefix). */
+  quotePrefix?: boolean;
+  /** In manual calculation: the formula's result when it was last calculated (what Excel shows until it recalculates). */
+  cached?: CellValue;
 }
+
+export type CalculationMode = "Automatic" | "AutomaticExceptTables" | "Manual";
 
 export interface StyleState {
   numberFormat?: string;
@@ -55,6 +62,11 @@ export interface ConditionalFormatState {
 export interface SheetState {
   id: string;
   name: string;
+  visibility: "Visible" | "Hidden" | "VeryHidden";
+  /** Merged areas (Range.merge). */
+  merges: Rect[];
+  /** Ranges that dynamic-array formulas spill into (set up by tests). */
+  spills: Rect[];
   /** row → cells of that row (sparse). */
   rows: Map<number, (CellState | undefined)[]>;
   styleRuns: StyleRun[];
@@ -71,6 +83,9 @@ export abstract class CellStore {
   sheets: SheetState[] = [];
   activeSheetId = "";
   selection: { sheetId: string; rect: Rect } | undefined;
+  /** The workbook's date system: dates typed as text become serials counted from 1904-01-01 instead of 1900-01-00. */
+  date1904 = false;
+  calculationMode: CalculationMode = "Automatic";
   private counter = 0;
   private seq = 0;
 
@@ -116,6 +131,9 @@ export abstract class CellStore {
     const sheet: SheetState = {
       id: this.nextId("sheet"),
       name,
+      visibility: "Visible",
+      merges: [],
+      spills: [],
       rows: new Map(),
       styleRuns: [],
       cellFormats: new Map(),
@@ -148,12 +166,66 @@ export abstract class CellStore {
     cells[col] = cell;
   }
 
-  /** The value a read of `values` returns: formula cells through the evaluator, empty cells as "". */
+  /**
+   * The value a read of `values` returns: formula cells through the evaluator, empty cells as "". In manual
+   * calculation a formula shows its last calculated result until the workbook is calculated again.
+   */
   readValue(sheet: SheetState, row: number, col: number): CellValue {
     const cell = this.cell(sheet, row, col);
     if (!cell) return "";
-    if (cell.formula !== undefined) return this.evaluate(cell.formula, sheet.name, row, col);
+    if (cell.formula !== undefined) {
+      if (this.calculationMode === "Manual" && cell.cached !== undefined) return cell.cached;
+      return this.evaluate(cell.formula, sheet.name, row, col);
+    }
     return cell.value;
+  }
+
+  /** Switching to manual calculation freezes every formula's current result. */
+  setCalculationMode(mode: CalculationMode): void {
+    if (mode === "Manual" && this.calculationMode !== "Manual") {
+      this.calculationMode = mode;
+      this.calculateAll();
+      return;
+    }
+    this.calculationMode = mode;
+    if (mode !== "Manual") this.forEachFormula((cell) => delete cell.cached);
+  }
+
+  /** `Application.calculate`: every formula's result brought up to date (and kept, in manual calculation). */
+  calculateAll(): void {
+    this.forEachFormula((cell) => delete cell.cached);
+    if (this.calculationMode !== "Manual") return;
+    const results: [CellState, CellValue][] = [];
+    for (const sheet of this.sheets) {
+      for (const [row, cells] of sheet.rows) {
+        cells.forEach((cell, col) => {
+          if (cell?.formula !== undefined) results.push([cell, this.evaluate(cell.formula, sheet.name, row, col)]);
+        });
+      }
+    }
+    for (const [cell, value] of results) cell.cached = value;
+  }
+
+  private forEachFormula(visit: (cell: CellState) => void): void {
+    for (const sheet of this.sheets) {
+      for (const cells of sheet.rows.values()) for (const cell of cells) if (cell?.formula !== undefined) visit(cell);
+    }
+  }
+
+  /**
+   * `Range.text`: what the cell shows. Dates under a `yyyy-mm-dd`, `yyyy-mm` or `yyyy-mm-dd hh:mm` format are shown
+   * by the workbook's date system; booleans as TRUE/FALSE; other values as their text.
+   */
+  displayText(sheet: SheetState, row: number, col: number): string {
+    const value = this.readValue(sheet, row, col);
+    if (typeof value === "boolean") return value ? "TRUE" : "FALSE";
+    if (typeof value !== "number") return value;
+    const format = this.numberFormatAt(sheet, row, col);
+    if (!/y/i.test(format)) return String(value);
+    const days = value - 25_569 + (this.date1904 ? 1_462 : 0);
+    const iso = new Date(Math.round(days * 86_400_000)).toISOString();
+    if (/h/i.test(format)) return `${iso.slice(0, 10)} ${iso.slice(11, 16)}`;
+    return /d/i.test(format) ? iso.slice(0, 10) : iso.slice(0, 7);
   }
 
   readFormula(sheet: SheetState, row: number, col: number): CellValue {
@@ -179,6 +251,7 @@ export abstract class CellStore {
   writeCells(sheet: SheetState, rect: Rect, input: unknown, asFormulas: boolean, property: string): void {
     const at = broadcaster(input, rect, property);
     const textColumns = this.textFormatProbe(sheet, rect);
+    const entered: [number, number, CellState][] = [];
     for (let r = 0; r < rect.rows; r++) {
       for (let c = 0; c < rect.cols; c++) {
         const raw = at(r, c);
@@ -186,10 +259,16 @@ export abstract class CellStore {
         const row = rect.row + r;
         const col = rect.col + c;
         const isText = textColumns(row, col);
-        this.setCell(sheet, row, col, coerceInput(raw, isText, asFormulas, property));
+        const cell = coerceInput(raw, isText, asFormulas, property, this.date1904);
+        this.setCell(sheet, row, col, cell);
+        if (cell?.formula !== undefined) entered.push([row, col, cell]);
       }
     }
     this.cellsChanged(sheet, rect);
+    // Excel calculates a formula as it is entered, even in manual calculation; its dependents wait.
+    if (this.calculationMode === "Manual") {
+      for (const [row, col, cell] of entered) cell.cached = this.evaluate(cell.formula ?? "", sheet.name, row, col);
+    }
   }
 
   clearContents(sheet: SheetState, rect: Rect): void {
@@ -223,6 +302,7 @@ export abstract class CellStore {
 
   /** Moves the cells under/right of a deleted rectangle, as `Range.delete("Up" | "Left")` does. */
   deleteCells(sheet: SheetState, rect: Rect, shift: "Up" | "Left"): void {
+    this.assertShiftAllowed(sheet, { rect, shift });
     this.clearContents(sheet, rect);
     if (shift === "Up") {
       const below = [...sheet.rows.keys()].filter((r) => r >= rect.row + rect.rows).sort((a, b) => a - b);
@@ -238,18 +318,20 @@ export abstract class CellStore {
         if (row >= rect.row && row < rect.row + rect.rows) cells.splice(rect.col, rect.cols);
       }
     }
+    this.shiftAreas(sheet, { rect, shift });
   }
 
   /** `Range.insert("Down" | "Right")`: cells at and below (right of) the range move to make room. */
   insertCells(sheet: SheetState, rect: Rect, shift: "Down" | "Right"): void {
+    this.assertShiftAllowed(sheet, { rect, shift });
     if (shift === "Down") {
       const last = Math.max(-1, ...[...sheet.rows.keys()].filter((r) => r >= rect.row));
       if (last >= 0 && last + rect.rows >= MAX_ROWS) {
         const cells = sheet.rows.get(last) ?? [];
         if (cells.slice(rect.col, rect.col + rect.cols).some((c) => c !== undefined)) {
           throw officeError(
-            "InvalidOperation",
-            "Excel can't insert cells: that would push non-empty cells off the worksheet."
+            "NonBlankCellOffSheet",
+            "Microsoft Excel can't insert new cells because it would push non-empty cells off the end of the worksheet."
           );
         }
       }
@@ -268,6 +350,53 @@ export abstract class CellStore {
         }
       }
     }
+    this.shiftAreas(sheet, { rect, shift });
+  }
+
+  /**
+   * Refuses, before anything moves, a shift that would split a merged area or a spilled array, or delete part
+   * of one (see shift.ts). Tables and PivotTables add their own refusals.
+   */
+  protected assertShiftAllowed(sheet: SheetState, edit: ShiftEdit): void {
+    const deleting = edit.shift === "Up" || edit.shift === "Left";
+    const cut = (area: Rect) => deleting && intersects(area, edit.rect) && !contains(edit.rect, area);
+    for (const merge of sheet.merges) {
+      if (straddles(merge, edit) || cut(merge)) {
+        throw officeError("InsertDeleteConflict", `We can't do that to a merged cell (${formatA1(merge)}).`);
+      }
+    }
+    for (const spill of sheet.spills) {
+      if (straddles(spill, edit) || cut(spill)) {
+        throw officeError(
+          "InsertDeleteConflict",
+          `You can't change part of an array (the spilled range ${formatA1(spill)}).`
+        );
+      }
+    }
+  }
+
+  /** After a shift, formats, conditional formats, merged areas and spill ranges follow their cells. */
+  protected shiftAreas(sheet: SheetState, edit: ShiftEdit): void {
+    sheet.styleRuns = sheet.styleRuns.flatMap((run) => {
+      const rect = shiftArea(run.rect, edit);
+      return rect ? [{ ...run, rect }] : [];
+    });
+    const formats = new Map<string, { seq: number; format: string }>();
+    for (const [key, format] of sheet.cellFormats) {
+      const [row, col] = key.split(":").map(Number) as [number, number];
+      const rect = shiftArea({ row, col, rows: 1, cols: 1 }, edit);
+      if (rect) formats.set(`${rect.row}:${rect.col}`, format);
+    }
+    sheet.cellFormats = formats;
+    // In place: a conditional format keeps its identity (its id) as its range moves.
+    sheet.conditionalFormats = sheet.conditionalFormats.filter((cf) => {
+      const rect = shiftArea(cf.rect, edit);
+      if (rect) cf.rect = rect;
+      return rect !== null;
+    });
+    const keep = (areas: Rect[]) => areas.flatMap((area) => shiftArea(area, edit) ?? []);
+    sheet.merges = keep(sheet.merges);
+    sheet.spills = keep(sheet.spills);
   }
 
   usedRect(sheet: SheetState): Rect | undefined {

@@ -29,9 +29,14 @@ export function validateTableName(name: string): void {
   }
 }
 
-/** Excel's rules for a defined name (`workbook.names.add`): letters, digits, `_` and `.`, not a cell reference. */
+/** Excel's rules for a defined name (`workbook.names.add`): letters, digits, `_` and `.`, not a cell reference, ≤ 255. */
 export function validateDefinedName(name: string): void {
-  if (!/^[A-Za-z_\\][A-Za-z0-9_.]*$/.test(name) || /^[A-Za-z]{1,3}[0-9]+$/.test(name) || /^[rRcC]$/.test(name)) {
+  if (
+    name.length > 255 ||
+    !/^[\p{L}_\\][\p{L}\p{N}_.\\]*$/u.test(name) ||
+    /^[A-Za-z]{1,3}[0-9]+$/.test(name) ||
+    /^[rRcC]$/.test(name)
+  ) {
     throw invalidArgument(
       `"${name}" is not a valid name (letters, digits, underscores and periods; not a cell reference).`
     );

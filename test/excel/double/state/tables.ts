@@ -46,7 +46,7 @@ export abstract class TableStore extends CellStore {
     }
     this.assertNoTableOverlap(sheet.id, rect, undefined);
     let n = this.tables.length + 1;
-    while (this.tableByName(`Table${n}`)) n++;
+    while (this.tableByName(`Table${n}`) || this.isDefinedName(`Table${n}`)) n++;
     const table: TableState = {
       id: this.nextId("table"),
       name: `Table${n}`,
@@ -63,11 +63,18 @@ export abstract class TableStore extends CellStore {
     return table;
   }
 
+  /**
+   * Table names and defined names share one namespace: Excel lists both in its Name Manager and refuses a table
+   * name that is already a defined name, as it refuses a defined name that is a table's (names.ts).
+   */
   renameTable(table: TableState, name: string): void {
     validateTableName(name);
     const other = this.tableByName(name);
     if (other && other !== table) {
       throw officeError("ItemAlreadyExists", `A table named "${name}" already exists in this workbook.`);
+    }
+    if (this.isDefinedName(name)) {
+      throw officeError("ItemAlreadyExists", `The name "${name}" is already a defined name in this workbook.`);
     }
     const old = table.name;
     table.name = name;
@@ -321,6 +328,11 @@ export abstract class TableStore extends CellStore {
 
   private tablesOn(sheet: SheetState): TableState[] {
     return this.tables.filter((t) => t.sheetId === sheet.id);
+  }
+
+  /** Whether `name` is a defined name of the workbook (the workbook's names live one layer up). */
+  protected isDefinedName(_name: string): boolean {
+    return false;
   }
 
   /** Called before a table takes `rect`: the workbook refuses it where a PivotTable sits. */
