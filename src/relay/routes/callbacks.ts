@@ -84,6 +84,8 @@ export default async function callbackRoutes(app: FastifyInstance): Promise<void
   async function refuseUnknownAddress(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
     try {
       await app.rateLimits.countNotFound(request);
+      // A wrong secret is a failed authentication too: it counts against the IP's /v1 budget as well.
+      await app.rateLimits.countAuthFailure(request);
     } catch (error) {
       if (error instanceof RelayHttpError) {
         return refuseAndClose(reply.headers(error.headers), error.statusCode, error.body);
