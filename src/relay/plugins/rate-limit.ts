@@ -102,18 +102,15 @@ export default fp(
       relayErrors.tooManySubmissions(config.submitRatePerSecond, retryAfter)
     );
     // Every key together: random keys each have a fresh per-key budget, this one they share. Counted after the
-    // per-key limit, so a key over its own budget does not use up everyone's.
-    const allSubmissions = app.rateLimit({
-      max: config.globalSubmitRatePerSecond,
-      timeWindow: SECOND_MS,
-      hook: "onRequest",
-      keyGenerator: () => "submissions:all",
-      onExceeded: (request) => request.log.warn({ rateLimit: "submissions:all" }, "rate limit reached"),
-      errorResponseBuilder: (_request, context) => {
-        const retryAfter = wholeSeconds(context.ttl);
-        return tooManyRequests(relayErrors.tooManySubmissionsOverall(config.globalSubmitRatePerSecond, retryAfter), retryAfter);
-      },
-    });
+    // per-key limit (so a key over its own budget does not use up everyone's), in the relay's store (shared by
+    // every instance on PostgreSQL). Not through @fastify/rate-limit: it runs one limit per request.
+    const countAllSubmissions = async (request: FastifyRequest): Promise<void> => {
+      const window = await app.store.countRequest("submissions:all", SECOND_MS, app.clock().getTime());
+      if (window.current <= config.globalSubmitRatePerSecond) return;
+      request.log.warn({ rateLimit: "submissions:all" }, "rate limit reached");
+      const retryAfter = wholeSeconds(window.ttl);
+      throw tooManyRequests(relayErrors.tooManySubmissionsOverall(config.globalSubmitRatePerSecond, retryAfter), retryAfter);
+    };
 
     // Failed authentications per client IP, in the relay's store like the per-key counters (so on PostgreSQL every
     // instance shares them). Counted only when something failed, checked (a read, no write) on every /v1 call.
@@ -127,7 +124,7 @@ export default fp(
     const limits: RateLimits = {
       submissions: async (request, reply) => {
         await perKeySubmissions(request, reply);
-        await allSubmissions.call(app, request, reply);
+        await countAllSubmissions(request);
       },
       reads: ownerLimit(app, "reads", config.readRatePerMinute, MINUTE_MS, (retryAfter) =>
         relayErrors.tooManyReads(config.readRatePerMinute, retryAfter)
