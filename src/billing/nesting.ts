@@ -36,7 +36,8 @@ export function nestingProblem(input: unknown, maxDepth: number = MAX_NESTING_DE
     // Pushed in reverse so the first offending item (in document order) is found first.
     for (let i = entries.length - 1; i >= 0; i--) {
       const [key, item] = entries[i] as [PropertyKey, unknown];
-      if (item !== null && typeof item === "object") stack.push({ value: item, depth: depth + 1, path: [...path, key] });
+      if (item !== null && typeof item === "object")
+        stack.push({ value: item, depth: depth + 1, path: [...path, key] });
     }
   }
   return undefined;

@@ -170,7 +170,10 @@ function validate<T>(
   // Before any recursive work: a value nested 100,000 deep would overflow the stack in zod or uniqueItems.
   const tooDeep = nestingProblem(input);
   if (tooDeep !== undefined) {
-    return { ok: false, violations: [{ property: propertyPath([...prefix, ...tooDeep.path]) || "body", violation: tooDeep.violation }] };
+    return {
+      ok: false,
+      violations: [{ property: propertyPath([...prefix, ...tooDeep.path]) || "body", violation: tooDeep.violation }],
+    };
   }
   const parsed = schema.safeParse(input, { error: errorMap });
   const interval = readPath(input, dateIntervalPath);

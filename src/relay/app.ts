@@ -7,12 +7,7 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
 import { serializerCompiler } from "fastify-type-provider-zod";
 import type { DestinationStream, Logger } from "pino";
-import {
-  capConnectionsPerAddress,
-  cutOffSlowBodies,
-  edgeClientErrorHandler,
-  edgeFrameworkErrors,
-} from "../server-kit";
+import { capConnectionsPerAddress, cutOffSlowBodies, edgeClientErrorHandler, edgeFrameworkErrors } from "../server-kit";
 import type { RelayConfig, TrustProxy } from "./config";
 import "./fastify-types";
 import { resolveKeyHashSecret } from "./key-hash-secret";

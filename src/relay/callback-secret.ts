@@ -32,7 +32,10 @@ function letterPattern(letter: string): string {
 const SEPARATORS = String.raw`(?:/|\\|%2f|%5c)+`;
 const CALLBACKS_SEGMENT = [..."callbacks"].map(letterPattern).join("");
 /** `/callbacks/<id>/` in any spelling, then everything that follows it (where the secret may be). */
-const CALLBACK_ADDRESS = new RegExp(`(${SEPARATORS}${CALLBACKS_SEGMENT}${SEPARATORS}[^/\\?#%]*)(?:${SEPARATORS}).*$`, "is");
+const CALLBACK_ADDRESS = new RegExp(
+  `(${SEPARATORS}${CALLBACKS_SEGMENT}${SEPARATORS}[^/\\?#%]*)(?:${SEPARATORS}).*$`,
+  "is"
+);
 
 /** A run of exactly 43 base64url characters: the shape of a secret, wherever it stands. */
 const SECRET_SHAPED = /(?<![A-Za-z0-9_-])[A-Za-z0-9_-]{43}(?![A-Za-z0-9_-])/g;

@@ -134,22 +134,20 @@ const TRUST_PROXY_RULE =
   "must be true, false, a number of proxy hops (such as 1), or a comma-separated list of the proxies' IP addresses or CIDR ranges (such as 10.0.0.1,192.168.0.0/16)";
 
 /** RELAY_TRUST_PROXY: what Fastify's `trustProxy` accepts, as text. */
-const trustProxy = z
-  .string()
-  .transform((text, ctx): TrustProxy => {
-    const value = text.trim();
-    if (/^(true|false)$/i.test(value)) return value.toLowerCase() === "true";
-    if (/^\d+$/.test(value)) return Number(value);
-    const list = value
-      .split(",")
-      .map((item) => item.trim())
-      .filter((item) => item !== "");
-    if (list.length === 0 || !list.every(isCidr)) {
-      ctx.addIssue({ code: "custom", message: TRUST_PROXY_RULE });
-      return z.NEVER;
-    }
-    return list;
-  });
+const trustProxy = z.string().transform((text, ctx): TrustProxy => {
+  const value = text.trim();
+  if (/^(true|false)$/i.test(value)) return value.toLowerCase() === "true";
+  if (/^\d+$/.test(value)) return Number(value);
+  const list = value
+    .split(",")
+    .map((item) => item.trim())
+    .filter((item) => item !== "");
+  if (list.length === 0 || !list.every(isCidr)) {
+    ctx.addIssue({ code: "custom", message: TRUST_PROXY_RULE });
+    return z.NEVER;
+  }
+  return list;
+});
 
 const seconds = (rule: string) => positiveNumber(rule);
 

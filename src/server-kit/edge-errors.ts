@@ -41,7 +41,11 @@ export function clientErrorAnswer(error: { code?: string }): EdgeAnswer {
     case "ERR_HTTP_REQUEST_TIMEOUT":
       return answer(408, "The request did not arrive in time.", "Send the whole request without pausing, then retry.");
     case "HPE_HEADER_OVERFLOW":
-      return answer(431, "The request's headers are larger than this server accepts.", "Send fewer or shorter headers.");
+      return answer(
+        431,
+        "The request's headers are larger than this server accepts.",
+        "Send fewer or shorter headers."
+      );
     case "HPE_URI_TOO_LONG":
       return answer(414, "The request's URL is longer than this server accepts.", "Send a shorter URL.");
     default:
@@ -60,7 +64,11 @@ export function edgeErrorAnswer(error: Partial<FastifyError>, bodyLimitBytes: nu
     case "FST_ERR_MAX_PARAM_LENGTH":
       return answer(414, "A part of the path is longer than this server accepts.", CHECK_REQUEST);
     case "FST_ERR_CTP_BODY_TOO_LARGE":
-      return answer(413, `The body is larger than this server's limit of ${bodyLimitBytes} bytes.`, "Send a smaller body.");
+      return answer(
+        413,
+        `The body is larger than this server's limit of ${bodyLimitBytes} bytes.`,
+        "Send a smaller body."
+      );
     case "FST_ERR_CTP_INVALID_MEDIA_TYPE":
       return answer(415, "The body's Content-Type is not one this path accepts.", "Send the body as application/json.");
     case "FST_ERR_CTP_INVALID_CONTENT_LENGTH":
@@ -71,7 +79,8 @@ export function edgeErrorAnswer(error: Partial<FastifyError>, bodyLimitBytes: nu
     default:
       if (typeof error.code === "string" && error.code.startsWith("FST_")) {
         const status = typeof error.statusCode === "number" && error.statusCode >= 400 ? error.statusCode : 500;
-        if (status < 500) return answer(status, `The request was refused (${http.STATUS_CODES[status] ?? status}).`, CHECK_REQUEST);
+        if (status < 500)
+          return answer(status, `The request was refused (${http.STATUS_CODES[status] ?? status}).`, CHECK_REQUEST);
       }
       return undefined;
   }

@@ -120,7 +120,9 @@ describe("loadRelayConfig", () => {
     "refuses RELAY_TRUST_PROXY=%s, naming the rule",
     (text) => {
       expect(problemsOf({ RELAY_TRUST_PROXY: text })).toEqual([
-        expect.stringMatching(/^RELAY_TRUST_PROXY must be true, false, a number of proxy hops .* or a comma-separated list of the proxies' IP addresses or CIDR ranges/),
+        expect.stringMatching(
+          /^RELAY_TRUST_PROXY must be true, false, a number of proxy hops .* or a comma-separated list of the proxies' IP addresses or CIDR ranges/
+        ),
       ]);
     }
   );

@@ -48,7 +48,10 @@ function submit(target: TestRelay, key: string, headers: Record<string, string> 
 function expectTooMany(answer: { status: number; headers: Headers; json: unknown }, words: RegExp): void {
   expect(answer.status).toBe(429);
   expect(Number(answer.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
-  expect(ApiErrorSchema.parse(answer.json)).toMatchObject({ errorCode: "E429", description: expect.stringMatching(words) });
+  expect(ApiErrorSchema.parse(answer.json)).toMatchObject({
+    errorCode: "E429",
+    description: expect.stringMatching(words),
+  });
 }
 
 /** What a raw socket gets back: everything the server wrote before it closed the connection. */
@@ -133,7 +136,9 @@ describe("key guessing (point 1)", () => {
     const target = await start({ authFailureRatePerMinute: 10 });
     const statuses: number[] = [];
     for (let i = 0; i < 30; i++) {
-      statuses.push((await call(target, "GET", `/v1/queries/3f8a3c1e-8d1b-4c55-9a43-1a2b3c4d5e6f`, { key: randomKey() })).status);
+      statuses.push(
+        (await call(target, "GET", `/v1/queries/3f8a3c1e-8d1b-4c55-9a43-1a2b3c4d5e6f`, { key: randomKey() })).status
+      );
     }
     expect(statuses).toEqual([...Array<number>(10).fill(404), ...Array<number>(20).fill(429)]);
   });
@@ -181,10 +186,14 @@ describe("key guessing (point 1)", () => {
   it("ignores X-Forwarded-For unless RELAY_TRUST_PROXY names the proxy", async () => {
     const untrusting = await start({ authFailureRatePerMinute: 2 });
     for (const client of ["203.0.113.1", "203.0.113.2"]) {
-      expect((await call(untrusting, "GET", "/v1/queries", { headers: { "x-forwarded-for": client } })).status).toBe(401);
+      expect((await call(untrusting, "GET", "/v1/queries", { headers: { "x-forwarded-for": client } })).status).toBe(
+        401
+      );
     }
     // A third "client" shares the one budget: the header is not believed.
-    expect((await call(untrusting, "GET", "/v1/queries", { headers: { "x-forwarded-for": "203.0.113.3" } })).status).toBe(429);
+    expect(
+      (await call(untrusting, "GET", "/v1/queries", { headers: { "x-forwarded-for": "203.0.113.3" } })).status
+    ).toBe(429);
     await untrusting.close();
     relay = undefined;
 
@@ -298,7 +307,12 @@ describe("bad input is a 4xx in the ApiError envelope (point 7)", () => {
     expect(answer.status).toBe(400);
     const properties = ApiErrorSchema.parse(answer.json).violations.map((v) => v.property);
     expect(properties).toEqual(
-      expect.arrayContaining(["label", "request.filterBy.countryCodes[0]", "request.filterBy.templateIds", "request.aggregateBy"])
+      expect.arrayContaining([
+        "label",
+        "request.filterBy.countryCodes[0]",
+        "request.filterBy.templateIds",
+        "request.aggregateBy",
+      ])
     );
   });
 
@@ -322,7 +336,11 @@ describe("bad input is a 4xx in the ApiError envelope (point 7)", () => {
 
   it.each([
     ["a request line that is not HTTP", "NONSENSE\r\n\r\n", 400],
-    ["headers larger than Node accepts", `GET /v1/queries HTTP/1.1\r\nHost: relay\r\nX-Big: ${"a".repeat(20_000)}\r\n\r\n`, 431],
+    [
+      "headers larger than Node accepts",
+      `GET /v1/queries HTTP/1.1\r\nHost: relay\r\nX-Big: ${"a".repeat(20_000)}\r\n\r\n`,
+      431,
+    ],
   ])("answers %s in the envelope", async (_name, request, status) => {
     const target = await start();
     const answer = await rawRequest(target.url, request);
@@ -338,7 +356,10 @@ describe("bad input is a 4xx in the ApiError envelope (point 7)", () => {
     expect(ApiErrorSchema.parse(badUrl.json).errorCode).toBe("E400");
     expect(badUrl.text).not.toContain(marker);
 
-    const tooLarge = await call(target, "POST", `/v1/queries?${marker}`, { key: KEY, body: `"${"x".repeat(1_100_000)}"` });
+    const tooLarge = await call(target, "POST", `/v1/queries?${marker}`, {
+      key: KEY,
+      body: `"${"x".repeat(1_100_000)}"`,
+    });
     expect(tooLarge.status).toBe(413);
     expect(ApiErrorSchema.parse(tooLarge.json).errorCode).toBe("E413");
     expect(tooLarge.text).not.toContain(marker);
@@ -381,7 +402,9 @@ describe("callback secrets (point 8)", () => {
     const { id } = SubmittedQuerySchema.parse((await submit(target, KEY)).json);
     const compare = jest.spyOn(callbackSecret, "callbackSecretMatches");
     expect((await deliver(`${target.url}/callbacks/${id}/${WRONG_SECRET}`, "{}")).status).toBe(404);
-    expect((await deliver(`${target.url}/callbacks/3f8a3c1e-8d1b-4c55-9a43-1a2b3c4d5e6f/${WRONG_SECRET}`, "{}")).status).toBe(404);
+    expect(
+      (await deliver(`${target.url}/callbacks/3f8a3c1e-8d1b-4c55-9a43-1a2b3c4d5e6f/${WRONG_SECRET}`, "{}")).status
+    ).toBe(404);
     expect(compare).toHaveBeenCalledTimes(2);
     const [known, unknown] = compare.mock.calls;
     expect(known?.[0]).toBe(WRONG_SECRET);

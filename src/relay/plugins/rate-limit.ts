@@ -109,7 +109,10 @@ export default fp(
       if (window.current <= config.globalSubmitRatePerSecond) return;
       request.log.warn({ rateLimit: "submissions:all" }, "rate limit reached");
       const retryAfter = wholeSeconds(window.ttl);
-      throw tooManyRequests(relayErrors.tooManySubmissionsOverall(config.globalSubmitRatePerSecond, retryAfter), retryAfter);
+      throw tooManyRequests(
+        relayErrors.tooManySubmissionsOverall(config.globalSubmitRatePerSecond, retryAfter),
+        retryAfter
+      );
     };
 
     // Failed authentications per client IP, in the relay's store like the per-key counters (so on PostgreSQL every

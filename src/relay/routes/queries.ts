@@ -97,7 +97,8 @@ export default async function queryRoutes(app: FastifyInstance): Promise<void> {
       await app.rateLimits.countAuthFailure(request);
     } catch (error) {
       // Already answered: going over the budget shows on the IP's next call.
-      if (!(error instanceof RelayHttpError)) request.log.warn({ err: error }, "counting a failed authentication failed");
+      if (!(error instanceof RelayHttpError))
+        request.log.warn({ err: error }, "counting a failed authentication failed");
     }
   });
 
