@@ -82,7 +82,9 @@ module.exports = async (env, options) => {
   const dev = options.mode === "development";
   const transform = manifestTransform(dev);
   return {
-    devtool: "source-map",
+    // Source maps in development only: dist/ is what the relay (or any web server) serves to the world, and a
+    // production map would hand out the whole source. The relay refuses to serve *.map files anyway.
+    devtool: dev ? "source-map" : false,
     entry: {
       taskpane: "./src/taskpane/index.tsx",
     },

@@ -381,6 +381,163 @@ export function printRelayBench(result: RelayBenchResult | undefined): void {
   );
 }
 
+export interface RelayEdgeBenchResult {
+  /** Median µs of a refused callback (404) whose ID exists but whose secret is wrong, and whose ID does not exist. */
+  wrongSecretKnownIdUs: number;
+  unknownIdUs: number;
+  samples: number;
+  /** 100 submissions with 100 random keys (Infobip answers 401): how many reached Infobip, in how long. */
+  randomKeySubmissions: { sent: number; reachedInfobip: number; ms: number; statuses: Record<string, number> };
+  /** 650 reads of one unknown query with 650 random keys. */
+  randomKeyReads: { sent: number; ms: number; statuses: Record<string, number> };
+}
+
+function tally(statuses: Array<number | string>): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const status of statuses) counts[status] = (counts[status] ?? 0) + 1;
+  return counts;
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? 0;
+}
+
+/**
+ * The relay's edge against a stranger (issue 12): the time a refused callback address takes with a known and an
+ * unknown query ID (interleaved, over one keep-alive connection, medians), then key guessing with the default
+ * limits: 100 submissions with random keys (Infobip refusing them all) and 650 reads with random keys.
+ */
+export async function benchRelayEdge(samples = 2_000): Promise<RelayEdgeBenchResult> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "relay-edge-bench-"));
+  let infobipRequests = 0;
+  let refuse = false;
+  const infobip = http.createServer((req, res) => {
+    req.resume();
+    req.on("end", () => {
+      infobipRequests++;
+      if (refuse) res.writeHead(401, { "content-type": "application/json" }).end('{"errorCode":"E401"}');
+      else res.writeHead(201, { "content-type": "application/json" }).end(`{"requestId":"${randomUUID()}"}`);
+    });
+  });
+  await new Promise<void>((resolve) => infobip.listen(0, "127.0.0.1", resolve));
+  const infobipUrl = `http://127.0.0.1:${(infobip.address() as AddressInfo).port}`;
+  const start = (name: string, limits: { notFoundRatePerMinute?: number; authFailureRatePerMinute?: number }) =>
+    startRelay({
+      port: 0,
+      host: "127.0.0.1",
+      publicUrl: undefined,
+      dataDir: path.join(dir, name),
+      databaseUrl: undefined,
+      staticDir: path.join(dir, "no-pane"),
+      infobipBaseUrl: infobipUrl,
+      logLevel: "silent",
+      keyHashSecret: "bench-key-hash-secret-bench-key-hash-secret",
+      ...limits,
+    });
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  const timedPost = (url: string): Promise<number> =>
+    new Promise((resolve, reject) => {
+      const started = process.hrtime.bigint();
+      const request = http.request(url, { method: "POST", agent, headers: { "content-length": 2 } }, (response) => {
+        response.resume();
+        response.on("end", () => resolve(Number(process.hrtime.bigint() - started) / 1_000));
+      });
+      request.on("error", reject);
+      request.end("{}");
+    });
+  try {
+    // Timing: limits out of the way, so every refusal is the same 404.
+    const timing = await start("timing", { notFoundRatePerMinute: 1e9, authFailureRatePerMinute: 1e9 });
+    const submitted = await fetch(`${timing.url}/v1/queries`, {
+      method: "POST",
+      headers: { authorization: `App ${KEY}`, "content-type": "application/json" },
+      body: JSON.stringify({
+        request: { filterBy: { dateInterval: resolvePreset("this-month", new Date()) }, aggregateBy: ["DAY"] },
+      }),
+    });
+    const { id } = SubmittedQuerySchema.parse(await submitted.json());
+    const wrongSecret = "A".repeat(43);
+    const known = `${timing.url}/callbacks/${id}/${wrongSecret}`;
+    const unknown = `${timing.url}/callbacks/${randomUUID()}/${wrongSecret}`;
+    for (let i = 0; i < 200; i++) await timedPost(i % 2 === 0 ? known : unknown); // warm-up
+    const knownUs: number[] = [];
+    const unknownUs: number[] = [];
+    for (let i = 0; i < samples; i++) {
+      knownUs.push(await timedPost(known));
+      unknownUs.push(await timedPost(unknown));
+    }
+    await timing.close();
+
+    // Key guessing with the default limits.
+    const guarded = await start("guarded", {});
+    refuse = true;
+    infobipRequests = 0;
+    const submitStart = performance.now();
+    const submitStatuses = await Promise.all(
+      Array.from({ length: 100 }, async () => {
+        try {
+          const response = await fetch(`${guarded.url}/v1/queries`, {
+            method: "POST",
+            headers: { authorization: `App ${randomUUID()}`, "content-type": "application/json" },
+            body: JSON.stringify({
+              request: { filterBy: { dateInterval: resolvePreset("this-month", new Date()) }, aggregateBy: ["DAY"] },
+            }),
+          });
+          await response.arrayBuffer();
+          return String(response.status);
+        } catch {
+          // All at once from one address: past RELAY_MAX_CONNECTIONS_PER_IP the connection is closed unanswered.
+          return "connection closed";
+        }
+      })
+    );
+    const submitMs = performance.now() - submitStart;
+    const reachedInfobip = infobipRequests;
+    await guarded.close();
+    // The reads from an address with a clean record (the submissions above spent this one's budget).
+    const reading = await start("reading", {});
+    const readStart = performance.now();
+    const readStatuses: number[] = [];
+    for (let i = 0; i < 650; i++) {
+      const response = await fetch(`${reading.url}/v1/queries/${randomUUID()}`, {
+        headers: { authorization: `App ${randomUUID()}` },
+      });
+      await response.arrayBuffer();
+      readStatuses.push(response.status);
+    }
+    const readMs = performance.now() - readStart;
+    await reading.close();
+    return {
+      wrongSecretKnownIdUs: median(knownUs),
+      unknownIdUs: median(unknownUs),
+      samples,
+      randomKeySubmissions: { sent: 100, reachedInfobip, ms: submitMs, statuses: tally(submitStatuses) },
+      randomKeyReads: { sent: 650, ms: readMs, statuses: tally(readStatuses) },
+    };
+  } finally {
+    agent.destroy();
+    await new Promise<void>((resolve) => infobip.close(() => resolve()));
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export function printRelayEdgeBench(result: RelayEdgeBenchResult): void {
+  const statuses = (counts: Record<string, number>): string =>
+    Object.entries(counts)
+      .map(([status, count]) => `${count} x ${status}`)
+      .join(", ");
+  console.log(
+    `relay edge: refused callback address, median of ${result.samples}: wrong secret for a known ID ${result.wrongSecretKnownIdUs.toFixed(0)} µs, unknown ID ${result.unknownIdUs.toFixed(0)} µs (difference ${(result.wrongSecretKnownIdUs - result.unknownIdUs).toFixed(0)} µs)`
+  );
+  const submissions = result.randomKeySubmissions;
+  console.log(
+    `  ${submissions.sent} submissions with random keys (Infobip refusing them): ${submissions.reachedInfobip} reached Infobip in ${submissions.ms.toFixed(0)} ms; answers ${statuses(submissions.statuses)}`
+  );
+  const reads = result.randomKeyReads;
+  console.log(`  ${reads.sent} reads with random keys in ${reads.ms.toFixed(0)} ms: ${statuses(reads.statuses)}`);
+}
+
 if (require.main === module) {
   runStandalone(
     async (rows) => [await benchRelay(rows), await benchRelayOnPostgres(rows)],

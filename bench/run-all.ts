@@ -4,12 +4,13 @@
 import { benchEmulator, printEmulatorBench } from "./emulator";
 import { benchExcel, printExcelBench } from "./excel";
 import { benchPipeline, printPipelineBench } from "./pipeline";
-import { benchRelay, benchRelayOnPostgres, printRelayBench } from "./relay";
+import { benchRelay, benchRelayEdge, benchRelayOnPostgres, printRelayBench, printRelayEdgeBench } from "./relay";
 
 const benches: { name: string; run: () => Promise<void> }[] = [
   { name: "emulator", run: async () => printEmulatorBench(await benchEmulator()) },
   { name: "excel", run: async () => printExcelBench(await benchExcel()) },
   { name: "relay", run: async () => printRelayBench(await benchRelay()) },
+  { name: "relay edge", run: async () => printRelayEdgeBench(await benchRelayEdge()) },
   { name: "relay on PostgreSQL", run: async () => printRelayBench(await benchRelayOnPostgres()) },
   { name: "pipeline", run: async () => printPipelineBench(await benchPipeline()) },
 ];

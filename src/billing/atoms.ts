@@ -8,6 +8,21 @@
  */
 import { z } from "zod";
 
+/**
+ * Options for every `.min`/`.max`/`.length` on text or lists of unknown input. zod 4 runs its length checks on
+ * any value that has a `length` property, even after the type check failed, and compares that property as it
+ * is: `{"length":{"toString":0}}` (valid JSON) then throws "Cannot convert object to primitive value", a 500
+ * instead of a violation. Run only on real text and lists, the type check has already reported anything else.
+ */
+export function lengthRule(error?: string): {
+  error?: string;
+  when: (payload: { value: unknown }) => boolean;
+} {
+  const when = (payload: { value: unknown }): boolean =>
+    typeof payload.value === "string" || Array.isArray(payload.value);
+  return error === undefined ? { when } : { error, when };
+}
+
 const ISO_DATE_PATTERN = /^(\d{4})-(\d{2})-(\d{2})$/;
 const YEAR_MONTH_PATTERN = /^(\d{4})-(\d{2})$/;
 /** `yyyy-MM-ddTHH:mm[:ss[.SSS]]` followed by `Z`, `+0000`, `+00:00` (or no offset, read as UTC). */

@@ -5,6 +5,7 @@ export * from "./request";
 export * from "./result";
 export * from "./errors";
 export * from "./rules";
+export * from "./nesting";
 export * from "./periods";
 export * from "./layout";
 export * from "./values";

@@ -14,7 +14,7 @@
  * - `countryCodes` must be two upper-case letters (ISO 3166-1 alpha-2).
  */
 import { z } from "zod";
-import { IsoDateSchema } from "./atoms";
+import { IsoDateSchema, lengthRule } from "./atoms";
 import { AGGREGATE_DIMENSIONS, CATEGORIES, DIRECTIONS, SUBCATEGORIES } from "./catalog";
 
 /** Adds one issue per repeated item, at the repeat's index, naming where it first appeared. */
@@ -41,7 +41,7 @@ function uniqueItems<T>(key: (item: T) => string = (item) => JSON.stringify(item
  */
 const EVEN_WITH_INVALID_ITEMS = { when: (payload: { value: unknown }) => Array.isArray(payload.value) };
 
-const NonEmptyString = z.string().trim().min(1, "must not be empty");
+const NonEmptyString = z.string().trim().min(1, lengthRule("must not be empty"));
 
 const uniqueStrings = () => z.array(NonEmptyString).superRefine(uniqueItems<string>(), EVEN_WITH_INVALID_ITEMS);
 
@@ -114,7 +114,7 @@ export type BillingUsageDataFilter = z.infer<typeof BillingUsageDataFilterSchema
 
 export const AggregateBySchema = z
   .array(AggregateDimensionSchema)
-  .min(1, "must name at least one dimension")
+  .min(1, lengthRule("must name at least one dimension"))
   .superRefine(uniqueItems<string>(), EVEN_WITH_INVALID_ITEMS)
   .superRefine((dimensions, ctx) => {
     const monthIndex = dimensions.indexOf("MONTH");
@@ -143,7 +143,7 @@ export type BillingUsageQuery = z.infer<typeof BillingUsageQuerySchema>;
 
 export const CallbackUrlSchema = z
   .string()
-  .min(1, "must not be empty")
+  .min(1, lengthRule("must not be empty"))
   .refine(
     (text) => {
       try {

@@ -3,10 +3,10 @@
  * once to the `callbackUrl` (SUCCESS with `response` and `metadata`, or FAILED with `failureMessage`).
  */
 import { z } from "zod";
-import { ApiDateTimeSchema, YearMonthSchema } from "./atoms";
+import { ApiDateTimeSchema, lengthRule, YearMonthSchema } from "./atoms";
 
 /** 201 answer of `POST /billing/1/usage/query`. */
-export const QueryAggregateDataResponseSchema = z.object({ requestId: z.string().min(1) });
+export const QueryAggregateDataResponseSchema = z.object({ requestId: z.string().min(1, lengthRule()) });
 export type QueryAggregateDataResponse = z.infer<typeof QueryAggregateDataResponseSchema>;
 
 export const COLUMN_DATA_TYPES = ["STRING", "INTEGER", "NUMBER", "BOOLEAN", "DATE_TIME"] as const;
@@ -14,7 +14,7 @@ export const ColumnDataTypeSchema = z.enum(COLUMN_DATA_TYPES);
 export type ColumnDataType = z.infer<typeof ColumnDataTypeSchema>;
 
 export const ColumnInfoSchema = z.object({
-  columnName: z.string().min(1),
+  columnName: z.string().min(1, lengthRule()),
   columnDataType: ColumnDataTypeSchema,
 });
 export type ColumnInfo = z.infer<typeof ColumnInfoSchema>;
@@ -51,7 +51,7 @@ export const BillingUsageMetadataSchema = z.object({
 export type BillingUsageMetadata = z.infer<typeof BillingUsageMetadataSchema>;
 
 export const BillingUsageResultSchema = z.object({
-  requestId: z.string().min(1),
+  requestId: z.string().min(1, lengthRule()),
   status: z.enum(["SUCCESS", "FAILED"]),
   response: AggregateDataResponseSchema.optional(),
   failureMessage: z.string().optional(),

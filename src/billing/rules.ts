@@ -15,6 +15,7 @@
 import { z } from "zod";
 import { addMonthsToDate, isIsoDate } from "./atoms";
 import type { Violation } from "./errors";
+import { nestingProblem } from "./nesting";
 import { retentionWindow } from "./periods";
 import {
   BillingUsageQuerySchema,
@@ -166,6 +167,14 @@ function validate<T>(
   prefix: readonly PathSegment[],
   dateIntervalPath: readonly string[]
 ): Validation<T> {
+  // Before any recursive work: a value nested 100,000 deep would overflow the stack in zod or uniqueItems.
+  const tooDeep = nestingProblem(input);
+  if (tooDeep !== undefined) {
+    return {
+      ok: false,
+      violations: [{ property: propertyPath([...prefix, ...tooDeep.path]) || "body", violation: tooDeep.violation }],
+    };
+  }
   const parsed = schema.safeParse(input, { error: errorMap });
   const interval = readPath(input, dateIntervalPath);
   const violations = [

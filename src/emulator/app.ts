@@ -8,6 +8,7 @@
  * (routes/billing-usage.ts), the controls under `/_emulator/` (routes/controls.ts).
  */
 import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from "fastify";
+import { edgeClientErrorHandler, edgeFrameworkErrors } from "../server-kit";
 import { DEFAULT_DISPATCHER_SETTINGS } from "./callbacks";
 import { DEFAULT_SEED } from "./config";
 import "./fastify-types";
@@ -51,6 +52,10 @@ export async function buildEmulator(options: EmulatorOptions = {}): Promise<Fast
     // Fastify's own two lines per request are replaced by one (plugins/access-log.ts).
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: BODY_LIMIT_BYTES,
+    // Errors before a route sees the request (not HTTP, headers too large, a malformed path) in Infobip's
+    // ApiError envelope like every other answer, never repeating the URL (shared with the relay).
+    clientErrorHandler: edgeClientErrorHandler,
+    frameworkErrors: edgeFrameworkErrors,
   });
   // Infobip takes JSON only; without Fastify's default text/plain parser, any other type is one 400.
   app.removeContentTypeParser("text/plain");

@@ -5,6 +5,7 @@
  */
 import type { FastifyError } from "fastify";
 import { apiError, badRequest, type ApiError } from "../billing";
+import { edgeErrorAnswer } from "../server-kit";
 import { DEMO_KEY_NAMES, REQUIRED_SCOPE } from "./auth";
 
 export const emulatorErrors = {
@@ -92,7 +93,10 @@ export function answerForError(error: unknown, bodyLimitBytes: number): { status
   }
   const status = isFastifyError(error) ? (error.statusCode ?? 500) : 500;
   if (status >= 400 && status < 500 && error instanceof Error) {
-    return { status: 400, body: badRequest([{ property: "body", violation: error.message }]) };
+    // Fastify's messages may repeat the URL; its refusals are worded once, in the server kit.
+    const edge = isFastifyError(error) ? edgeErrorAnswer(error, bodyLimitBytes) : undefined;
+    const violation = edge === undefined ? error.message : `was refused: ${edge.body.description}`;
+    return { status: 400, body: badRequest([{ property: "body", violation }]) };
   }
   return { status: 500, body: emulatorErrors.internal() };
 }

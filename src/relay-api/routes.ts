@@ -87,11 +87,16 @@ const unknownQuery = errorAnswer(
   "No such query for this key: unknown, expired, deleted, or submitted with another key (the same answer for all)."
 );
 const tooManyCalls = ApiErrorSchema.meta({
-  description: "Too many calls from this key (RELAY_READ_RATE_PER_MINUTE); wait Retry-After seconds.",
+  description:
+    "Too many calls from this key (RELAY_READ_RATE_PER_MINUTE), or too many failed authentications from this " +
+    "client's IP address this minute (RELAY_AUTH_FAILURE_RATE_PER_MINUTE: requests without a usable key, keys " +
+    "Infobip refused, unknown queries), after which every call from that address waits. Wait Retry-After seconds.",
   headers: RETRY_AFTER,
 });
 const otherRefusal = errorAnswer(
-  "Any other refusal of the request as sent, such as a body over 1 MiB (413) or not sent as JSON (415)."
+  "Any other refusal of the request as sent, such as a body over 1 MiB (413), not sent as JSON (415), a body that " +
+    "stalled or did not arrive in time (408: RELAY_BODY_IDLE_TIMEOUT_SECONDS, RELAY_REQUEST_TIMEOUT_SECONDS; the " +
+    "connection is closed), headers too large (431) or a malformed path (400). The URL is never repeated."
 );
 const relayFailure = errorAnswer("The relay failed (500); its log says why. Try again.");
 
@@ -103,8 +108,10 @@ const infobipAnswers = {
   403: errorAnswer("Infobip refused the key: it lacks the billing:usage:view scope (Infobip's 403, passed through)."),
   429: ApiErrorSchema.meta({
     description:
-      "Too many submissions from this key: the relay's limit (RELAY_SUBMIT_RATE_PER_SECOND, nothing sent to " +
-      "Infobip) or Infobip's own 429, passed through. Wait Retry-After seconds.",
+      "Too many submissions: from this key (RELAY_SUBMIT_RATE_PER_SECOND), from all keys together " +
+      "(RELAY_GLOBAL_SUBMIT_RATE_PER_SECOND), or too many failed authentications from this client's IP address " +
+      "this minute (RELAY_AUTH_FAILURE_RATE_PER_MINUTE) — in each case nothing was sent to Infobip — or Infobip's " +
+      "own 429, passed through. Wait Retry-After seconds.",
     headers: RETRY_AFTER,
   }),
   "4xx": otherRefusal,

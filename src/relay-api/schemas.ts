@@ -16,6 +16,7 @@ import {
   BillingUsageQuerySchema,
   ColumnInfoSchema as BillingColumnInfoSchema,
   DateTimeIntervalSchema as BillingDateTimeIntervalSchema,
+  lengthRule,
   RawCellSchema,
 } from "../billing";
 import { DEFAULT_PAGE_ROWS, LIST_LIMIT, MAX_LABEL_LENGTH, MAX_PAGE_ROWS, MAX_WAIT_SECONDS } from "./limits";
@@ -59,7 +60,7 @@ const InstantSchema = z.iso.datetime();
 export const QueryLabelSchema = z
   .string()
   .trim()
-  .max(MAX_LABEL_LENGTH, `must be at most ${MAX_LABEL_LENGTH} characters`)
+  .max(MAX_LABEL_LENGTH, lengthRule(`must be at most ${MAX_LABEL_LENGTH} characters`))
   .meta({ description: `A name for the query, at most ${MAX_LABEL_LENGTH} characters (trimmed).` });
 
 /**

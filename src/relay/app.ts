@@ -7,9 +7,11 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
 import { serializerCompiler } from "fastify-type-provider-zod";
 import type { DestinationStream, Logger } from "pino";
-import { relayClock, type RelayConfig } from "./config";
+import { capConnectionsPerAddress, cutOffSlowBodies, edgeClientErrorHandler, edgeFrameworkErrors } from "../server-kit";
+import { relayClock, type RelayConfig, type TrustProxy } from "./config";
 import "./fastify-types";
 import { resolveKeyHashSecret } from "./key-hash-secret";
+import { relayErrors } from "./errors";
 import { createRelayLogger } from "./logging";
 import corsPlugin from "./plugins/cors";
 import errorsPlugin from "./plugins/errors";
@@ -27,6 +29,17 @@ import { zodValidatorCompiler } from "./validation";
 
 /** Body limit of the JSON API (a query is a few kilobytes); callbacks have their own, RELAY_MAX_CALLBACK_BYTES. */
 const API_BODY_LIMIT = 1024 * 1024;
+
+/** Fastify takes a number of hops too, but its types do not say so: the same rule as a function (hop < n). */
+function fastifyTrustProxy(trust: TrustProxy): boolean | string[] | ((address: string, hop: number) => boolean) {
+  if (typeof trust !== "number") return trust;
+  return (_address, hop) => hop < trust;
+}
+
+/** Callbacks get their own, longer deadline; any spelling Fastify would route there counts. */
+function isCallbackPath(url: string): boolean {
+  return url.startsWith("/callbacks/");
+}
 
 export interface RelayDeps {
   /** Where log lines go (tests capture them); default stdout. Ignored when `logger` is given. */
@@ -59,6 +72,23 @@ export async function buildRelay(config: RelayConfig, deps: RelayDeps = {}): Pro
     loggerInstance: logger,
     bodyLimit: API_BODY_LIMIT,
     return503OnClosing: true,
+    trustProxy: fastifyTrustProxy(config.trustProxy),
+    // Node's own whole-request limit, a backstop behind the per-request deadlines below (Node checks it only
+    // every 30 s): the longest deadline, a callback's, plus that check interval.
+    requestTimeout: (config.callbackRequestTimeoutSeconds + 30) * 1000,
+    // Errors before a route sees the request, in the ApiError envelope, never repeating the URL.
+    clientErrorHandler: edgeClientErrorHandler,
+    frameworkErrors: edgeFrameworkErrors,
+  });
+  capConnectionsPerAddress(app.server, config.maxConnectionsPerIp, (address, open) =>
+    app.log.warn({ remoteAddress: address, open }, "connection refused: too many open from this address")
+  );
+  // Root-level, before every route: bodies that stall or trickle are cut off (long-polls send none).
+  cutOffSlowBodies(app, {
+    idleMs: config.bodyIdleTimeoutSeconds * 1000,
+    deadlineMs: (request) =>
+      (isCallbackPath(request.url) ? config.callbackRequestTimeoutSeconds : config.requestTimeoutSeconds) * 1000,
+    answer: (reason) => relayErrors.bodyTooSlow(reason),
   });
   app.setValidatorCompiler(zodValidatorCompiler);
   // Answers with a schema are encoded by it (src/relay-api): a shape outside the contract never leaves.

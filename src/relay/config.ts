@@ -4,6 +4,7 @@
  * variable and the rule (and never echoes the value of a secret). Every setting is documented in
  * `src/relay/README.md` and `src/relay/.env.example`.
  */
+import net from "node:net";
 import path from "node:path";
 import { z } from "zod";
 import { parseApiDateTime } from "../billing";
@@ -37,6 +38,24 @@ export const DEFAULT_SUBMIT_RATE_PER_SECOND = 30;
 export const DEFAULT_READ_RATE_PER_MINUTE = 600;
 export const DEFAULT_NOT_FOUND_RATE_PER_MINUTE = 60;
 export const MIN_KEY_HASH_SECRET_LENGTH = 32;
+/** Failed authentications (no usable key, Infobip's 401/403, unknown queries) per client IP per minute. */
+export const DEFAULT_AUTH_FAILURE_RATE_PER_MINUTE = 30;
+/** Submissions forwarded to Infobip per second by this relay as a whole, whatever the key: Infobip's per-key 60. */
+export const DEFAULT_GLOBAL_SUBMIT_RATE_PER_SECOND = 60;
+export const DEFAULT_BODY_IDLE_TIMEOUT_SECONDS = 30;
+/** A JSON body of at most 1 MiB: a minute is plenty even on a bad mobile link. */
+export const DEFAULT_REQUEST_TIMEOUT_SECONDS = 60;
+/** 256 MiB (the default RELAY_MAX_CALLBACK_BYTES) at about 150 KB/s: a generous but finite time for a callback. */
+export const DEFAULT_CALLBACK_REQUEST_TIMEOUT_SECONDS = 1800;
+/** Far above a browser's 6 connections per origin; 0 turns the cap off (e.g. behind a proxy with a larger pool). */
+export const DEFAULT_MAX_CONNECTIONS_PER_IP = 64;
+
+/**
+ * Fastify's `trustProxy` (https://fastify.dev/docs/latest/Reference/Server/#trustproxy): false (the default:
+ * X-Forwarded-For is ignored, the client is the TCP peer), true (trust every proxy: only when nothing but the
+ * proxy can reach the relay), a number of proxy hops, or the proxies' addresses and CIDR ranges.
+ */
+export type TrustProxy = boolean | number | string[];
 
 export type RelayLogLevel = LogLevel;
 
@@ -72,6 +91,20 @@ export interface RelayConfig {
   readRatePerMinute: number;
   /** Unknown paths and refused callback addresses per client IP per minute. */
   notFoundRatePerMinute: number;
+  /** Failed authentications per client IP per minute; beyond it the IP's `/v1` calls get 429 until the window ends. */
+  authFailureRatePerMinute: number;
+  /** Submissions forwarded to Infobip per second, all keys together. */
+  globalSubmitRatePerSecond: number;
+  /** Which proxies' X-Forwarded-For is believed (Fastify's `trustProxy`). */
+  trustProxy: TrustProxy;
+  /** A request body idle this long is cut off. */
+  bodyIdleTimeoutSeconds: number;
+  /** A `/v1` request whose body is not complete this long after its head is cut off. */
+  requestTimeoutSeconds: number;
+  /** The same for a callback's body. */
+  callbackRequestTimeoutSeconds: number;
+  /** Open connections per client IP (the TCP peer); 0 = no cap. */
+  maxConnectionsPerIp: number;
 }
 
 const ORIGIN_RULE =
@@ -95,6 +128,36 @@ const originList = z
       .filter((item) => item !== "")
   )
   .refine((origins) => origins.length > 0 && origins.every(isOrigin), ORIGIN_RULE);
+
+function isCidr(text: string): boolean {
+  const [address, bits, extra] = text.split("/");
+  if (address === undefined || extra !== undefined) return false;
+  const family = net.isIP(address);
+  if (family === 0) return false;
+  if (bits === undefined) return true;
+  return /^\d{1,3}$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128);
+}
+
+const TRUST_PROXY_RULE =
+  "must be true, false, a number of proxy hops (such as 1), or a comma-separated list of the proxies' IP addresses or CIDR ranges (such as 10.0.0.1,192.168.0.0/16)";
+
+/** RELAY_TRUST_PROXY: what Fastify's `trustProxy` accepts, as text. */
+const trustProxy = z.string().transform((text, ctx): TrustProxy => {
+  const value = text.trim();
+  if (/^(true|false)$/i.test(value)) return value.toLowerCase() === "true";
+  if (/^\d+$/.test(value)) return Number(value);
+  const list = value
+    .split(",")
+    .map((item) => item.trim())
+    .filter((item) => item !== "");
+  if (list.length === 0 || !list.every(isCidr)) {
+    ctx.addIssue({ code: "custom", message: TRUST_PROXY_RULE });
+    return z.NEVER;
+  }
+  return list;
+});
+
+const seconds = (rule: string) => positiveNumber(rule);
 
 const secretText = z
   .string()
@@ -152,6 +215,25 @@ export const RelayEnvSchema = z.object({
     Number.MAX_SAFE_INTEGER,
     "must be a whole number of requests, at least 1"
   ).optional(),
+  RELAY_AUTH_FAILURE_RATE_PER_MINUTE: wholeNumber(
+    1,
+    Number.MAX_SAFE_INTEGER,
+    "must be a whole number of requests, at least 1"
+  ).optional(),
+  RELAY_GLOBAL_SUBMIT_RATE_PER_SECOND: wholeNumber(
+    1,
+    Number.MAX_SAFE_INTEGER,
+    "must be a whole number of submissions, at least 1"
+  ).optional(),
+  RELAY_TRUST_PROXY: trustProxy.optional(),
+  RELAY_BODY_IDLE_TIMEOUT_SECONDS: seconds("must be a number of seconds greater than 0").optional(),
+  RELAY_REQUEST_TIMEOUT_SECONDS: seconds("must be a number of seconds greater than 0").optional(),
+  RELAY_CALLBACK_REQUEST_TIMEOUT_SECONDS: seconds("must be a number of seconds greater than 0").optional(),
+  RELAY_MAX_CONNECTIONS_PER_IP: wholeNumber(
+    0,
+    Number.MAX_SAFE_INTEGER,
+    "must be a whole number of connections (0 turns the cap off)"
+  ).optional(),
   RELAY_LOG_LEVEL: logLevel().optional(),
   RELAY_NOW: isoDateTime(parseApiDateTime).optional(),
 });
@@ -185,6 +267,14 @@ export function loadRelayConfig(env: Environment, cwd: string = process.cwd()): 
     submitRatePerSecond: vars.RELAY_SUBMIT_RATE_PER_SECOND ?? DEFAULT_SUBMIT_RATE_PER_SECOND,
     readRatePerMinute: vars.RELAY_READ_RATE_PER_MINUTE ?? DEFAULT_READ_RATE_PER_MINUTE,
     notFoundRatePerMinute: vars.RELAY_NOT_FOUND_RATE_PER_MINUTE ?? DEFAULT_NOT_FOUND_RATE_PER_MINUTE,
+    authFailureRatePerMinute: vars.RELAY_AUTH_FAILURE_RATE_PER_MINUTE ?? DEFAULT_AUTH_FAILURE_RATE_PER_MINUTE,
+    globalSubmitRatePerSecond: vars.RELAY_GLOBAL_SUBMIT_RATE_PER_SECOND ?? DEFAULT_GLOBAL_SUBMIT_RATE_PER_SECOND,
+    trustProxy: vars.RELAY_TRUST_PROXY ?? false,
+    bodyIdleTimeoutSeconds: vars.RELAY_BODY_IDLE_TIMEOUT_SECONDS ?? DEFAULT_BODY_IDLE_TIMEOUT_SECONDS,
+    requestTimeoutSeconds: vars.RELAY_REQUEST_TIMEOUT_SECONDS ?? DEFAULT_REQUEST_TIMEOUT_SECONDS,
+    callbackRequestTimeoutSeconds:
+      vars.RELAY_CALLBACK_REQUEST_TIMEOUT_SECONDS ?? DEFAULT_CALLBACK_REQUEST_TIMEOUT_SECONDS,
+    maxConnectionsPerIp: vars.RELAY_MAX_CONNECTIONS_PER_IP ?? DEFAULT_MAX_CONNECTIONS_PER_IP,
   };
 }
 

@@ -98,6 +98,24 @@ export const relayErrors = {
       description: `Too many requests for unknown addresses from this client: the relay answers at most ${perMinute} per minute.`,
       action: `Wait ${seconds(retryAfterSeconds)} (Retry-After), and check the path against the relay's README.`,
     }),
+  bodyTooSlow: (reason: "idle" | "deadline"): ApiError =>
+    relayError(
+      "E408",
+      reason === "idle"
+        ? "The request body stalled: no data arrived for RELAY_BODY_IDLE_TIMEOUT_SECONDS, so the relay closed the connection."
+        : "The request body did not arrive in time (RELAY_REQUEST_TIMEOUT_SECONDS, or RELAY_CALLBACK_REQUEST_TIMEOUT_SECONDS for callbacks), so the relay closed the connection.",
+      "Send the whole request without pausing, then try again."
+    ),
+  tooManyAuthFailures: (perMinute: number, retryAfterSeconds: number): ApiError =>
+    apiError("tooManyRequests", {
+      description: `Too many requests without a valid API key or for unknown queries from this client: the relay allows ${perMinute} per minute.`,
+      action: `Wait ${seconds(retryAfterSeconds)} (Retry-After), then check the API key the add-in uses.`,
+    }),
+  tooManySubmissionsOverall: (perSecond: number, retryAfterSeconds: number): ApiError =>
+    apiError("tooManyRequests", {
+      description: `The relay is sending as many queries to Infobip as it allows (${perSecond} per second for all keys together).`,
+      action: `Wait ${seconds(retryAfterSeconds)} (Retry-After), then submit again.`,
+    }),
   internal: (): ApiError => apiError("internal", { action: "Try again; if it persists, see the relay's log." }),
   badRequest: (violations: readonly Violation[]): ApiError => badRequest(violations),
   clientError: (statusCode: number, description: string): ApiError =>

@@ -32,3 +32,14 @@ export {
   type ServerLifecycle,
   type ShutdownSignal,
 } from "./process";
+export {
+  clientErrorAnswer,
+  edgeClientErrorHandler,
+  edgeErrorAnswer,
+  edgeFrameworkErrors,
+  rawJsonAnswer,
+  type EdgeAnswer,
+  type EdgeApiError,
+} from "./edge-errors";
+export { capConnectionsPerAddress, type ConnectionCap } from "./connection-cap";
+export { cutOffSlowBodies, type BodyTimeouts } from "./body-timeouts";

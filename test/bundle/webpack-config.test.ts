@@ -19,6 +19,7 @@ interface PageOptions {
 interface Built {
   pages: PageOptions[];
   copied: string[];
+  devtool: unknown;
 }
 
 /**
@@ -32,7 +33,7 @@ function configFor(mode: "production" | "development"): Built {
     factory({}, { mode: ${JSON.stringify(mode)} }).then((config) => {
       const pages = config.plugins.filter((p) => p.userOptions && p.userOptions.filename).map((p) => p.userOptions);
       const copied = config.plugins.flatMap((p) => (p.patterns || []).map((pattern) => pattern.from));
-      process.stdout.write(JSON.stringify({ pages, copied }));
+      process.stdout.write(JSON.stringify({ pages, copied, devtool: config.devtool }));
     });
   `;
   const result = spawnSync(process.execPath, ["-e", script], { cwd: repoRoot, encoding: "utf8", timeout: 60_000 });
@@ -65,5 +66,17 @@ describe("office.js in the build", () => {
     const built = configFor("production");
     expect(page(built, "help.html")).toMatchObject({ template: "./src/taskpane/help.html", inject: false });
     expect(page(built, "commands.html")).toBeUndefined();
+  });
+});
+
+describe("source maps (issue 12, point 9)", () => {
+  jest.setTimeout(60_000);
+
+  it("are not made by a production build: dist/ is served to the world", () => {
+    expect(configFor("production").devtool).toBe(false);
+  });
+
+  it("are made for development, where the dev server serves them to the developer", () => {
+    expect(configFor("development").devtool).toBe("source-map");
   });
 });

@@ -2,6 +2,7 @@
  * Every validation rule, over HTTP: the emulator answers 400 with Infobip's E400 envelope and a violation
  * naming the offending property. The clock is mid-March 2026, so the window is 2026-01-01 … 2026-04-01.
  */
+import net from "node:net";
 import { ApiErrorSchema } from "../../src/billing";
 import { build, type Harness } from "./helper";
 
@@ -266,4 +267,46 @@ describe("POST /billing/1/usage/query validation", () => {
       expect(latest?.requestId).toBeUndefined();
     }
   );
+});
+
+describe("input that used to crash the validator (issue 12, point 7)", () => {
+  it("answers a query nested 100,000 levels deep with 400 naming the field", async () => {
+    const deep = "[".repeat(100_000) + "]".repeat(100_000);
+    const body = `{"callbackUrl":"http://127.0.0.1:9/cb","request":{"filterBy":{"dateInterval":{"sentSince":"2026-03-01","sentUntil":"2026-04-01"}},"aggregateBy":[${deep}]}}`;
+    const answer = await harness.submit(body);
+    expect(answer.status).toBe(400);
+    expect(ApiErrorSchema.parse(answer.json).violations).toEqual([
+      {
+        property: expect.stringMatching(/^request\.aggregateBy\[0\]/) as unknown,
+        violation: expect.stringContaining("more than 32 levels deep") as unknown,
+      },
+    ]);
+  });
+
+  it('answers a value whose "length" is an object with a violation', async () => {
+    const answer = await harness.submit(edited((body) => (body.request.aggregateBy = { length: { toString: 0 } })));
+    expect(answer.status).toBe(400);
+    expect(ApiErrorSchema.parse(answer.json).violations).toEqual([
+      { property: "request.aggregateBy", violation: "must be a list, not an object" },
+    ]);
+  });
+
+  it("answers a malformed percent-encoding and a request that is not HTTP in the envelope, never echoing the URL", async () => {
+    const badUrl = await fetch(`${harness.emulator.url}/billing/1/usage/%zzECHO-MARKER`, { method: "POST" });
+    expect(badUrl.status).toBe(400);
+    const text = await badUrl.text();
+    expect(ApiErrorSchema.parse(JSON.parse(text)).errorCode).toBe("E400");
+    expect(text).not.toContain("ECHO-MARKER");
+
+    const { hostname, port } = new URL(harness.emulator.url);
+    const raw = await new Promise<string>((resolve) => {
+      const socket = net.connect(Number(port), hostname, () => socket.write("NONSENSE\r\n\r\n"));
+      const parts: Buffer[] = [];
+      socket.on("data", (part: Buffer) => parts.push(part));
+      socket.on("error", () => undefined);
+      socket.on("close", () => resolve(Buffer.concat(parts).toString("utf8")));
+    });
+    expect(raw).toMatch(/^HTTP\/1\.1 400 /);
+    expect(ApiErrorSchema.parse(JSON.parse(raw.split("\r\n\r\n")[1] ?? "")).errorCode).toBe("E400");
+  });
 });

@@ -42,6 +42,13 @@ describe("loadRelayConfig", () => {
       readRatePerMinute: 600,
       notFoundRatePerMinute: 60,
       clockStartsAt: undefined,
+      authFailureRatePerMinute: 30,
+      globalSubmitRatePerSecond: 60,
+      trustProxy: false,
+      bodyIdleTimeoutSeconds: 30,
+      requestTimeoutSeconds: 60,
+      callbackRequestTimeoutSeconds: 1800,
+      maxConnectionsPerIp: 64,
     });
     expect(DEFAULT_MAX_CALLBACK_BYTES).toBe(256 * 1024 * 1024);
     expect(DEFAULT_ALLOWED_ORIGINS).toEqual(["https://localhost:3000", "http://localhost:3000"]);
@@ -67,6 +74,13 @@ describe("loadRelayConfig", () => {
         RELAY_SUBMIT_RATE_PER_SECOND: "10",
         RELAY_READ_RATE_PER_MINUTE: "1200",
         RELAY_NOT_FOUND_RATE_PER_MINUTE: "20",
+        RELAY_AUTH_FAILURE_RATE_PER_MINUTE: "5",
+        RELAY_GLOBAL_SUBMIT_RATE_PER_SECOND: "100",
+        RELAY_TRUST_PROXY: " 10.0.0.1, 192.168.0.0/16 ,::1",
+        RELAY_BODY_IDLE_TIMEOUT_SECONDS: "2.5",
+        RELAY_REQUEST_TIMEOUT_SECONDS: "20",
+        RELAY_CALLBACK_REQUEST_TIMEOUT_SECONDS: "600",
+        RELAY_MAX_CONNECTIONS_PER_IP: "0",
       },
       "/srv/relay"
     );
@@ -88,8 +102,36 @@ describe("loadRelayConfig", () => {
       submitRatePerSecond: 10,
       readRatePerMinute: 1200,
       notFoundRatePerMinute: 20,
+      authFailureRatePerMinute: 5,
+      globalSubmitRatePerSecond: 100,
+      trustProxy: ["10.0.0.1", "192.168.0.0/16", "::1"],
+      bodyIdleTimeoutSeconds: 2.5,
+      requestTimeoutSeconds: 20,
+      callbackRequestTimeoutSeconds: 600,
+      maxConnectionsPerIp: 0,
     });
   });
+
+  it.each([
+    ["true", true],
+    ["FALSE", false],
+    ["2", 2],
+    ["127.0.0.1", ["127.0.0.1"]],
+    ["10.0.0.0/8,fd00::/8", ["10.0.0.0/8", "fd00::/8"]],
+  ])("reads RELAY_TRUST_PROXY=%s as Fastify's trustProxy", (text, expected) => {
+    expect(loadRelayConfig({ RELAY_TRUST_PROXY: text }, "/x").trustProxy).toEqual(expected);
+  });
+
+  it.each(["yes", "10.0.0.0/33", "proxy.internal", ",", "1.2.3.4/8/9", "-1"])(
+    "refuses RELAY_TRUST_PROXY=%s, naming the rule",
+    (text) => {
+      expect(problemsOf({ RELAY_TRUST_PROXY: text })).toEqual([
+        expect.stringMatching(
+          /^RELAY_TRUST_PROXY must be true, false, a number of proxy hops .* or a comma-separated list of the proxies' IP addresses or CIDR ranges/
+        ),
+      ]);
+    }
+  );
 
   it("treats empty variables as unset", () => {
     expect(loadRelayConfig({ RELAY_PORT: "", RELAY_ALLOWED_ORIGINS: "  " }, "/x")).toMatchObject({

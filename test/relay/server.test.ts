@@ -43,6 +43,9 @@ it("serves the API and the built task pane, then closes on SIGTERM", async () =>
   const paneDir = path.join(dataDir, "dist");
   fs.mkdirSync(paneDir);
   fs.writeFileSync(path.join(paneDir, "taskpane.html"), "<!doctype html><title>Billing Usage</title>");
+  fs.writeFileSync(path.join(paneDir, "taskpane.js"), "void 0;");
+  // A source map a development build left behind: never served (it would hand out the source).
+  fs.writeFileSync(path.join(paneDir, "taskpane.js.map"), '{"version":3,"sources":["secret-source.ts"]}');
   const child = runServer({
     RELAY_PORT: "0",
     RELAY_DATA_DIR: dataDir,
@@ -67,6 +70,12 @@ it("serves the API and the built task pane, then closes on SIGTERM", async () =>
   expect(await pane.text()).toContain("<title>Billing Usage</title>");
   expect((await fetch(`${url}/v1/queries`)).status).toBe(401);
   expect((await fetch(`${url}/missing.js`)).status).toBe(404);
+  expect((await fetch(`${url}/taskpane.js`)).status).toBe(200);
+  for (const mapPath of ["/taskpane.js.map", "/TASKPANE.JS.MAP", "/taskpane.js%2Emap"]) {
+    const map = await fetch(`${url}${mapPath}`);
+    expect({ mapPath, status: map.status }).toEqual({ mapPath, status: 404 });
+    expect(await map.text()).not.toContain("secret-source");
+  }
 
   child.kill("SIGTERM");
   const result = await exited;

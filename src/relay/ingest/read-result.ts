@@ -103,16 +103,47 @@ export async function readResult(
     return written;
   };
 
+  // JSON is UTF-8 (RFC 8259 §8.1). Decoding leniently would turn a bad byte into U+FFFD and store a changed
+  // value as if Infobip had sent it; a strict decoder over the same slices refuses the body instead.
+  const utf8 = new TextDecoder("utf-8", { fatal: true });
+  let encodingProblem: string | undefined;
+  let offset = 0;
+  const checkUtf8 = (slice: Buffer | undefined): boolean => {
+    try {
+      if (slice === undefined) utf8.decode();
+      else utf8.decode(slice, { stream: true });
+      return true;
+    } catch {
+      encodingProblem =
+        slice === undefined
+          ? "it is not valid UTF-8 text (it ends inside a multi-byte character)"
+          : `it is not valid UTF-8 text (an invalid byte sequence within bytes ${offset}–${offset + slice.length - 1})`;
+      return false;
+    }
+  };
+
   reading: for (let seq = 0; seq < raw.chunkCount; seq++) {
     const chunk = await store.readChunk(raw.deliveryId, seq);
     if (chunk === undefined) return { kind: "gone" };
     for (let start = 0; start < chunk.length; start += sliceBytes) {
-      scanner.write(chunk.subarray(start, start + sliceBytes));
+      const slice = chunk.subarray(start, start + sliceBytes);
+      if (!checkUtf8(slice)) break reading;
+      offset += slice.length;
+      scanner.write(slice);
       if (scanner.failure !== undefined || rowProblem !== undefined) break reading;
       if (batch.length >= batchRows && !(await flush())) return { kind: "gone" };
       await yieldToEventLoop();
       if (options.signal?.aborted) return { kind: "interrupted" };
     }
+  }
+  if (encodingProblem === undefined) checkUtf8(undefined);
+  if (encodingProblem !== undefined) {
+    await store.clearRows(queryId);
+    return {
+      kind: "settled",
+      outcome: unreadable(`The callback body is not a readable result: ${encodingProblem}.`),
+      rows: 0,
+    };
   }
   if (!(await flush())) return { kind: "gone" };
 

@@ -6,6 +6,7 @@
  */
 import type { FastifyError } from "fastify";
 import fp from "fastify-plugin";
+import { edgeErrorAnswer } from "../../server-kit";
 import { relayErrors, RelayHttpError } from "../errors";
 import { RequestValidationError } from "../validation";
 
@@ -33,7 +34,10 @@ export default fp(
           .code(400)
           .send(relayErrors.badRequest([{ property: "body", violation: `is not valid JSON: ${error.message}` }]));
       }
-      return reply.code(status).send(relayErrors.clientError(status, error.message));
+      // Fastify's own refusals (413, 415, a bad Content-Length...) in fixed words: their messages may hold the URL.
+      const edge = edgeErrorAnswer(error, app.initialConfig.bodyLimit ?? 0);
+      if (edge !== undefined) return reply.code(edge.status).send(edge.body);
+      return reply.code(status).send(relayErrors.clientError(status, `The request was refused (HTTP ${status}).`));
     });
 
     app.setNotFoundHandler(async (request, reply) => {

@@ -34,6 +34,10 @@ export interface RateLimits {
   reads: (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
   /** Counts one not-found answer against the client's IP; throws the 429 when over budget. */
   countNotFound: (request: FastifyRequest) => Promise<void>;
+  /** `onRequest` of the `/v1` calls: 429 while the client's IP is over its failed-authentication budget. */
+  refuseFailingClient: (request: FastifyRequest) => Promise<void>;
+  /** Counts one failed authentication against the client's IP; throws the 429 when that goes over budget. */
+  countAuthFailure: (request: FastifyRequest) => Promise<void>;
   /** The keys being counted (owner hashes and IPs), for the hygiene test. */
   countedKeys: () => Promise<string[]>;
 }
@@ -94,10 +98,37 @@ export default fp(
       keyGenerator: (request) => `not-found:ip:${normalizeIP(request.ip)}`,
     });
 
+    const perKeySubmissions = ownerLimit(app, "submissions", config.submitRatePerSecond, SECOND_MS, (retryAfter) =>
+      relayErrors.tooManySubmissions(config.submitRatePerSecond, retryAfter)
+    );
+    // Every key together: random keys each have a fresh per-key budget, this one they share. Counted after the
+    // per-key limit (so a key over its own budget does not use up everyone's), in the relay's store (shared by
+    // every instance on PostgreSQL). Not through @fastify/rate-limit: it runs one limit per request.
+    const countAllSubmissions = async (request: FastifyRequest): Promise<void> => {
+      const window = await app.store.countRequest("submissions:all", SECOND_MS, app.clock().getTime());
+      if (window.current <= config.globalSubmitRatePerSecond) return;
+      request.log.warn({ rateLimit: "submissions:all" }, "rate limit reached");
+      const retryAfter = wholeSeconds(window.ttl);
+      throw tooManyRequests(
+        relayErrors.tooManySubmissionsOverall(config.globalSubmitRatePerSecond, retryAfter),
+        retryAfter
+      );
+    };
+
+    // Failed authentications per client IP, in the relay's store like the per-key counters (so on PostgreSQL every
+    // instance shares them). Counted only when something failed, checked (a read, no write) on every /v1 call.
+    const authFailureKey = (request: FastifyRequest): string => `auth-failures:ip:${normalizeIP(request.ip)}`;
+    const refuseAuthFailures = (request: FastifyRequest, ttlMs: number): RelayHttpError => {
+      const retryAfter = wholeSeconds(ttlMs);
+      request.log.warn({ rateLimit: "auth-failures" }, "rate limit reached");
+      return tooManyRequests(relayErrors.tooManyAuthFailures(config.authFailureRatePerMinute, retryAfter), retryAfter);
+    };
+
     const limits: RateLimits = {
-      submissions: ownerLimit(app, "submissions", config.submitRatePerSecond, SECOND_MS, (retryAfter) =>
-        relayErrors.tooManySubmissions(config.submitRatePerSecond, retryAfter)
-      ),
+      submissions: async (request, reply) => {
+        await perKeySubmissions(request, reply);
+        await countAllSubmissions(request);
+      },
       reads: ownerLimit(app, "reads", config.readRatePerMinute, MINUTE_MS, (retryAfter) =>
         relayErrors.tooManyReads(config.readRatePerMinute, retryAfter)
       ),
@@ -107,6 +138,14 @@ export default fp(
         request.log.warn({ rateLimit: "not-found" }, "rate limit reached");
         const retryAfter = wholeSeconds(verdict.ttl);
         throw tooManyRequests(relayErrors.tooManyNotFound(config.notFoundRatePerMinute, retryAfter), retryAfter);
+      },
+      refuseFailingClient: async (request) => {
+        const window = await app.store.peekRequests(authFailureKey(request), app.clock().getTime());
+        if (window.current >= config.authFailureRatePerMinute) throw refuseAuthFailures(request, window.ttl);
+      },
+      countAuthFailure: async (request) => {
+        const window = await app.store.countRequest(authFailureKey(request), MINUTE_MS, app.clock().getTime());
+        if (window.current > config.authFailureRatePerMinute) throw refuseAuthFailures(request, window.ttl);
       },
       countedKeys: async () => [...(await app.store.countedKeys()), ...notFoundWindows.keys()],
     };

@@ -52,7 +52,14 @@ const schema = {
     413: ApiErrorSchema.meta({
       description: "Larger than RELAY_MAX_CALLBACK_BYTES: refused, and the query failed saying so.",
     }),
-    429: ApiErrorSchema.meta({ description: "Too many unknown callback addresses from this client's IP address." }),
+    408: ApiErrorSchema.meta({
+      description:
+        "The body stalled (RELAY_BODY_IDLE_TIMEOUT_SECONDS) or did not arrive within RELAY_CALLBACK_REQUEST_TIMEOUT_SECONDS; nothing was stored and the connection is closed.",
+    }),
+    429: ApiErrorSchema.meta({
+      description:
+        "Too many unknown callback addresses (RELAY_NOT_FOUND_RATE_PER_MINUTE) or failed authentications (RELAY_AUTH_FAILURE_RATE_PER_MINUTE) from this client's IP address; a valid address is never refused.",
+    }),
   },
 };
 
@@ -84,6 +91,8 @@ export default async function callbackRoutes(app: FastifyInstance): Promise<void
   async function refuseUnknownAddress(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
     try {
       await app.rateLimits.countNotFound(request);
+      // A wrong secret is a failed authentication too: it counts against the IP's /v1 budget as well.
+      await app.rateLimits.countAuthFailure(request);
     } catch (error) {
       if (error instanceof RelayHttpError) {
         return refuseAndClose(reply.headers(error.headers), error.statusCode, error.body);
@@ -141,6 +150,8 @@ export default async function callbackRoutes(app: FastifyInstance): Promise<void
       if (reception.kind === "tooLarge") return tooLarge(reception.byteLength);
       if (reception.kind === "broken") {
         log.warn({ err: reception.error }, "callback body broke off before its end; nothing stored");
+        // Cut off for arriving too slowly: the 408 has been sent already (server-kit/body-timeouts.ts).
+        if (reply.sent) return reply;
         return refuseAndClose(reply, 400, relayErrors.clientError(400, "The body broke off before its end."));
       }
       switch (reception.completion) {

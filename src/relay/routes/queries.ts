@@ -75,11 +75,31 @@ function abortOnDisconnect(reply: FastifyReply): AbortSignal {
 
 export default async function queryRoutes(app: FastifyInstance): Promise<void> {
   app.decorateRequest("credential", null);
+  /** Failures already counted against the client IP (no usable key), so the answer hook does not count them twice. */
+  const countedFailures = new WeakSet<FastifyRequest>();
   app.addHook("onRequest", async (request) => {
+    // An IP that has failed authentication too often this minute is refused before anything else is done.
+    await app.rateLimits.refuseFailingClient(request);
     const reading = readCredential(request.headers.authorization, app.keyHashSecret);
-    if (reading.kind === "missing") throw new RelayHttpError(401, relayErrors.missingKey());
-    if (reading.kind === "malformed") throw new RelayHttpError(401, relayErrors.malformedKey());
+    if (reading.kind !== "present") {
+      countedFailures.add(request);
+      await app.rateLimits.countAuthFailure(request);
+      throw new RelayHttpError(401, reading.kind === "missing" ? relayErrors.missingKey() : relayErrors.malformedKey());
+    }
     request.credential = reading.credential;
+  });
+  // Infobip's 401/403 passed through, and 404 for a query this key does not have (a guessed key or ID): failed
+  // authentications of the client's IP, as are requests without a usable key (counted above).
+  app.addHook("onResponse", async (request, reply) => {
+    const status = reply.statusCode;
+    if ((status !== 401 && status !== 403 && status !== 404) || countedFailures.has(request)) return;
+    try {
+      await app.rateLimits.countAuthFailure(request);
+    } catch (error) {
+      // Already answered: going over the budget shows on the IP's next call.
+      if (!(error instanceof RelayHttpError))
+        request.log.warn({ err: error }, "counting a failed authentication failed");
+    }
   });
 
   const timeoutMinutes = app.relayConfig.callbackTimeoutMinutes;
