@@ -25,3 +25,12 @@ export const LIST_LIMIT = 100;
  * CSV download, where 100 characters is already more than a reader takes in.
  */
 export const MAX_LABEL_LENGTH = 100;
+
+/**
+ * The longest name of an Infobip connection (`INFOBIP_CONNECTIONS`). Names are short words an operator picks
+ * (`eu`, `us`, `brand-a`): they head the Connection column in Excel and the pane's key list.
+ */
+export const MAX_CONNECTION_NAME_LENGTH = 32;
+
+/** The most connections a relay is configured with; a query in the pane runs at most this many at once. */
+export const MAX_CONNECTIONS = 16;

@@ -13,6 +13,8 @@ import { MAX_WAIT_SECONDS } from "./limits";
 import {
   ApiErrorSchema,
   ConnectionCheckResultSchema,
+  ConnectionListSchema,
+  ConnectionQuerySchema,
   QueryIdParamsSchema,
   QueryListSchema,
   QueryStateSchema,
@@ -135,8 +137,8 @@ export const relayApi = {
     response: {
       202: answer(SubmittedQuerySchema, "Infobip accepted the query: follow it with GET /v1/queries/{id}."),
       400: errorAnswer(
-        "The body is not a valid submission: every violation at once, each naming the field and its rule; nothing " +
-          "was sent to Infobip. Or Infobip's own 400, passed through."
+        "The body is not a valid submission: every violation at once, each naming the field and its rule (an " +
+          "unknown connection names `connection`); nothing was sent to Infobip. Or Infobip's own 400, passed through."
       ),
       ...infobipAnswers,
     },
@@ -252,11 +254,31 @@ export const relayApi = {
       "Submits a real, tiny query with the caller's key — last month, by MONTH: a period wholly in the past and " +
       "within the retention window — because Infobip's Billing Usage API has no cheaper way to prove a key and " +
       "its scope. It costs one Infobip call; its result is kept out of GET /v1/queries and expires with the others. " +
-      "No body is needed.",
+      "No body is needed; `connection` picks the Infobip connection (absent: the default).",
+    querystring: ConnectionQuerySchema,
     response: {
       200: answer(ConnectionCheckResultSchema, "Infobip accepted the key: the relay can be reached and the key works."),
-      400: errorAnswer("Infobip refused the check's query (Infobip's 400, passed through)."),
+      400: errorAnswer(
+        "The connection is not one of the relay's (the violation names `connection`; nothing was sent), or Infobip " +
+          "refused the check's query (Infobip's 400, passed through)."
+      ),
       ...infobipAnswers,
+    },
+  }),
+
+  listConnections: route("GET", "/v1/connections", {
+    operationId: "listConnections",
+    tags: ["connection"],
+    summary: "The relay's Infobip connections",
+    description:
+      "The names of the Infobip accounts or data centres this relay's operator configured (INFOBIP_CONNECTIONS, " +
+      "or INFOBIP_BASE_URL alone as the one default connection), and which one is the default. No key needed: " +
+      "the pane shows them before any key is entered; base URLs are never listed.",
+    security: [],
+    response: {
+      200: answer(ConnectionListSchema, "The connections, the default among them."),
+      "4xx": otherRefusal,
+      "5xx": relayFailure,
     },
   }),
 

@@ -19,7 +19,15 @@ import {
   lengthRule,
   RawCellSchema,
 } from "../billing";
-import { DEFAULT_PAGE_ROWS, LIST_LIMIT, MAX_LABEL_LENGTH, MAX_PAGE_ROWS, MAX_WAIT_SECONDS } from "./limits";
+import {
+  DEFAULT_PAGE_ROWS,
+  LIST_LIMIT,
+  MAX_CONNECTION_NAME_LENGTH,
+  MAX_CONNECTIONS,
+  MAX_LABEL_LENGTH,
+  MAX_PAGE_ROWS,
+  MAX_WAIT_SECONDS,
+} from "./limits";
 
 // Named copies of `src/billing`'s schemas (same rules; `.meta()` returns a copy, the originals stay unnamed).
 
@@ -77,6 +85,23 @@ function wholeNumberParam(min: number, max: number, fallback: number, descriptio
     .meta({ description });
 }
 
+/**
+ * The name of an Infobip connection the relay's operator configured (`INFOBIP_CONNECTIONS`): lower-case letters,
+ * digits and hyphens, starting with a letter. A caller only ever names one; the relay maps it to its base URL, so no
+ * URL from a request is ever followed.
+ */
+export const CONNECTION_NAME_PATTERN = /^[a-z][a-z0-9-]*$/;
+const connectionNameRule =
+  `must be a connection name: lower-case letters, digits and hyphens, starting with a letter, ` +
+  `at most ${MAX_CONNECTION_NAME_LENGTH} characters`;
+export const ConnectionNameSchema = z
+  .string({ error: connectionNameRule })
+  .min(1, connectionNameRule)
+  .max(MAX_CONNECTION_NAME_LENGTH, connectionNameRule)
+  .regex(CONNECTION_NAME_PATTERN, connectionNameRule)
+  .meta({ description: "The name of one of the relay's Infobip connections, as GET /v1/connections lists them." });
+export type ConnectionName = z.infer<typeof ConnectionNameSchema>;
+
 // Requests
 
 /** Path of every call about one query. */
@@ -106,11 +131,14 @@ export const QuerySubmissionSchema = z
   .strictObject({
     request: BillingUsageQuerySchema,
     label: QueryLabelSchema.nullish(),
+    connection: ConnectionNameSchema.nullish().meta({
+      description: "The Infobip connection to run the query on (GET /v1/connections); absent: the default one.",
+    }),
   })
   .meta({
     description:
       "A billing usage query (Infobip's QueryBillingUsageApiRequest, checked with the same rules: dates within " +
-      "the retention window, at most 3 months, no unknown properties) and an optional label.",
+      "the retention window, at most 3 months, no unknown properties), an optional label and an optional connection.",
   });
 export type QuerySubmission = z.input<typeof QuerySubmissionSchema>;
 
@@ -123,6 +151,7 @@ export const SubmittedQuerySchema = z
     requestId: z.string().min(1).meta({ description: "Infobip's requestId." }),
     status: QueryStatusSchema,
     createdAt: InstantSchema,
+    connection: z.string().meta({ description: "The Infobip connection the query was sent to." }),
   })
   .meta({ id: "SubmittedQuery", description: "Infobip accepted the query; follow it with GET /v1/queries/{id}." });
 export type SubmittedQuery = z.infer<typeof SubmittedQuerySchema>;
@@ -141,6 +170,7 @@ export const QueryStateSchema = z
     id: QueryIdSchema,
     requestId: z.string().nullable().meta({ description: "Infobip's requestId; null until Infobip accepted it." }),
     label: z.string().nullable(),
+    connection: z.string().meta({ description: "The Infobip connection the query was sent to." }),
     status: QueryStatusSchema,
     createdAt: InstantSchema,
     completedAt: InstantSchema.nullable(),
@@ -196,3 +226,27 @@ export const ConnectionCheckResultSchema = z
     description: "Infobip accepted a real, tiny query with the caller's key (kept out of GET /v1/queries).",
   });
 export type ConnectionCheckResult = z.infer<typeof ConnectionCheckResultSchema>;
+
+/** `GET /v1/connections`: the Infobip connections this relay's operator configured; exactly one is the default. */
+export const ConnectionListSchema = z
+  .object({
+    connections: z
+      .array(
+        z.object({
+          name: z.string(),
+          default: z.boolean().meta({ description: "The connection a query without `connection` runs on." }),
+        })
+      )
+      .min(1)
+      .max(MAX_CONNECTIONS),
+  })
+  .meta({
+    id: "ConnectionList",
+    description:
+      "The relay's Infobip connections (accounts or data centres), by name only: their base URLs stay with the " +
+      "operator.",
+  });
+export type ConnectionList = z.infer<typeof ConnectionListSchema>;
+
+/** `POST /v1/connection-check?connection=`: which connection to test the key on (absent: the default). */
+export const ConnectionQuerySchema = z.object({ connection: ConnectionNameSchema.optional() });

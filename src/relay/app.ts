@@ -22,6 +22,7 @@ import resultsPlugin, { type ResultsPluginOptions } from "./plugins/results";
 import staticPanePlugin from "./plugins/static-pane";
 import storePlugin from "./plugins/store";
 import callbackRoutes from "./routes/callbacks";
+import connectionRoutes from "./routes/connections";
 import healthRoutes from "./routes/health";
 import queryRoutes from "./routes/queries";
 import { ensureDataDir, openRelayStore, type OpenedStore, type RelayStore } from "./store";
@@ -45,7 +46,7 @@ export interface RelayDeps {
   /** Where log lines go (tests capture them); default stdout. Ignored when `logger` is given. */
   logStream?: DestinationStream;
   logger?: Logger;
-  /** The relay's clock; default the system clock. */
+  /** The relay's clock; default the system clock (or the one RELAY_NOW starts). */
   clock?: () => Date;
   /** Another store behind the seam; default the one the configuration names (SQLite in the data directory). */
   store?: RelayStore;
@@ -103,7 +104,7 @@ export async function buildRelay(config: RelayConfig, deps: RelayDeps = {}): Pro
 
   await app.register(relayConfigPlugin, {
     config,
-    clock: deps.clock ?? relayClock(config.clockStartsAt),
+    clock: deps.clock ?? relayClock(config),
     keyHashSecret: keyHashSecret.secret,
   });
   await app.register(storePlugin, { store });
@@ -118,6 +119,7 @@ export async function buildRelay(config: RelayConfig, deps: RelayDeps = {}): Pro
     ...(deps.watchIntervalMs !== undefined ? { watchIntervalMs: deps.watchIntervalMs } : {}),
   });
   await app.register(healthRoutes);
+  await app.register(connectionRoutes);
   await app.register(queryRoutes);
   await app.register(callbackRoutes);
   return app;
