@@ -430,7 +430,7 @@ export async function benchRelayEdge(samples = 2_000): Promise<RelayEdgeBenchRes
       dataDir: path.join(dir, name),
       databaseUrl: undefined,
       staticDir: path.join(dir, "no-pane"),
-      infobipBaseUrl: infobipUrl,
+      connections: singleConnection(infobipUrl),
       logLevel: "silent",
       keyHashSecret: "bench-key-hash-secret-bench-key-hash-secret",
       ...limits,

@@ -5,6 +5,7 @@ import {
   DEFAULT_ALLOWED_ORIGINS,
   DEFAULT_MAX_CALLBACK_BYTES,
   loadRelayConfig,
+  relayClock,
 } from "../../src/relay/config";
 import { KEY_HASH_SECRET_FILE, resolveKeyHashSecret } from "../../src/relay/key-hash-secret";
 import { ConfigError } from "../../src/server-kit";
