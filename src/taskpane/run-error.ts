@@ -16,6 +16,8 @@ export type RunErrorKind =
   | "saved-query-invalid"
   /** Infobip refused a period ending after today, and the period has no whole day before today to run instead. */
   | "no-day-before-today"
+  /** A run over several Infobip connections where at least one failed: nothing was written. */
+  | "connection-failed"
   /** A fault of the pane itself. */
   | "unexpected";
 
