@@ -105,5 +105,8 @@ export function provenanceCells(provenance: Provenance, title: string): string[]
       : describeBillingPeriods(provenance),
     provenance.rowCount === 0 ? EMPTY_RESULT_NOTE : provenance.rowCount.toLocaleString("en-US"),
   ];
-  return [[`Billing usage — ${title}`, connectionsNote(provenance)], ...PROVENANCE_LABELS.map((label, i) => [label, values[i] ?? ""])];
+  return [
+    [`Billing usage — ${title}`, connectionsNote(provenance)],
+    ...PROVENANCE_LABELS.map((label, i) => [label, values[i] ?? ""]),
+  ];
 }

@@ -310,7 +310,8 @@ export function shapeConnections(
     const same =
       part.input.columns.length === first.input.columns.length &&
       part.input.columns.every((c, i) => c.columnName === first.input.columns[i]?.columnName);
-    if (!same) throw new Error(`The result of connection ${part.connection} has other columns than ${first.connection}'s.`);
+    if (!same)
+      throw new Error(`The result of connection ${part.connection} has other columns than ${first.connection}'s.`);
     return { name: part.connection, shape: shapeResult(part.input) };
   });
   const base = shapes[0]?.shape as TableShape;

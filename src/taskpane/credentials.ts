@@ -24,6 +24,7 @@ export type KeyStorage = KeyValueStorage;
 /** Keys typed in or read back this session, by connection name ("" = the default before its name is known). */
 const sessionKeys = new Map<string, string>();
 let defaultConnection: string | undefined;
+let knownConnections: readonly string[] = [];
 let storageOverride: KeyStorage | undefined;
 
 /** Where keys are remembered; storage can be blocked (privacy settings), keys then last for the session. */
@@ -36,6 +37,7 @@ export function useKeyStorage(replacement: KeyStorage | undefined): void {
   storageOverride = replacement;
   sessionKeys.clear();
   defaultConnection = undefined;
+  knownConnections = [];
 }
 
 /** The stored entry of a connection ("" or undefined: the default, whose name may not be known yet). */
@@ -54,6 +56,7 @@ function sessionName(connection: string | undefined): string {
  */
 export function adoptConnections(names: readonly string[], defaultName: string): void {
   if (!names.includes(defaultName)) return;
+  knownConnections = [...names];
   const store = storage();
   const legacySession = sessionKeys.get("");
   defaultConnection = defaultName;
@@ -79,6 +82,11 @@ export function currentApiKey(connection?: string): string | undefined {
   const remembered = storage()?.getItem(storedEntryKey(connection)) ?? undefined;
   if (remembered) sessionKeys.set(name, remembered);
   return remembered;
+}
+
+/** Whether any connection (the default, or one the relay listed) has a key: enough to run or pick a query up. */
+export function hasAnyApiKey(): boolean {
+  return Boolean(currentApiKey()) || knownConnections.some((name) => Boolean(currentApiKey(name)));
 }
 
 /** Whether a connection's key is kept on this computer (what its checkbox shows when Settings opens). */
@@ -125,7 +133,9 @@ export class MissingKeyError extends Error {
     const summary = connection
       ? `No Infobip API key is set for the connection \u201c${connection}\u201d.`
       : "No Infobip API key is set.";
-    const advice = connection ? `Enter the key of \u201c${connection}\u201d in Settings.` : "Enter your API key in Settings.";
+    const advice = connection
+      ? `Enter the key of \u201c${connection}\u201d in Settings.`
+      : "Enter your API key in Settings.";
     super(`${summary} ${advice}`);
     this.summary = summary;
     this.advice = advice;

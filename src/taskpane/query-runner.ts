@@ -583,7 +583,12 @@ class ConnectionsRun {
     const submitted = submissions.flatMap((s) => (s.ok ? [s] : []));
     const first = submitted[0];
     if (!first) {
-      return { kind: "failed", error: connectionsError(failures, false), elapsedMs: this.elapsed(), pendingKept: false };
+      return {
+        kind: "failed",
+        error: connectionsError(failures, false),
+        elapsedMs: this.elapsed(),
+        pendingKept: false,
+      };
     }
     const pending: PendingQuery = {
       queryId: first.submitted.id,
@@ -607,7 +612,11 @@ class ConnectionsRun {
   }
 
   /** Follows every part of `pending`; writes the table only when all are in (and none failed before, `earlier`). */
-  async follow(pending: PendingQuery, sent: ReadonlyMap<string, Sent>, earlier: ConnectionFailure[]): Promise<RunOutcome> {
+  async follow(
+    pending: PendingQuery,
+    sent: ReadonlyMap<string, Sent>,
+    earlier: ConnectionFailure[]
+  ): Promise<RunOutcome> {
     const parts = pending.parts ?? [];
     const connections = pending.definition.connections ?? parts.map((p) => p.connection);
     // A connection of the definition without a part was never submitted (its submission failed before the pane closed).
@@ -680,7 +689,11 @@ class ConnectionsRun {
         const error =
           state.status === "failed"
             ? new RelayError("unavailable", `Infobip could not produce the result${why}.`, "Run the query again.")
-            : new RelayError("invalid-answer", `Infobip's result arrived but could not be read${why}.`, "Run the query again.");
+            : new RelayError(
+                "invalid-answer",
+                `Infobip's result arrived but could not be read${why}.`,
+                "Run the query again."
+              );
         return { kind: "failed", connection, error, keep: false };
       }
       const fetched = await run.readRows(state, definition);

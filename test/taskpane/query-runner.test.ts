@@ -687,9 +687,15 @@ describe("runQuery over several connections", () => {
 
     // With every part there, one table holds both.
     const usAgain = await t.relayOf("us").submit();
-    const whole = { ...pending, parts: [pending.parts[0], { connection: "us", queryId: usAgain.id }] };
+    const whole = {
+      ...pending,
+      parts: [
+        { connection: "eu", queryId: eu.id },
+        { connection: "us", queryId: usAgain.id },
+      ],
+    };
     await t.pending.add(whole);
-    const outcome = await followPendingQuery(whole as typeof pending, t.deps);
+    const outcome = await followPendingQuery(whole, t.deps);
     expect(outcome.kind).toBe("done");
     expect(t.sink.written[0]?.parts?.map((p) => p.connection)).toEqual(["eu", "us"]);
     expect(await t.pending.list()).toEqual([]);

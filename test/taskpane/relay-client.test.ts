@@ -130,7 +130,12 @@ describe("RelayClient", () => {
 
     handler = () => ({
       status: 200,
-      body: { connections: [{ name: "eu", default: false }, { name: "us", default: true }] },
+      body: {
+        connections: [
+          { name: "eu", default: false },
+          { name: "us", default: true },
+        ],
+      },
     });
     const keyless = new RelayClient({ baseUrl, apiKey: () => undefined });
     expect(await keyless.connections()).toEqual({ names: ["eu", "us"], defaultName: "us", listed: true });
