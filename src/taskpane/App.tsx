@@ -201,6 +201,7 @@ export function App({ mode, theme, workbook }: AppProps): React.JSX.Element {
             canRefresh={run.lastRun !== undefined}
             onCancel={run.cancel}
             onRunAgain={() => run.rerun(false)}
+            onWriteOthers={() => void run.writeOthers()}
             onRefresh={() => run.rerun(true)}
             onBackToQuery={() => switchScreen("compose")}
             onOpenTables={() => switchScreen("tables")}
