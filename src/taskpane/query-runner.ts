@@ -511,6 +511,7 @@ type PartOutcome =
 class ConnectionsRun {
   private readonly startedAt: Date;
   private readonly received = new Map<string, { received: number; total: number }>();
+  private readonly clients = new Map<string, RelayApi>();
 
   constructor(
     private readonly deps: RunnerDeps,
@@ -531,7 +532,8 @@ class ConnectionsRun {
 
   /** A single-query run on one connection's client, its progress summed into this run's. */
   private runOn(connection: string, connections: number): Run {
-    const client = this.deps.clientFor?.(connection);
+    const client = this.clients.get(connection) ?? this.deps.clientFor?.(connection);
+    if (client) this.clients.set(connection, client);
     if (!client) {
       throw new RunError(
         "unexpected",
