@@ -80,7 +80,10 @@ describe("createBillingPivot", () => {
   it("makes Connection a filter of a table over several connections, or a row when the user picks it", async () => {
     const double = createExcelDouble();
     const header = ["Connection", ...BILLING_HEADER];
-    await seedBillingTable(double, "Costs", header, [["eu", ...ROWS[0]!], ["us", ...ROWS[2]!]]);
+    await seedBillingTable(double, "Costs", header, [
+      ["eu", ...ROWS[0]!],
+      ["us", ...ROWS[2]!],
+    ]);
     const filtered = await createBillingPivot(
       double.newContext(),
       { tableName: "Costs", rowFields: ["Account"] },

@@ -315,6 +315,11 @@ describe("a workbook over several Infobip connections", () => {
       ["us", "2026-03", "EUR", "Provisional", 1],
       ["us", "2026-03", "USD", "Provisional", 4],
     ]);
+
+    // The cost overview can split by connection.
+    const message = await workbook.createOverview(tableName, { dimension: "Connection" });
+    expect(message).toMatch(/^Overview sheet “Overview .+” created: \d+ charts for EUR, USD/);
+    expect(excel.state.charts.find((c) => c.name === "EUR monthly")?.series.map((x) => x.name)).toEqual(["eu", "us"]);
   });
 
   it("names the missing connection above a table written without it", async () => {
