@@ -38,14 +38,17 @@ export interface ConnectionsView {
   /** Named connections, in the relay's order; empty for a relay with one connection. */
   names: string[];
   defaultName: string;
+  /** False until the relay answered (or could not be reached): Settings waits, so its key fields do not jump. */
+  known: boolean;
 }
 
-const ONE_CONNECTION: ConnectionsView = { names: [], defaultName: "" };
+const ONE_CONNECTION: ConnectionsView = { names: [], defaultName: "", known: true };
+const NOT_YET: ConnectionsView = { names: [], defaultName: "", known: false };
 
 /** Several connections are shown (and named on queries) only when the relay has more than one. */
 export function connectionsView(listed: RelayConnections): ConnectionsView {
   return listed.listed && listed.names.length > 1
-    ? { names: listed.names, defaultName: listed.defaultName }
+    ? { names: listed.names, defaultName: listed.defaultName, known: true }
     : ONE_CONNECTION;
 }
 
@@ -61,7 +64,7 @@ export interface RelaySettings {
 
 export function useRelaySettings(workbook: Workbook | undefined): RelaySettings {
   const [relayUrl, setRelayUrl] = React.useState(loadRelayUrl);
-  const [connections, setConnections] = React.useState<ConnectionsView>(ONE_CONNECTION);
+  const [connections, setConnections] = React.useState<ConnectionsView>(NOT_YET);
   const relayUrlRef = React.useRef(relayUrl);
   relayUrlRef.current = relayUrl;
   const pendingStore = React.useMemo(() => workbook?.pending ?? browserPendingStore(), [workbook]);
@@ -76,7 +79,9 @@ export function useRelaySettings(workbook: Workbook | undefined): RelaySettings 
         setConnections(connectionsView(listed));
       })
       // An unreachable relay shows one key; Test connection then says what is wrong.
-      .catch(() => setConnections(ONE_CONNECTION));
+      .catch(() => {
+        if (!controller.signal.aborted) setConnections(ONE_CONNECTION);
+      });
     return () => controller.abort();
   }, [relayUrl]);
 

@@ -147,17 +147,20 @@ export function SettingsScreen({
             own API key; enter the keys of those you use.
           </Text>
         ) : null}
-        {[...drafts].map(([name, draft]) => (
-          <ConnectionKey
-            key={name || "default"}
-            connection={name || undefined}
-            isDefault={name === connections.defaultName}
-            url={url}
-            draft={draft}
-            onChange={(change) => setDraft(name, change)}
-            onUrlProblem={setUrlProblem}
-          />
-        ))}
+        {!connections.known ? <Spinner size="tiny" label="Asking the relay for its Infobip connections…" /> : null}
+        {[...drafts]
+          .filter(() => connections.known)
+          .map(([name, draft]) => (
+            <ConnectionKey
+              key={name || "default"}
+              connection={name || undefined}
+              isDefault={name === connections.defaultName}
+              url={url}
+              draft={draft}
+              onChange={(change) => setDraft(name, change)}
+              onUrlProblem={setUrlProblem}
+            />
+          ))}
         <div className={styles.buttons}>
           <Button type="submit" appearance="primary">
             Save settings

@@ -75,7 +75,8 @@ export async function saveSettings(page: Page, apiKey: string, relayUrl?: string
   await openScreen(page, "Settings");
   const url = page.getByRole("textbox", { name: "Relay URL" });
   if (relayUrl !== undefined) await url.fill(relayUrl);
-  await page.getByLabel("Infobip API key").fill(apiKey);
+  // One key field for a relay with one connection; with several, the default connection's (others: saveKeys).
+  await page.getByLabel(/^(Infobip API key|API key of .+ \(default\))$/).fill(apiKey);
   await page.getByRole("button", { name: "Save settings" }).click();
   await page.getByText(/^Saved/).waitFor();
   return url.inputValue();
