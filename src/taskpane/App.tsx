@@ -166,6 +166,12 @@ export function App({ mode, theme, workbook }: AppProps): React.JSX.Element {
             connections={settings.connections}
             onSave={(url, keys) => {
               settings.save(url, keys);
+              // Saved keys change which connections can run: the composer ticks those with a key again.
+              if (connectionNames.length > 0) {
+                const hasKey = (name: string) => Boolean(currentApiKey(name));
+                const connections = connectionChoice(undefined, connectionNames, hasKey);
+                if (connections) composer.update((state) => ({ ...state, connections }));
+              }
               alert.dismiss();
               void pickup.pickUp();
             }}
