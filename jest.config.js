@@ -31,7 +31,7 @@ const shared = {
 };
 
 /** The relay suites that run on both stores (the others do not touch the store, or are SQLite's own). */
-const BOTH_STORES = ["callbacks", "queries", "durability", "hygiene", "rate-limit", "store/store"].map(
+const BOTH_STORES = ["callbacks", "connections", "queries", "durability", "hygiene", "rate-limit", "store/store"].map(
   (name) => `<rootDir>/test/relay/${name}.test.ts`
 );
 

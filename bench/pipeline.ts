@@ -16,7 +16,7 @@ import path from "node:path";
 import { performance } from "node:perf_hooks";
 import type { QueryDefinition } from "../src/billing";
 import { startEmulator } from "../src/emulator";
-import { startRelay } from "../src/relay";
+import { singleConnection, startRelay } from "../src/relay";
 import { WorkbookPendingStore, WorkbookSink } from "../src/taskpane/excel-workbook";
 import { DEFAULT_PAGE_SIZE, abortableSleep, runQuery, type RunProgress } from "../src/taskpane/query-runner";
 import { RelayClient } from "../src/taskpane/relay-client";
@@ -54,7 +54,7 @@ export async function benchPipeline(): Promise<PipelineBenchResult> {
   const emulator = await startEmulator({ now: CLOCK, callbackDelayMs: 0, logger: false, port: 0 });
   // The relay validates against its own clock, so it runs on the emulator's.
   const relay = await startRelay(
-    { port: 0, host: "127.0.0.1", infobipBaseUrl: emulator.url, dataDir, logLevel: "silent" },
+    { port: 0, host: "127.0.0.1", connections: singleConnection(emulator.url), dataDir, logLevel: "silent" },
     { clock: () => CLOCK }
   );
   const excel = createExcelDouble();

@@ -24,7 +24,7 @@ import { monitorEventLoopDelay, performance } from "node:perf_hooks";
 import Database from "better-sqlite3";
 import { Client } from "pg";
 import { resolvePreset, type BillingUsageResult, type RawRow } from "../src/billing";
-import { startRelay, type RunningRelay } from "../src/relay";
+import { singleConnection, startRelay, type RunningRelay } from "../src/relay";
 import { MAX_PAGE_ROWS, QueryStateSchema, SubmittedQuerySchema } from "../src/relay-api";
 import { findPostgresBinDir, startPostgresCluster } from "../test/support/postgres-cluster";
 import { megabytes, runStandalone } from "./standalone";
@@ -215,7 +215,7 @@ export async function benchRelay(rows = 100_000, store: BenchStore = { kind: "sq
       dataDir: path.join(dir, name),
       databaseUrl: store.kind === "postgresql" ? store.url : undefined,
       staticDir: path.join(dir, "no-pane"),
-      infobipBaseUrl: infobip.url,
+      connections: singleConnection(infobip.url),
       logLevel: "warn",
       keyHashSecret: "bench-key-hash-secret-bench-key-hash-secret",
     });

@@ -12,14 +12,14 @@ function violationsOf(body: unknown): Array<{ property: string; violation: strin
 }
 
 describe("validateQuerySubmission", () => {
-  it("accepts a query with a label, trimmed, or without one (null)", () => {
-    expect(validateQuerySubmission({ request: REQUEST, label: "  March  " }, NOW)).toEqual({
+  it("accepts a query with a label, trimmed, or without one (null), and a connection or none (null)", () => {
+    expect(validateQuerySubmission({ request: REQUEST, label: "  March  ", connection: "eu" }, NOW)).toEqual({
       ok: true,
-      value: { request: REQUEST, label: "March" },
+      value: { request: REQUEST, label: "March", connection: "eu" },
     });
     expect(validateQuerySubmission({ request: REQUEST }, NOW)).toEqual({
       ok: true,
-      value: { request: REQUEST, label: null },
+      value: { request: REQUEST, label: null, connection: null },
     });
     expect(validateQuerySubmission({ request: REQUEST, label: null }, NOW)).toMatchObject({ ok: true });
   });
@@ -49,7 +49,7 @@ describe("validateQuerySubmission", () => {
       "request.filterBy.dateInterval.sentUntil",
     ]);
     expect(violations.find((v) => v.property === "colour")?.violation).toBe(
-      "is not a known property; send request and label only"
+      "is not a known property; send request, label and connection only"
     );
     expect(violations.find((v) => v.property === "request.filterBy.dateInterval.sentSince")?.violation).toMatch(
       /before 2026-02-01/

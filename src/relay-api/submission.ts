@@ -22,7 +22,10 @@ const SubmissionEnvelopeSchema = QuerySubmissionSchema.extend({ request: z.unkno
 
 export function validateQuerySubmission(body: unknown, now: Date): Validation<AcceptedSubmission> {
   if (typeof body !== "object" || body === null || Array.isArray(body)) {
-    return { ok: false, violations: [{ property: "body", violation: "must be a JSON object: {request, label?, connection?}" }] };
+    return {
+      ok: false,
+      violations: [{ property: "body", violation: "must be a JSON object: {request, label?, connection?}" }],
+    };
   }
   const violations: Violation[] = [];
   const envelope = SubmissionEnvelopeSchema.safeParse(body);
@@ -30,7 +33,10 @@ export function validateQuerySubmission(body: unknown, now: Date): Validation<Ac
     for (const issue of envelope.error.issues) {
       if (issue.code === "unrecognized_keys") {
         for (const key of issue.keys) {
-          violations.push({ property: key, violation: "is not a known property; send request, label and connection only" });
+          violations.push({
+            property: key,
+            violation: "is not a known property; send request, label and connection only",
+          });
         }
       } else {
         violations.push({ property: propertyPath(issue.path), violation: issue.message });

@@ -7,7 +7,7 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
 import { serializerCompiler } from "fastify-type-provider-zod";
 import type { DestinationStream, Logger } from "pino";
-import type { RelayConfig } from "./config";
+import { relayClock, type RelayConfig } from "./config";
 import "./fastify-types";
 import { resolveKeyHashSecret } from "./key-hash-secret";
 import { createRelayLogger } from "./logging";
@@ -20,6 +20,7 @@ import resultsPlugin, { type ResultsPluginOptions } from "./plugins/results";
 import staticPanePlugin from "./plugins/static-pane";
 import storePlugin from "./plugins/store";
 import callbackRoutes from "./routes/callbacks";
+import connectionRoutes from "./routes/connections";
 import healthRoutes from "./routes/health";
 import queryRoutes from "./routes/queries";
 import { ensureDataDir, openRelayStore, type OpenedStore, type RelayStore } from "./store";
@@ -32,7 +33,7 @@ export interface RelayDeps {
   /** Where log lines go (tests capture them); default stdout. Ignored when `logger` is given. */
   logStream?: DestinationStream;
   logger?: Logger;
-  /** The relay's clock; default the system clock. */
+  /** The relay's clock; default the system clock (or the one RELAY_NOW starts). */
   clock?: () => Date;
   /** Another store behind the seam; default the one the configuration names (SQLite in the data directory). */
   store?: RelayStore;
@@ -73,7 +74,7 @@ export async function buildRelay(config: RelayConfig, deps: RelayDeps = {}): Pro
 
   await app.register(relayConfigPlugin, {
     config,
-    clock: deps.clock ?? (() => new Date()),
+    clock: deps.clock ?? relayClock(config),
     keyHashSecret: keyHashSecret.secret,
   });
   await app.register(storePlugin, { store });
@@ -88,6 +89,7 @@ export async function buildRelay(config: RelayConfig, deps: RelayDeps = {}): Pro
     ...(deps.watchIntervalMs !== undefined ? { watchIntervalMs: deps.watchIntervalMs } : {}),
   });
   await app.register(healthRoutes);
+  await app.register(connectionRoutes);
   await app.register(queryRoutes);
   await app.register(callbackRoutes);
   return app;

@@ -7,6 +7,15 @@
 import path from "node:path";
 import { z } from "zod";
 import {
+  connectionListVariable,
+  infobipBaseUrl,
+  isLoopbackUrl,
+  SINGLE_CONNECTION_NAME,
+  singleConnection,
+  type InfobipConnections,
+} from "./connections";
+import {
+  ConfigError,
   httpBaseUrl,
   logLevel,
   positiveNumber,
@@ -43,7 +52,16 @@ export interface RelayConfig {
   host: string;
   /** Base URL Infobip can reach, without a trailing slash; undefined = `http://localhost:<port>` (or the listening URL). */
   publicUrl: string | undefined;
-  infobipBaseUrl: string;
+  /**
+   * The Infobip accounts or data centres the relay calls, by name (INFOBIP_CONNECTIONS, or INFOBIP_BASE_URL alone
+   * as the one connection `default`): the only base URLs it ever calls (connections.ts).
+   */
+  connections: InfobipConnections;
+  /**
+   * RELAY_NOW: the instant the relay's clock starts at (it runs on from there), so a demo or test stack agrees with
+   * an emulator whose clock is fixed (EMULATOR_NOW); undefined = the system clock. Only with loopback connections.
+   */
+  clockStart: Date | undefined;
   /** Absolute. */
   dataDir: string;
   /** PostgreSQL connection URL (RELAY_DATABASE_URL): the store shared by several instances; undefined = SQLite in `dataDir`. */
@@ -112,10 +130,17 @@ export const RelayEnvSchema = z.object({
   RELAY_PUBLIC_URL: httpBaseUrl(
     "must be an absolute http or https URL without query or fragment, such as https://relay.example.com"
   ).optional(),
-  INFOBIP_BASE_URL: httpBaseUrl(
-    "must be your account's Infobip base URL, such as https://xxxxx.api.infobip.com (or the emulator, http://localhost:4010)",
-    { assumeHttps: true }
-  ).optional(),
+  INFOBIP_BASE_URL: infobipBaseUrl.optional(),
+  INFOBIP_CONNECTIONS: connectionListVariable.optional(),
+  INFOBIP_DEFAULT_CONNECTION: z.string().trim().optional(),
+  RELAY_NOW: z
+    .string()
+    .trim()
+    .refine((text) => /^\d{4}-\d{2}-\d{2}(T.*)?$/.test(text) && !Number.isNaN(Date.parse(text)), {
+      message: "must be an ISO date-time such as 2026-11-25T10:00:00Z (for tests and demos against the emulator only)",
+    })
+    .transform((text) => new Date(text))
+    .optional(),
   RELAY_DATA_DIR: z.string().optional(),
   RELAY_DATABASE_URL: databaseUrl.optional(),
   RELAY_ALLOWED_ORIGINS: originList.optional(),
@@ -157,11 +182,13 @@ export function loadRelayConfig(env: Environment, cwd: string = process.cwd()): 
     subject: "relay",
     secrets: ["RELAY_KEY_HASH_SECRET", "RELAY_DATABASE_URL"],
   });
+  const connections = infobipConnections(vars);
   return {
     port: vars.RELAY_PORT ?? DEFAULT_RELAY_PORT,
     host: vars.RELAY_HOST ?? DEFAULT_RELAY_HOST,
     publicUrl: vars.RELAY_PUBLIC_URL,
-    infobipBaseUrl: vars.INFOBIP_BASE_URL ?? DEFAULT_INFOBIP_BASE_URL,
+    connections,
+    clockStart: vars.RELAY_NOW,
     dataDir: path.resolve(cwd, vars.RELAY_DATA_DIR ?? DEFAULT_DATA_DIR),
     databaseUrl: vars.RELAY_DATABASE_URL,
     allowedOrigins: vars.RELAY_ALLOWED_ORIGINS ?? [...DEFAULT_ALLOWED_ORIGINS],
@@ -176,6 +203,64 @@ export function loadRelayConfig(env: Environment, cwd: string = process.cwd()): 
     readRatePerMinute: vars.RELAY_READ_RATE_PER_MINUTE ?? DEFAULT_READ_RATE_PER_MINUTE,
     notFoundRatePerMinute: vars.RELAY_NOT_FOUND_RATE_PER_MINUTE ?? DEFAULT_NOT_FOUND_RATE_PER_MINUTE,
   };
+}
+
+/**
+ * The connections from INFOBIP_CONNECTIONS or INFOBIP_BASE_URL, and the rules between the variables that one
+ * variable's schema cannot see. Both base-URL variables at once are refused rather than ranked: an operator who
+ * adds INFOBIP_CONNECTIONS beside an old INFOBIP_BASE_URL should learn that one of them is ignored, not guess which.
+ * RELAY_NOW moves the clock the retention window is checked on, so it is refused unless every connection is on
+ * this machine (the emulator): a relay that talks to Infobip always runs on the real clock.
+ *
+ * @throws {ConfigError} naming the variables
+ */
+function infobipConnections(vars: z.output<typeof RelayEnvSchema>): InfobipConnections {
+  const problems: string[] = [];
+  let connections: InfobipConnections;
+  if (vars.INFOBIP_CONNECTIONS !== undefined) {
+    if (vars.INFOBIP_BASE_URL !== undefined) {
+      problems.push(
+        "INFOBIP_BASE_URL and INFOBIP_CONNECTIONS are both set: set only INFOBIP_CONNECTIONS (name=url pairs) for " +
+          "several Infobip accounts, or only INFOBIP_BASE_URL for one"
+      );
+    }
+    const list = vars.INFOBIP_CONNECTIONS;
+    const chosen = vars.INFOBIP_DEFAULT_CONNECTION;
+    if (chosen !== undefined && !list.some((connection) => connection.name === chosen)) {
+      problems.push(
+        `INFOBIP_DEFAULT_CONNECTION must name one of INFOBIP_CONNECTIONS (${list
+          .map((connection) => connection.name)
+          .join(", ")}) (got ${JSON.stringify(chosen)})`
+      );
+    }
+    connections = { list, defaultName: chosen ?? list[0]?.name ?? SINGLE_CONNECTION_NAME };
+  } else {
+    const name = vars.INFOBIP_DEFAULT_CONNECTION;
+    if (name !== undefined && name !== SINGLE_CONNECTION_NAME) {
+      problems.push(
+        `INFOBIP_DEFAULT_CONNECTION names a connection of INFOBIP_CONNECTIONS, which is not set (the one connection of ` +
+          `INFOBIP_BASE_URL is "${SINGLE_CONNECTION_NAME}") (got ${JSON.stringify(name)})`
+      );
+    }
+    connections = singleConnection(vars.INFOBIP_BASE_URL ?? DEFAULT_INFOBIP_BASE_URL);
+  }
+  const remote = connections.list.filter((connection) => !isLoopbackUrl(connection.baseUrl));
+  if (vars.RELAY_NOW !== undefined && remote.length > 0) {
+    problems.push(
+      `RELAY_NOW is for tests and demos against the emulator only, but ${remote
+        .map((connection) => connection.name)
+        .join(", ")} is not on this machine: unset RELAY_NOW (a relay that talks to Infobip uses the real clock)`
+    );
+  }
+  if (problems.length > 0) throw new ConfigError("relay", problems);
+  return connections;
+}
+
+/** The relay's clock: the system clock, or one that starts at RELAY_NOW and runs at the same pace. */
+export function relayClock(config: Pick<RelayConfig, "clockStart">): () => Date {
+  if (config.clockStart === undefined) return () => new Date();
+  const offsetMs = config.clockStart.getTime() - Date.now();
+  return () => new Date(Date.now() + offsetMs);
 }
 
 /** The URL Infobip posts callbacks to when RELAY_PUBLIC_URL is unset. */

@@ -9,6 +9,7 @@ import { loadRelayConfig, type RelayConfig } from "./config";
 
 export type { RelayConfig } from "./config";
 export { loadRelayConfig } from "./config";
+export { singleConnection, type InfobipConnection, type InfobipConnections } from "./connections";
 export { buildRelay, type RelayDeps } from "./app";
 
 export interface RunningRelay {

@@ -8,6 +8,7 @@ import { randomUUID } from "node:crypto";
 import type { FastifyInstance } from "fastify";
 import type { BillingUsageQuery } from "../billing";
 import { hashCallbackSecret, newCallbackSecret } from "./callback-secret";
+import type { InfobipConnection } from "./connections";
 import type { Credential } from "./credentials";
 import { RelayHttpError } from "./errors";
 import { submitToInfobip } from "./infobip-client";
@@ -16,18 +17,24 @@ export interface SubmittedQuery {
   id: string;
   requestId: string;
   createdAt: Date;
+  connection: string;
 }
 
 export function callbackUrl(publicUrl: string, queryId: string, secret: string): string {
   return `${publicUrl}/callbacks/${queryId}/${secret}`;
 }
 
-/** Throws {@link RelayHttpError} with Infobip's status and body (or a 502) when Infobip does not accept it. */
+/**
+ * Sends the query to the connection's base URL: one the operator configured, resolved from a name by the caller's
+ * route, never a URL from the request.
+ *
+ * Throws {@link RelayHttpError} with Infobip's status and body (or a 502) when Infobip does not accept it.
+ */
 export async function submitQuery(
   app: FastifyInstance,
   credential: Credential,
   request: BillingUsageQuery,
-  options: { label: string | null; hidden: boolean }
+  options: { label: string | null; hidden: boolean; connection: InfobipConnection }
 ): Promise<SubmittedQuery> {
   const config = app.relayConfig;
   const createdAt = app.clock();
@@ -37,6 +44,7 @@ export async function submitQuery(
     id,
     owner: credential.owner,
     label: options.label,
+    connection: options.connection.name,
     hidden: options.hidden,
     requestJson: JSON.stringify(request),
     secretHash: hashCallbackSecret(secret),
@@ -46,7 +54,7 @@ export async function submitQuery(
   });
 
   const submission = await submitToInfobip({
-    baseUrl: config.infobipBaseUrl,
+    baseUrl: options.connection.baseUrl,
     authorization: credential.authorization,
     callbackUrl: callbackUrl(app.publicUrl.get(), id, secret),
     request,
@@ -55,20 +63,31 @@ export async function submitQuery(
 
   if (submission.kind === "accepted") {
     const recorded = await app.store.recordSubmission(id, submission.requestId, app.clock().getTime());
-    app.log.info({ queryId: id, requestId: submission.requestId, recorded }, "query submitted to Infobip");
-    return { id, requestId: submission.requestId, createdAt };
+    app.log.info(
+      { queryId: id, requestId: submission.requestId, connection: options.connection.name, recorded },
+      "query submitted to Infobip"
+    );
+    return { id, requestId: submission.requestId, createdAt, connection: options.connection.name };
   }
 
   await app.store.deleteQuery(id);
   if (submission.kind === "refused") {
     app.log.info(
-      { queryId: id, status: submission.status, errorCode: submission.body.errorCode },
+      {
+        queryId: id,
+        connection: options.connection.name,
+        status: submission.status,
+        errorCode: submission.body.errorCode,
+      },
       "Infobip refused the query"
     );
     const headers: Record<string, string> =
       submission.retryAfter === undefined ? {} : { "retry-after": submission.retryAfter };
     throw new RelayHttpError(submission.status, submission.body, headers);
   }
-  app.log.warn({ queryId: id, description: submission.body.description }, "Infobip could not be reached");
+  app.log.warn(
+    { queryId: id, connection: options.connection.name, description: submission.body.description },
+    "Infobip could not be reached"
+  );
   throw new RelayHttpError(502, submission.body);
 }

@@ -32,11 +32,20 @@ function storedRequest(requestJson: string): QueryState["request"] {
   return QueryStateSchema.shape.request.parse(JSON.parse(requestJson));
 }
 
-export function queryView(query: StoredQuery, now: Date, timeoutMinutes: number): QueryState {
+/**
+ * @param defaultConnection reported for a query stored before the relay had connections (its `connection` is null):
+ *   it went to the one base URL there was, which an operator adding connections keeps as the default.
+ */
+export function queryView(
+  query: StoredQuery,
+  now: Date,
+  options: { timeoutMinutes: number; defaultConnection: string }
+): QueryState {
   return {
     id: query.id,
     requestId: query.requestId,
     label: query.label,
+    connection: query.connection ?? options.defaultConnection,
     status: publicStatus(query),
     createdAt: new Date(query.createdAt).toISOString(),
     completedAt: iso(query.completedAt),
@@ -45,7 +54,7 @@ export function queryView(query: StoredQuery, now: Date, timeoutMinutes: number)
     metadata: query.metadata,
     requestedPeriod: query.requestedPeriod,
     failureMessage: query.failureMessage,
-    overdue: isOverdue(query, now, timeoutMinutes),
+    overdue: isOverdue(query, now, options.timeoutMinutes),
     expiresAt: new Date(query.expiresAt).toISOString(),
     request: storedRequest(query.requestJson),
   };

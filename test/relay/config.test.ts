@@ -1,7 +1,12 @@
 /** Configuration from the environment: defaults, every rule, and messages that name the variable. */
 import fs from "node:fs";
 import path from "node:path";
-import { DEFAULT_ALLOWED_ORIGINS, DEFAULT_MAX_CALLBACK_BYTES, loadRelayConfig } from "../../src/relay/config";
+import {
+  DEFAULT_ALLOWED_ORIGINS,
+  DEFAULT_MAX_CALLBACK_BYTES,
+  loadRelayConfig,
+  relayClock,
+} from "../../src/relay/config";
 import { KEY_HASH_SECRET_FILE, resolveKeyHashSecret } from "../../src/relay/key-hash-secret";
 import { ConfigError } from "../../src/server-kit";
 import { tempDataDir } from "./helpers/relay";
@@ -22,7 +27,8 @@ describe("loadRelayConfig", () => {
       port: 3001,
       host: "127.0.0.1",
       publicUrl: undefined,
-      infobipBaseUrl: "http://localhost:4010",
+      connections: { list: [{ name: "default", baseUrl: "http://localhost:4010" }], defaultName: "default" },
+      clockStart: undefined,
       dataDir: "/srv/relay/.relay-data",
       databaseUrl: undefined,
       allowedOrigins: DEFAULT_ALLOWED_ORIGINS,
@@ -68,7 +74,8 @@ describe("loadRelayConfig", () => {
       port: 8443,
       host: "0.0.0.0",
       publicUrl: "https://relay.example.com/billing",
-      infobipBaseUrl: "https://xyz12.api.infobip.com",
+      connections: { list: [{ name: "default", baseUrl: "https://xyz12.api.infobip.com" }], defaultName: "default" },
+      clockStart: undefined,
       dataDir: "/var/lib/relay",
       databaseUrl: "postgresql://relay:pw@db.internal:5432/relay?sslmode=require",
       allowedOrigins: ["https://addin.example.com", "https://localhost:3000"],
@@ -152,6 +159,107 @@ describe("loadRelayConfig", () => {
     expect(
       problemsOf({ RELAY_PORT: "x", RELAY_RESULT_TTL_HOURS: "y", RELAY_LOG_LEVEL: "z" }).map((p) => p.split(" ")[0])
     ).toEqual(["RELAY_PORT", "RELAY_RESULT_TTL_HOURS", "RELAY_LOG_LEVEL"]);
+  });
+});
+
+describe("Infobip connections", () => {
+  const connectionsOf = (env: Record<string, string>) => loadRelayConfig(env, "/srv/relay").connections;
+
+  it("reads INFOBIP_CONNECTIONS in order, the first as the default; URLs by INFOBIP_BASE_URL's rule", () => {
+    expect(
+      connectionsOf({ INFOBIP_CONNECTIONS: " eu = xxxx.api.infobip.com/ , us-2=https://yyyy.api.infobip.com" })
+    ).toEqual({
+      list: [
+        { name: "eu", baseUrl: "https://xxxx.api.infobip.com" },
+        { name: "us-2", baseUrl: "https://yyyy.api.infobip.com" },
+      ],
+      defaultName: "eu",
+    });
+  });
+
+  it("takes the default from INFOBIP_DEFAULT_CONNECTION when it names one of them", () => {
+    expect(
+      connectionsOf({
+        INFOBIP_CONNECTIONS: "eu=http://127.0.0.1:1,us=http://127.0.0.1:2",
+        INFOBIP_DEFAULT_CONNECTION: "us",
+      }).defaultName
+    ).toBe("us");
+    expect(problemsOf({ INFOBIP_CONNECTIONS: "eu=http://127.0.0.1:1", INFOBIP_DEFAULT_CONNECTION: "asia" })).toEqual([
+      expect.stringMatching(/INFOBIP_DEFAULT_CONNECTION must name one of INFOBIP_CONNECTIONS \(eu\)/),
+    ]);
+    expect(problemsOf({ INFOBIP_DEFAULT_CONNECTION: "eu" })).toEqual([
+      expect.stringMatching(/INFOBIP_DEFAULT_CONNECTION names a connection of INFOBIP_CONNECTIONS, which is not set/),
+    ]);
+  });
+
+  it("keeps INFOBIP_BASE_URL alone as the one connection named default", () => {
+    expect(
+      connectionsOf({ INFOBIP_BASE_URL: "https://xyz.api.infobip.com", INFOBIP_DEFAULT_CONNECTION: "default" })
+    ).toEqual({ list: [{ name: "default", baseUrl: "https://xyz.api.infobip.com" }], defaultName: "default" });
+  });
+
+  it("refuses INFOBIP_BASE_URL and INFOBIP_CONNECTIONS together", () => {
+    expect(
+      problemsOf({ INFOBIP_BASE_URL: "https://a.api.infobip.com", INFOBIP_CONNECTIONS: "eu=https://b.api.infobip.com" })
+    ).toEqual([expect.stringMatching(/INFOBIP_BASE_URL and INFOBIP_CONNECTIONS are both set/)]);
+  });
+
+  it.each([
+    ["eu=https://a.api.infobip.com,,us=https://b.api.infobip.com", /empty entry 2/],
+    ["eu=https://a.api.infobip.com,", /empty entry 2/],
+    ["https://a.api.infobip.com", /entry 1 \("https:\/\/a.api.infobip.com"\) must be name=url/],
+    ["EU=https://a.api.infobip.com", /the name "EU" must be lower-case letters, digits and hyphens/],
+    ["1eu=https://a.api.infobip.com", /the name "1eu" must be/],
+    [`${"a".repeat(33)}=https://a.api.infobip.com`, /at most 32 characters/],
+    ["eu=ftp://a.api.infobip.com", /entry 1 \(eu\): the URL must be your account's Infobip base URL/],
+    ["eu=https://a.api.infobip.com?x=1", /entry 1 \(eu\): the URL must be/],
+    ["eu=https://a.api.infobip.com,eu=https://b.api.infobip.com", /names the connection "eu" twice/],
+    [
+      Array.from({ length: 17 }, (_, index) => `c${index}=https://c${index}.api.infobip.com`).join(","),
+      /has 17 connections; a relay serves at most 16/,
+    ],
+  ])("refuses INFOBIP_CONNECTIONS=%j, naming the variable and the rule", (value, message) => {
+    const problems = problemsOf({ INFOBIP_CONNECTIONS: value });
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(/^INFOBIP_CONNECTIONS /);
+    expect(problems[0]).toMatch(message);
+  });
+
+  it("lists every bad entry of INFOBIP_CONNECTIONS at once", () => {
+    expect(problemsOf({ INFOBIP_CONNECTIONS: "EU=x,,us=ftp://y" })).toHaveLength(3);
+  });
+});
+
+describe("RELAY_NOW", () => {
+  it("starts a running clock at that instant when every connection is on this machine", async () => {
+    const config = loadRelayConfig(
+      { RELAY_NOW: "2026-11-25T10:00:00Z", INFOBIP_CONNECTIONS: "eu=http://127.0.0.1:4010,us=http://localhost:4011" },
+      "/x"
+    );
+    expect(config.clockStart).toEqual(new Date("2026-11-25T10:00:00Z"));
+    const clock = relayClock(config);
+    const first = clock().getTime();
+    expect(Math.abs(first - Date.parse("2026-11-25T10:00:00Z"))).toBeLessThan(60_000);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(clock().getTime()).toBeGreaterThan(first);
+  });
+
+  it("is the system clock without RELAY_NOW", () => {
+    const before = Date.now();
+    const now = relayClock(loadRelayConfig({}, "/x"))().getTime();
+    expect(now).toBeGreaterThanOrEqual(before);
+    expect(now).toBeLessThanOrEqual(Date.now());
+  });
+
+  it("is refused with a connection to Infobip, and when it is not a date-time", () => {
+    expect(problemsOf({ RELAY_NOW: "2026-11-25T10:00:00Z", INFOBIP_BASE_URL: "https://xyz.api.infobip.com" })).toEqual([
+      expect.stringMatching(
+        /RELAY_NOW is for tests and demos against the emulator only, but default is not on this machine/
+      ),
+    ]);
+    expect(problemsOf({ RELAY_NOW: "yesterday" })).toEqual([
+      expect.stringMatching(/RELAY_NOW must be an ISO date-time such as 2026-11-25T10:00:00Z/),
+    ]);
   });
 });
 

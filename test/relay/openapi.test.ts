@@ -267,9 +267,11 @@ describe("GET /v1/openapi.json", () => {
     record(await exchange(relay, "GET", "/v1/queries/{id}/rows", { params: { id } }));
     record(await exchange(relay, "GET", "/v1/queries/{id}/raw", { params: { id } }));
     record(await exchange(relay, "POST", "/v1/connection-check", {}));
+    record(await exchange(relay, "POST", "/v1/connection-check", { query: { connection: "default" } }));
     record(await exchange(relay, "DELETE", "/v1/queries/{id}", { params: { id } }));
     record(await exchange(relay, "GET", "/v1/queries/{id}", { params: { id } })); // 404 once deleted
     record(await exchange(relay, "GET", "/healthz", { key: null }));
+    record(await exchange(relay, "GET", "/v1/connections", { key: null }));
 
     // Refusals.
     record(await exchange(relay, "GET", "/v1/queries", { key: null }));
@@ -284,6 +286,11 @@ describe("GET /v1/openapi.json", () => {
       })),
       refused: true,
     });
+    // Well-formed names the document allows, which this relay has no connection of.
+    record(
+      await exchange(relay, "POST", "/v1/queries", { body: { request: thisMonthQuery(now), connection: "asia" } })
+    );
+    record(await exchange(relay, "POST", "/v1/connection-check", { query: { connection: "asia" } }));
     record(await exchange(relay, "GET", "/v1/queries/{id}", { params: { id: UNKNOWN_ID } }));
     record(
       await exchange(relay, "POST", "/callbacks/{id}/{secret}", {
@@ -325,13 +332,17 @@ describe("GET /v1/openapi.json", () => {
       "GET /v1/queries/{id}/rows 200",
       "GET /v1/queries/{id}/raw 200",
       "POST /v1/connection-check 200",
+      "POST /v1/connection-check 200",
       "DELETE /v1/queries/{id} 204",
       "GET /v1/queries/{id} 404",
       "GET /healthz 200",
+      "GET /v1/connections 200",
       "GET /v1/queries 401",
       "GET /v1/queries/{id} 400",
       "GET /v1/queries/{id}/rows 400",
       "POST /v1/queries 400",
+      "POST /v1/queries 400",
+      "POST /v1/connection-check 400",
       "GET /v1/queries/{id} 404",
       "POST /callbacks/{id}/{secret} 404",
       "POST /v1/queries 503",

@@ -57,7 +57,8 @@ describe("POST /v1/queries", () => {
     expect(answer.status).toBe(202);
     // Parsed with nothing but the contract's properties allowed, so no undeclared property is sent.
     const body = z.strictObject(SubmittedQuerySchema.shape).parse(answer.json);
-    expect(Object.keys(body).sort()).toEqual(["createdAt", "id", "requestId", "status"]);
+    expect(Object.keys(body).sort()).toEqual(["connection", "createdAt", "id", "requestId", "status"]);
+    expect(body.connection).toBe("default");
     expect(body.status).toBe("pending");
     expect(body.requestId).toBe(infobip.lastSubmission().requestId);
     expect(new Date(body.createdAt).toISOString()).toBe(body.createdAt);
@@ -308,6 +309,7 @@ describe("reading results", () => {
       id,
       requestId,
       label: null,
+      connection: "default",
       status: "succeeded",
       createdAt: expect.any(String),
       completedAt: expect.any(String),

@@ -18,6 +18,7 @@ import {
   type RowsPage,
   type RowsPageQuerySchema,
 } from "../../relay-api";
+import { resolveConnection, unknownConnectionViolation, type InfobipConnection } from "../connections";
 import { readCredential, type Credential } from "../credentials";
 import { relayErrors, RelayHttpError } from "../errors";
 import type { StoredQuery } from "../store";
@@ -66,6 +67,19 @@ function rawBytes(app: FastifyInstance, deliveryId: string, chunkCount: number):
   );
 }
 
+/**
+ * The configured connection a caller named (or the default); a 400 naming `connection` for any other name, before
+ * anything is stored or sent: the relay only ever calls the base URLs its operator configured.
+ */
+function connectionNamed(app: FastifyInstance, name: string | null | undefined): InfobipConnection {
+  const connections = app.relayConfig.connections;
+  const connection = resolveConnection(connections, name);
+  if (connection === undefined) {
+    throw new RelayHttpError(400, relayErrors.badRequest([unknownConnectionViolation(connections, name ?? "")]));
+  }
+  return connection;
+}
+
 /** Aborts when the caller goes away, so a long-poll does not outlive its connection. */
 function abortOnDisconnect(reply: FastifyReply): AbortSignal {
   const controller = new AbortController();
@@ -82,7 +96,10 @@ export default async function queryRoutes(app: FastifyInstance): Promise<void> {
     request.credential = reading.credential;
   });
 
-  const timeoutMinutes = app.relayConfig.callbackTimeoutMinutes;
+  const viewOptions = {
+    timeoutMinutes: app.relayConfig.callbackTimeoutMinutes,
+    defaultConnection: app.relayConfig.connections.defaultName,
+  };
   const submission = { onRequest: app.rateLimits.submissions };
   const read = { onRequest: app.rateLimits.reads };
   const api = app.withTypeProvider<ZodTypeProvider>();
@@ -90,17 +107,27 @@ export default async function queryRoutes(app: FastifyInstance): Promise<void> {
 
   api.post(
     submit.url,
-    // The body's rules include the clock's (retention window), so this route checks it with its own compiler.
-    { ...submission, schema: submit.schema, validatorCompiler: submissionValidatorCompiler(app.clock) },
+    // The body's rules include the clock's (retention window) and the configured connections, so this route checks
+    // it with its own compiler: every violation in one answer, an unknown connection among them.
+    {
+      ...submission,
+      schema: submit.schema,
+      validatorCompiler: submissionValidatorCompiler(app.clock, app.relayConfig.connections),
+    },
     async (request, reply) => {
-      const { request: query, label } = request.body;
-      const submitted = await submitQuery(app, credentialOf(request), query, { label: label ?? null, hidden: false });
+      const { request: query, label, connection } = request.body;
+      const submitted = await submitQuery(app, credentialOf(request), query, {
+        label: label ?? null,
+        hidden: false,
+        connection: connectionNamed(app, connection),
+      });
       const stored = await app.store.getQuery(submitted.id);
       return reply.code(202).send({
         id: submitted.id,
         requestId: submitted.requestId,
         status: stored === undefined ? "pending" : publicStatus(stored),
         createdAt: submitted.createdAt.toISOString(),
+        connection: submitted.connection,
       });
     }
   );
@@ -108,7 +135,7 @@ export default async function queryRoutes(app: FastifyInstance): Promise<void> {
   api.get(listQueries.url, { ...read, schema: listQueries.schema }, async (request) => {
     const now = app.clock();
     const queries = await app.store.listQueries(credentialOf(request).owner, LIST_LIMIT);
-    return { queries: queries.map((query) => queryView(query, now, timeoutMinutes)) };
+    return { queries: queries.map((query) => queryView(query, now, viewOptions)) };
   });
 
   api.get(getQuery.url, { ...read, schema: getQuery.schema }, async (request, reply) => {
@@ -118,7 +145,7 @@ export default async function queryRoutes(app: FastifyInstance): Promise<void> {
       await app.settlements.wait(id, request.query.wait * 1000, abortOnDisconnect(reply));
       query = await ownedQuery(app, request, id);
     }
-    return queryView(query, app.clock(), timeoutMinutes);
+    return queryView(query, app.clock(), viewOptions);
   });
 
   // Sent as text (see rowsPageJson), which the type provider's reply types do not describe.
@@ -167,13 +194,15 @@ export default async function queryRoutes(app: FastifyInstance): Promise<void> {
    * month to the 1st of this one, wholly in the past and within the retention window (`src/billing/periods.ts`) —
    * so the check never depends on how Infobip treats a sentUntil in the future, which its documentation neither
    * allows nor forbids. The result is stored like any other but kept out of GET /v1/queries, and expires with the TTL.
+   * `?connection=` tests the key on that connection (each account has its own keys); absent: the default.
    */
   api.post(checkConnection.url, { ...submission, schema: checkConnection.schema }, async (request) => {
+    const connection = connectionNamed(app, request.query.connection);
     const submitted = await submitQuery(
       app,
       credentialOf(request),
       { filterBy: { dateInterval: resolvePreset("last-month", app.clock()) }, aggregateBy: ["MONTH"] },
-      { label: "connection check", hidden: true }
+      { label: "connection check", hidden: true, connection }
     );
     return { ok: true as const, id: submitted.id, requestId: submitted.requestId };
   });

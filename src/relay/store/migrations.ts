@@ -64,6 +64,11 @@ export const MIGRATIONS: readonly string[] = [
     expires_at INTEGER NOT NULL       -- ms since epoch, on the system clock
   );
   `,
+  // 3: the Infobip connection (INFOBIP_CONNECTIONS) a query was sent to. Rows from before keep NULL: they went to
+  // the one base URL there was, and are reported as the default connection.
+  `
+  ALTER TABLE queries ADD COLUMN connection TEXT;
+  `,
 ];
 
 export function migrate(db: Database.Database): number {

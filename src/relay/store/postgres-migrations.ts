@@ -96,6 +96,11 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
     value text NOT NULL
   );
   `,
+  // 2: the Infobip connection (INFOBIP_CONNECTIONS) a query was sent to. Rows from before keep NULL: they went to
+  // the one base URL there was, and are reported as the default connection.
+  `
+  ALTER TABLE queries ADD COLUMN connection text;
+  `,
 ];
 
 /** The settings rows behind the key-hash secret. */

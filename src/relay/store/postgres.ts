@@ -74,6 +74,7 @@ interface QueryRecord {
   owner: string;
   request_id: string | null;
   label: string | null;
+  connection: string | null;
   hidden: boolean;
   request_json: string;
   secret_hash: Buffer;
@@ -98,6 +99,7 @@ function toStoredQuery(record: QueryRecord): StoredQuery {
     owner: record.owner,
     requestId: record.request_id,
     label: record.label,
+    connection: record.connection,
     hidden: record.hidden,
     requestJson: record.request_json,
     secretHash: record.secret_hash,
@@ -212,12 +214,13 @@ export class PostgresRelayStore implements RelayStore {
 
   async createQuery(query: NewQuery): Promise<void> {
     await this.pool.query(
-      `INSERT INTO queries (id, owner, label, hidden, request_json, secret_hash, state, created_at, expires_at)
-       VALUES ($1, $2, $3, $4, $5, $6, 'submitting', $7, $8)`,
+      `INSERT INTO queries (id, owner, label, connection, hidden, request_json, secret_hash, state, created_at, expires_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, 'submitting', $8, $9)`,
       [
         query.id,
         query.owner,
         storableText(query.label),
+        query.connection,
         query.hidden,
         query.requestJson,
         query.secretHash,

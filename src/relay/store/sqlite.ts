@@ -44,6 +44,7 @@ interface QueryRecord {
   owner: string;
   request_id: string | null;
   label: string | null;
+  connection: string | null;
   hidden: number;
   request_json: string;
   secret_hash: Buffer;
@@ -65,6 +66,7 @@ function toStoredQuery(record: QueryRecord): StoredQuery {
     owner: record.owner,
     requestId: record.request_id,
     label: record.label,
+    connection: record.connection,
     hidden: record.hidden !== 0,
     requestJson: record.request_json,
     secretHash: record.secret_hash,
@@ -100,8 +102,8 @@ export class SqliteRelayStore implements RelayStore {
     const db = this.db;
     this.statements = {
       insertQuery: db.prepare(
-        `INSERT INTO queries (id, owner, label, hidden, request_json, secret_hash, state, created_at, expires_at)
-         VALUES (@id, @owner, @label, @hidden, @requestJson, @secretHash, 'submitting', @createdAt, @expiresAt)`
+        `INSERT INTO queries (id, owner, label, connection, hidden, request_json, secret_hash, state, created_at, expires_at)
+         VALUES (@id, @owner, @label, @connection, @hidden, @requestJson, @secretHash, 'submitting', @createdAt, @expiresAt)`
       ),
       getQuery: db.prepare(`SELECT * FROM queries WHERE id = ?`),
       listQueries: db.prepare(

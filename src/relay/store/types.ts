@@ -21,6 +21,12 @@ export interface StoredQuery {
   owner: string;
   requestId: string | null;
   label: string | null;
+  /**
+   * The name of the Infobip connection it was sent to. Null for a query stored before the relay had connections
+   * (schema 3 on SQLite, 2 on PostgreSQL): it went to the one base URL there was, which stays the default when an
+   * operator adds connections, so it is reported as the default (views.ts).
+   */
+  connection: string | null;
   /** Internal queries (the connection check) are kept out of the owner's list. */
   hidden: boolean;
   /** The `request` part as submitted (JSON text). */
@@ -43,6 +49,7 @@ export interface NewQuery {
   id: string;
   owner: string;
   label: string | null;
+  connection: string;
   hidden: boolean;
   requestJson: string;
   secretHash: Buffer;

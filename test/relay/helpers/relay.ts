@@ -12,6 +12,7 @@ import type { FastifyInstance } from "fastify";
 import { resolvePreset, type BillingUsageQuery } from "../../../src/billing";
 import { buildRelay, type RelayDeps } from "../../../src/relay/app";
 import { loadRelayConfig, type RelayConfig } from "../../../src/relay/config";
+import { singleConnection } from "../../../src/relay/connections";
 import { storeSettings } from "./stores";
 
 export class TestClock {
@@ -66,9 +67,12 @@ afterAll(() => {
   for (const dir of createdDirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
 });
 
+/**
+ * `infobipBaseUrl`: one connection, `default`, as INFOBIP_BASE_URL alone configures; or `connections` for several.
+ */
 export async function startTestRelay(
   options: {
-    infobipBaseUrl: string;
+    infobipBaseUrl?: string;
     dataDir?: string;
     clock?: TestClock;
     logs?: LogCapture;
@@ -80,6 +84,7 @@ export async function startTestRelay(
     logs = new LogCapture(),
     dataDir = tempDataDir(),
     deps = {},
+    infobipBaseUrl,
     ...overrides
   } = options;
   const config: RelayConfig = {
@@ -90,6 +95,7 @@ export async function startTestRelay(
     staticDir: path.join(dataDir, "no-pane-build"),
     logLevel: "info",
     ...(await storeSettings(dataDir)),
+    ...(infobipBaseUrl === undefined ? {} : { connections: singleConnection(infobipBaseUrl) }),
     ...overrides,
   };
   const app = await buildRelay(config, { ...deps, logStream: logs, clock: clock.now });

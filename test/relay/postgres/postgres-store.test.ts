@@ -50,6 +50,7 @@ function newQuery(overrides: Partial<NewQuery> = {}): NewQuery {
     id: randomUUID(),
     owner: "owner-hash",
     label: null,
+    connection: "default",
     hidden: false,
     requestJson: "{}",
     secretHash: hashCallbackSecret("s"),
@@ -77,7 +78,25 @@ describe("migrations", () => {
   it("refuses a database written by a newer relay, and changes nothing in it", async () => {
     await open();
     await sql("INSERT INTO relay_migrations (version) VALUES ($1)", [POSTGRES_MIGRATIONS.length + 1]);
-    await expect(open()).rejects.toThrow(/schema version 2, newer than this relay knows \(1\)/);
+    await expect(open()).rejects.toThrow(
+      new RegExp(
+        `schema version ${POSTGRES_MIGRATIONS.length + 1}, newer than this relay knows \\(${POSTGRES_MIGRATIONS.length}\\)`
+      )
+    );
+  });
+
+  it("adds the connection column to a database from before connections, its queries keeping null (the default)", async () => {
+    await sql(POSTGRES_MIGRATIONS[0] ?? "");
+    await sql("INSERT INTO relay_migrations (version) VALUES (1)");
+    await sql(
+      `INSERT INTO queries (id, owner, hidden, request_json, secret_hash, state, created_at, expires_at)
+       VALUES ('old', 'owner-hash', false, '{}', '\\x00', 'pending', 1000, 1000000)`
+    );
+    const { store } = await open();
+    expect(await store.getQuery("old")).toMatchObject({ state: "pending", connection: null });
+    const created = newQuery({ connection: "eu" });
+    await store.createQuery(created);
+    expect((await store.getQuery(created.id))?.connection).toBe("eu");
   });
 });
 

@@ -25,6 +25,7 @@ function newQuery(id: string): NewQuery {
     id,
     owner: "owner-hash",
     label: null,
+    connection: "default",
     hidden: false,
     requestJson: "{}",
     secretHash: hashCallbackSecret("s"),
@@ -57,6 +58,25 @@ it("records its schema version and opens an existing file without migrating it a
   db.close();
   store = openSqliteStore(dataDir);
   expect((await store.getQuery("q1"))?.state).toBe("submitting");
+});
+
+it("adds the connection column to a file from before connections, its queries keeping null (the default)", async () => {
+  await store.close();
+  const file = path.join(tempDataDir(), DATABASE_FILE);
+  const old = new Database(file);
+  for (const sql of MIGRATIONS.slice(0, 2)) old.exec(sql);
+  old.pragma("user_version = 2");
+  old
+    .prepare(
+      `INSERT INTO queries (id, owner, hidden, request_json, secret_hash, state, created_at, expires_at)
+       VALUES ('old', 'owner-hash', 0, '{}', x'00', 'pending', 1000, 1000000)`
+    )
+    .run();
+  old.close();
+  store = openSqliteStore(path.dirname(file));
+  expect(await store.getQuery("old")).toMatchObject({ state: "pending", connection: null });
+  await store.createQuery({ ...newQuery("new"), connection: "eu" });
+  expect((await store.getQuery("new"))?.connection).toBe("eu");
 });
 
 it("refuses a database written by a newer relay", async () => {

@@ -38,6 +38,7 @@ function newQuery(overrides: Partial<NewQuery> = {}): NewQuery {
     id: randomUUID(),
     owner: "owner-hash",
     label: null,
+    connection: "default",
     hidden: false,
     requestJson: '{"aggregateBy":["MONTH"]}',
     secretHash: hashCallbackSecret("s"),
@@ -94,6 +95,14 @@ describe("queries", () => {
     expect((await store.listQueries("owner-hash", 1)).map((q) => q.id)).toEqual([newer]);
     expect(await store.getQuery(randomUUID())).toBeUndefined();
     expect(await store.recordSubmission(randomUUID(), "R2", 1_500)).toBe("gone");
+  });
+
+  it("keeps the Infobip connection each query was sent to", async () => {
+    const eu = await created(store, { connection: "eu" });
+    const us = await created(store, { connection: "us-2" });
+    expect((await store.getQuery(eu))?.connection).toBe("eu");
+    expect((await store.getQuery(us))?.connection).toBe("us-2");
+    expect((await store.listQueries("owner-hash", 10)).map((query) => query.connection).sort()).toEqual(["eu", "us-2"]);
   });
 
   it("marks a query unreadable when Infobip's 201 names another requestId than the callback that came first", async () => {
