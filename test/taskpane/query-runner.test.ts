@@ -718,3 +718,88 @@ describe("runQuery over several connections", () => {
     ]);
   });
 });
+
+describe("a query over two connections through the real relay, each to its own Infobip", () => {
+  const EU_KEY = "0123456789abcdef0123456789abcdef-eu-key";
+  const US_KEY = "0123456789abcdef0123456789abcdef-us-key";
+  const NOW = new Date("2026-03-15T10:00:00Z");
+  let eu: FakeInfobip;
+  let us: FakeInfobip;
+  let relay: TestRelay;
+
+  beforeEach(async () => {
+    [eu, us] = [await FakeInfobip.start(), await FakeInfobip.start()];
+    relay = await startTestRelay({
+      clock: new TestClock(NOW.getTime()),
+      connections: {
+        list: [
+          { name: "eu", baseUrl: eu.url },
+          { name: "us", baseUrl: us.url },
+        ],
+        defaultName: "eu",
+      },
+    });
+  });
+
+  afterEach(async () => {
+    await relay.close();
+    await eu.close();
+    await us.close();
+  });
+
+  /** Plays each Infobip's callback once it accepted its query: `rows` result rows each. */
+  async function deliverEach(rows: { eu: number; us: number }): Promise<void> {
+    for (const [infobip, count] of [
+      [eu, rows.eu],
+      [us, rows.us],
+    ] as const) {
+      for (let tries = 0; infobip.submissions.length === 0; tries++) {
+        if (tries > 500) throw new Error("Infobip accepted no query");
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      const submission = infobip.lastSubmission();
+      const delivered = await deliver(
+        submission.callbackUrl,
+        JSON.stringify(successResult(submission.requestId, count))
+      );
+      expect(delivered.status).toBe(200);
+    }
+  }
+
+  it("sends each connection's query with its own key to its own Infobip, and writes one result of both", async () => {
+    const sink = new RecordingSink();
+    const client = (connection: string, key: string) =>
+      new RelayClient({ baseUrl: relay.url, apiKey: () => key, connection });
+    const deps: RunnerDeps = {
+      client: new RelayClient({ baseUrl: relay.url, apiKey: () => EU_KEY }),
+      clientFor: (connection) => client(connection, connection === "eu" ? EU_KEY : US_KEY),
+      pending: new MemoryPendingStore(),
+      sink,
+      now: () => NOW,
+      sleep: abortableSleep,
+      waitSeconds: 5,
+    };
+    const composed = validateComposer(
+      { ...initialComposerState(), preset: "last-month", connections: ["eu", "us"] },
+      NOW
+    );
+    if (!composed.ok) throw new Error("test form is invalid");
+
+    expect(await new RelayClient({ baseUrl: relay.url, apiKey: () => undefined }).connections()).toEqual({
+      names: ["eu", "us"],
+      defaultName: "eu",
+      listed: true,
+    });
+    const [outcome] = await Promise.all([runQuery(composed, deps), deliverEach({ eu: 3, us: 2 })]);
+
+    expect(outcome.kind).toBe("done");
+    expect(eu.requests.map((r) => r.headers.authorization)).toEqual([`App ${EU_KEY}`]);
+    expect(us.requests.map((r) => r.headers.authorization)).toEqual([`App ${US_KEY}`]);
+    const result = sink.written[0] as FetchedResult;
+    expect(result.parts?.map((p) => [p.connection, p.rows.length])).toEqual([
+      ["eu", 3],
+      ["us", 2],
+    ]);
+    expect(result.rows).toHaveLength(5);
+  });
+});
