@@ -1,12 +1,18 @@
 /**
- * `npm start`: the emulator (Infobip stand-in), the relay and the task pane's dev server together, each as a
+ * `npm start`: the emulators (Infobip stand-ins), the relay and the task pane's dev server together, each as a
  * child process with prefixed output. Waits until each answers, then says where to open the pane, which key to
  * paste and how to get it into Excel. Ctrl-C (or `npm stop`) stops all three.
  *
- * Environment: EMULATOR_PORT (4010), RELAY_PORT (3001), DEV_SERVER_PORT (3000), RELAY_DATA_DIR (./.relay-data),
- * RELAY_PUBLIC_URL, RELAY_ALLOWED_ORIGINS (the dev server's origin is always added), DEV_SERVER_HTTP=1 (skip the
- * certificates), DEV_SERVER_LIVE_RELOAD=0 (no hot or live reload), STACK_READY_TIMEOUT_MS (180000). INFOBIP_BASE_URL set → the relay talks to that Infobip account
- * and no emulator is started. EMULATOR_* settings (NOW, SEED, CALLBACK_DELAY_MS) reach the emulator unchanged.
+ * The emulator stands for two Infobip data centres, `eu` and `us`: two emulator processes with different seeded
+ * data, and the relay configured with both as INFOBIP_CONNECTIONS (stack/config.ts), so the demo shows two
+ * connections and their combined table.
+ *
+ * Environment: EMULATOR_PORT (4010, `eu`), EMULATOR_US_PORT (4011, `us`), RELAY_PORT (3001), DEV_SERVER_PORT (3000),
+ * RELAY_DATA_DIR (./.relay-data), RELAY_PUBLIC_URL, RELAY_ALLOWED_ORIGINS (the dev server's origin is always added),
+ * DEV_SERVER_HTTP=1 (skip the certificates), DEV_SERVER_LIVE_RELOAD=0 (no hot or live reload), STACK_READY_TIMEOUT_MS
+ * (180000). INFOBIP_BASE_URL or INFOBIP_CONNECTIONS set → the relay talks to those Infobip accounts and no emulator is
+ * started. EMULATOR_* settings (NOW, CALLBACK_DELAY_MS...) reach both emulators unchanged, except EMULATOR_SEED:
+ * `us` gets the next seed. EMULATOR_NOW also reaches the relay, as RELAY_NOW.
  */
 import path from "node:path";
 import { ensureCertificatesAreInstalled } from "office-addin-dev-certs";
@@ -17,6 +23,7 @@ import {
   READY_BANNER,
   relayAllowedOrigins,
   stackConfig,
+  type EmulatorSpec,
   type StackConfig,
 } from "./stack/config";
 import { isAlive, readStackRecord, removeStackRecord, writeStackRecord } from "./stack/pid-file";
@@ -26,6 +33,10 @@ import { chooseTransport, commandExists, type DevServerTransport } from "./stack
 
 const repoRoot = path.resolve(__dirname, "..");
 
+function emulatorProcessName(emulator: EmulatorSpec): string {
+  return `emulator-${emulator.connection}`;
+}
+
 function tsxChild(name: string, entry: string, env: NodeJS.ProcessEnv): ChildSpec {
   // `node --import tsx` runs the TypeScript entry in one process, so a signal reaches the server itself.
   return { name, command: process.execPath, args: ["--import", "tsx", entry], env, cwd: repoRoot };
@@ -34,9 +45,13 @@ function tsxChild(name: string, entry: string, env: NodeJS.ProcessEnv): ChildSpe
 function childSpecs(config: StackConfig, transport: DevServerTransport): ChildSpec[] {
   const base = { ...process.env, FORCE_COLOR: process.stdout.isTTY ? "1" : "0" };
   const specs: ChildSpec[] = [];
-  if (config.emulator) {
+  for (const emulator of config.emulators) {
     specs.push(
-      tsxChild("emulator", "src/emulator/server.ts", { ...base, EMULATOR_PORT: String(config.emulator.port) })
+      tsxChild(emulatorProcessName(emulator), "src/emulator/server.ts", {
+        ...base,
+        EMULATOR_PORT: String(emulator.port),
+        EMULATOR_SEED: String(emulator.seed),
+      })
     );
   }
   specs.push(
@@ -44,7 +59,7 @@ function childSpecs(config: StackConfig, transport: DevServerTransport): ChildSp
       ...base,
       RELAY_PORT: String(config.relay.port),
       RELAY_PUBLIC_URL: config.relay.publicUrl,
-      INFOBIP_BASE_URL: config.infobipBaseUrl,
+      ...config.relayInfobipEnv,
       RELAY_DATA_DIR: config.relay.dataDir,
       RELAY_ALLOWED_ORIGINS: relayAllowedOrigins(config, transport.protocol),
     })
@@ -82,14 +97,21 @@ function readyMessage(config: StackConfig, transport: DevServerTransport, paneUr
       "     `npx office-addin-dev-certs install` where you can use sudo, then `npm start` again.)"
     );
   }
-  if (config.emulator) {
+  if (config.emulators.length > 0) {
     lines.push(
-      `  Paste this API key:  ${DEMO_KEY}   (the emulator's demo parent account; other demo keys are in the README)`,
-      `  Emulator:            ${config.emulator.url}   (stands in for Infobip's Billing Usage API)`
+      `  Paste this API key:  ${DEMO_KEY}   (for each connection: the emulators' demo parent account; other demo`,
+      "                       keys are in the README)"
     );
+    for (const [index, emulator] of config.emulators.entries()) {
+      lines.push(
+        `  ${`Emulator ${emulator.connection}:`.padEnd(21)}${emulator.url}   (connection "${emulator.connection}"${
+          index === 0 ? ", the default" : ""
+        }: stands in for one Infobip data centre)`
+      );
+    }
   } else {
     lines.push(
-      `  Infobip:             ${config.infobipBaseUrl}   (INFOBIP_BASE_URL is set, so the emulator is not started;`,
+      `  Infobip:             ${config.infobipDescription}   (set in the environment, so no emulator is started;`,
       "                       paste your own Infobip API key with the billing:usage:view scope)"
     );
     if (/^http:\/\/(localhost|127\.|\[::1\])/.test(config.relay.publicUrl)) {
@@ -155,7 +177,7 @@ async function main(): Promise<number> {
   };
   // A terminal's Ctrl-C reaches the servers too (one process group); start.ts then stops the stragglers.
   const stopped = firstSignal(["SIGINT", "SIGTERM", "SIGHUP"]).then((signal) => {
-    console.log(`\n[start] ${signal}: stopping the emulator, the relay and the dev server...`);
+    console.log(`\n[start] ${signal}: stopping the emulators, the relay and the dev server...`);
     return stop(0);
   });
   const died = Promise.race(
@@ -168,7 +190,7 @@ async function main(): Promise<number> {
   const readyTimeout = Number(process.env.STACK_READY_TIMEOUT_MS) || 180_000;
   const byName = new Map(children.map((c) => [c.spec.name, c]));
   const checks: Array<[string, string]> = [
-    ...(config.emulator ? [["emulator", `${config.emulator.url}/healthz`] as [string, string]] : []),
+    ...config.emulators.map((emulator): [string, string] => [emulatorProcessName(emulator), `${emulator.url}/healthz`]),
     ["relay", `${config.relay.url}/healthz`],
     ["pane", paneUrl],
   ];

@@ -6,6 +6,7 @@
  */
 import path from "node:path";
 import { z } from "zod";
+import { parseApiDateTime } from "../billing";
 import {
   connectionListVariable,
   infobipBaseUrl,
@@ -136,10 +137,11 @@ export const RelayEnvSchema = z.object({
   RELAY_NOW: z
     .string()
     .trim()
-    .refine((text) => /^\d{4}-\d{2}-\d{2}(T.*)?$/.test(text) && !Number.isNaN(Date.parse(text)), {
+    // The emulator's rule for EMULATOR_NOW, so npm start can hand the same value to both.
+    .refine((text) => parseApiDateTime(text) !== undefined, {
       message: "must be an ISO date-time such as 2026-11-25T10:00:00Z (for tests and demos against the emulator only)",
     })
-    .transform((text) => new Date(text))
+    .transform((text) => parseApiDateTime(text) ?? new Date(Number.NaN))
     .optional(),
   RELAY_DATA_DIR: z.string().optional(),
   RELAY_DATABASE_URL: databaseUrl.optional(),

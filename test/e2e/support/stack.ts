@@ -1,6 +1,8 @@
 /**
  * The real `npm start` stack for end-to-end runs: scripts/start.ts in its own process group, on free ports, with
- * a temporary relay data directory, plain http and a fixed emulator clock. `stop()` ends the whole group and
+ * a temporary relay data directory, plain http and a fixed emulator clock. Like `npm start`, it runs two emulators
+ * (the data centres `eu`, the relay's default connection, and `us`); npm start gives the relay the emulators'
+ * clock as RELAY_NOW, so the relay checks periods on the same calendar whatever the real date. `stop()` ends the whole group and
  * removes the directory, and is safe to call on a stack that failed to start.
  */
 import { spawn, type ChildProcess } from "node:child_process";
@@ -27,7 +29,10 @@ export interface RunningStack {
   paneUrl: string;
   paneOrigin: string;
   relayUrl: string;
+  /** The default connection's emulator (`eu`): a query without a connection goes there. */
   emulatorUrl: string;
+  /** Each connection's emulator, by the relay's connection name. */
+  emulatorUrls: { eu: string; us: string };
   dataDir: string;
   /** Everything the stack printed so far (for failure messages). */
   output(): string;
@@ -66,11 +71,17 @@ function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
 }
 
 export async function startStack(options: StackOptions): Promise<RunningStack> {
-  const [emulatorPort, relayPort, devServerPort] = [await freePort(), await freePort(), await freePort()];
+  const [emulatorPort, emulatorUsPort, relayPort, devServerPort] = [
+    await freePort(),
+    await freePort(),
+    await freePort(),
+    await freePort(),
+  ];
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "billing-e2e-relay-"));
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     EMULATOR_PORT: String(emulatorPort),
+    EMULATOR_US_PORT: String(emulatorUsPort),
     RELAY_PORT: String(relayPort),
     DEV_SERVER_PORT: String(devServerPort),
     RELAY_DATA_DIR: dataDir,
@@ -84,6 +95,9 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
   };
   // A real Infobip base URL in the caller's environment would send the test's queries to Infobip.
   delete env.INFOBIP_BASE_URL;
+  delete env.INFOBIP_CONNECTIONS;
+  delete env.INFOBIP_DEFAULT_CONNECTION;
+  delete env.RELAY_NOW;
   delete env.RELAY_PUBLIC_URL;
   delete env.RELAY_ALLOWED_ORIGINS;
 
@@ -149,6 +163,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     paneOrigin,
     relayUrl: `http://127.0.0.1:${relayPort}`,
     emulatorUrl: `http://127.0.0.1:${emulatorPort}`,
+    emulatorUrls: { eu: `http://127.0.0.1:${emulatorPort}`, us: `http://127.0.0.1:${emulatorUsPort}` },
     dataDir,
     output: () => chunks.join(""),
     stop,
