@@ -538,13 +538,13 @@ export function validateComposer(state: ComposerState, now: Date): ComposerResul
 /** The fields in the order the form shows them, for focusing the first field with a problem. */
 export const FIELD_ORDER: readonly ComposerField[] = [
   "form",
-  "connections",
   "period",
   "from",
   "to",
   "granularity",
   "dimensions",
   ...FILTERS.map((f) => f.key),
+  "connections",
   "includeUnfinalizedData",
   "destination",
   "label",

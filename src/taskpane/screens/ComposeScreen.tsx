@@ -107,13 +107,6 @@ export function ComposeScreen(props: ComposeScreenProps): React.JSX.Element {
         if (!running) props.onSubmit();
       }}
     >
-      {props.connections && props.connections.names.length > 0 ? (
-        <fieldset className={styles.section}>
-          <legend className={styles.legend}>Infobip accounts</legend>
-          <ConnectionFields {...section} names={props.connections.names} defaultName={props.connections.defaultName} />
-        </fieldset>
-      ) : null}
-
       <fieldset className={styles.section}>
         <legend className={styles.legend}>Dates</legend>
         <PeriodFields {...section} now={props.now} />
@@ -138,6 +131,13 @@ export function ComposeScreen(props: ComposeScreenProps): React.JSX.Element {
           </AccordionPanel>
         </AccordionItem>
       </Accordion>
+
+      {props.connections && props.connections.names.length > 0 ? (
+        <fieldset className={styles.section}>
+          <legend className={styles.legend}>Infobip accounts</legend>
+          <ConnectionFields {...section} names={props.connections.names} defaultName={props.connections.defaultName} />
+        </fieldset>
+      ) : null}
 
       <fieldset className={styles.section}>
         <legend className={styles.legend}>Result</legend>

@@ -266,7 +266,7 @@ function ConnectionKey({
           type="button"
           onClick={() => void test()}
           disabled={check.state === "checking"}
-          {...(connection ? { "aria-label": `Test connection ${connection}` } : {})}
+          {...(connection ? { "aria-label": `Test connection ${connection}${isDefault ? " (default)" : ""}` } : {})}
         >
           Test connection
         </Button>
