@@ -796,12 +796,15 @@ function connectionsError(failures: readonly ConnectionFailure[], othersDelivere
   const noun = failures.length === 1 ? "connection" : "connections";
   const summary = `Nothing was written: the ${noun} ${list}.`;
   const advice = failures.map((f) => f.error.advice.replace(/\.$/, "")).filter((a, i, all) => all.indexOf(a) === i);
+  const settingsKinds: readonly string[] = ["no-key", "unauthorized", "forbidden"];
   return new RunError(
     "connection-failed",
     summary,
     othersDelivered
       ? `${advice.join("; ")}. Or write the other connections' rows now: the table then names what is missing.`
-      : `${advice.join("; ")}.`
+      : `${advice.join("; ")}.`,
+    [],
+    failures.some((f) => settingsKinds.includes(f.error.kind))
   );
 }
 

@@ -30,7 +30,9 @@ export class RunError extends Error {
     /** One plain sentence: what to do next. */
     readonly advice: string,
     /** Rule failures behind it, when there are any. */
-    readonly violations: readonly Violation[] = []
+    readonly violations: readonly Violation[] = [],
+    /** Fixed in Settings (a connection's key was missing or refused): the pane offers to open them. */
+    readonly fixedInSettings = false
   ) {
     super(`${summary} ${advice}`);
   }

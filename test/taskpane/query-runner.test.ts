@@ -35,6 +35,7 @@ import {
 } from "../../src/taskpane/relay-client";
 import { queryState, rowsPage } from "./relay-answers";
 import { shapeFetched } from "../../src/taskpane/result-view";
+import { errorWords } from "../../src/taskpane/error-words";
 import { connectionsNote } from "../../src/excel/layout";
 import { statusLine } from "../../src/taskpane/run-view";
 import { deliver, FakeInfobip, type Submission } from "../relay/helpers/fake-infobip";
@@ -645,6 +646,8 @@ describe("runQuery over several connections", () => {
       "Nothing was written: the connection \u201cus\u201d: Infobip did not accept the API key."
     );
     expect(outcome.error.advice).toMatch(/write the other connections' rows/);
+    // A refused key is fixed in Settings: the alert offers to open them.
+    expect(errorWords(outcome.error).next).toBe("open-settings");
     expect(outcome.partial?.failures.map((f) => f.connection)).toEqual(["us"]);
 
     const partial = outcome.partial;

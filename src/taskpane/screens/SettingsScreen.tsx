@@ -173,7 +173,7 @@ export function SettingsScreen({
               .filter(([, draft]) => draft.key.trim())
               .map(
                 ([name, draft]) =>
-                  ` (${name ? `${name}: ` : ""}key ${maskKey(draft.key.trim())}${draft.remember ? ", remembered on this computer" : ", for this session"})`
+                  ` (key ${maskKey(draft.key.trim())}${name ? ` of ${name}` : ""}${draft.remember ? ", remembered on this computer" : ", for this session"})`
               )
               .join("")}
             .
