@@ -71,17 +71,19 @@ export const relayErrors = {
       `The result is larger than this relay's limit of ${limit} bytes (RELAY_MAX_CALLBACK_BYTES).`,
       "Raise RELAY_MAX_CALLBACK_BYTES on the relay, or ask for a smaller result (fewer dimensions or a shorter period)."
     ),
-  infobipUnreachable: (target: string, reason: string): ApiError =>
+  infobipUnreachable: (connection: string, target: string, reason: string): ApiError =>
     relayError(
       "E502",
-      `The relay could not reach Infobip at ${target}: ${reason}.`,
-      "Try again in a moment. If it persists, check the relay's INFOBIP_BASE_URL and its network access."
+      `The relay could not reach Infobip at ${target} (connection ${connection}): ${reason}.`,
+      `Try again in a moment. If it persists, check the base URL of connection ${connection} in the relay's ` +
+        "INFOBIP_BASE_URL or INFOBIP_CONNECTIONS, and its network access."
     ),
-  infobipUnexpected: (detail: string): ApiError =>
+  infobipUnexpected: (connection: string, detail: string): ApiError =>
     relayError(
       "E502",
-      `Infobip's answer was not one the relay understands: ${detail}.`,
-      "Check the relay's INFOBIP_BASE_URL: it must be your account's base URL, such as https://xxxxx.api.infobip.com."
+      `Infobip's answer on connection ${connection} was not one the relay understands: ${detail}.`,
+      `Check the base URL of connection ${connection} in the relay's INFOBIP_BASE_URL or INFOBIP_CONNECTIONS: it ` +
+        "must be your account's base URL, such as https://xxxxx.api.infobip.com."
     ),
   tooManySubmissions: (perSecond: number, retryAfterSeconds: number): ApiError =>
     apiError("tooManyRequests", {

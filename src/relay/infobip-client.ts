@@ -1,6 +1,6 @@
 /**
- * The one call the relay makes to Infobip: `POST {INFOBIP_BASE_URL}/billing/1/usage/query`, with the
- * caller's Authorization header unchanged. Every way it can end is a value, never a throw: accepted with a
+ * The one call the relay makes to Infobip: `POST {base URL of a configured connection}/billing/1/usage/query`,
+ * with the caller's Authorization header unchanged. Every way it can end is a value, never a throw: accepted with a
  * requestId, refused with Infobip's status and body (to pass through), or not reached at all.
  */
 import {
@@ -57,6 +57,8 @@ function reasonOf(error: unknown): string {
 }
 
 export async function submitToInfobip(options: {
+  /** A configured connection (connections.ts): its name for messages, its base URL to call. */
+  connection: string;
   baseUrl: string;
   authorization: string;
   callbackUrl: string;
@@ -80,7 +82,10 @@ export async function submitToInfobip(options: {
     });
     text = await response.text();
   } catch (error) {
-    return { kind: "failed", body: relayErrors.infobipUnreachable(options.baseUrl, reasonOf(error)) };
+    return {
+      kind: "failed",
+      body: relayErrors.infobipUnreachable(options.connection, options.baseUrl, reasonOf(error)),
+    };
   }
 
   if (response.status === 201 || response.status === 200) {
@@ -92,7 +97,10 @@ export async function submitToInfobip(options: {
     }
     const parsed = QueryAggregateDataResponseSchema.safeParse(json);
     if (parsed.success) return { kind: "accepted", requestId: parsed.data.requestId };
-    return { kind: "failed", body: relayErrors.infobipUnexpected(`status ${response.status} without a requestId`) };
+    return {
+      kind: "failed",
+      body: relayErrors.infobipUnexpected(options.connection, `status ${response.status} without a requestId`),
+    };
   }
   if (PASSED_THROUGH.has(response.status) || response.status >= 500) {
     return {
@@ -102,5 +110,5 @@ export async function submitToInfobip(options: {
       retryAfter: response.headers.get("retry-after") ?? undefined,
     };
   }
-  return { kind: "failed", body: relayErrors.infobipUnexpected(`status ${response.status}`) };
+  return { kind: "failed", body: relayErrors.infobipUnexpected(options.connection, `status ${response.status}`) };
 }

@@ -11,6 +11,12 @@ if (require.main === module) {
     name: "relay",
     configHelp: "See src/relay/README.md for every setting.",
     start: () => startRelay(),
-    readyMessage: (relay) => `Relay listening on ${relay.url}; callbacks go to ${relay.config.publicUrl}/callbacks/…`,
+    readyMessage: (relay) => {
+      const { list, defaultName } = relay.config.connections;
+      const connections = list
+        .map(({ name, baseUrl }) => `${name} ${baseUrl}${name === defaultName ? " (default)" : ""}`)
+        .join(", ");
+      return `Relay listening on ${relay.url}; callbacks go to ${relay.config.publicUrl}/callbacks/…; Infobip connections: ${connections}`;
+    },
   });
 }

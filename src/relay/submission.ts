@@ -54,6 +54,7 @@ export async function submitQuery(
   });
 
   const submission = await submitToInfobip({
+    connection: options.connection.name,
     baseUrl: options.connection.baseUrl,
     authorization: credential.authorization,
     callbackUrl: callbackUrl(app.publicUrl.get(), id, secret),

@@ -11,7 +11,7 @@ const ROOT = path.resolve(__dirname, "../..");
 
 function runServer(env: Record<string, string>): ChildProcessWithoutNullStreams {
   const clean = Object.fromEntries(
-    Object.entries(process.env).filter(([name]) => !name.startsWith("RELAY_") && name !== "INFOBIP_BASE_URL")
+    Object.entries(process.env).filter(([name]) => !name.startsWith("RELAY_") && !name.startsWith("INFOBIP_"))
   );
   // As package.json runs it: one process, so the signal reaches the relay itself. (The `tsx` command is a
   // wrapper that relays a signal to its child and SIGKILLs it if the child does not confirm within 30 ms.)
@@ -38,6 +38,18 @@ it("stops at once, naming the variable and the rule, when the environment is wro
   expect(result.stderr).toMatch(/src\/relay\/README\.md/);
 }, 30_000);
 
+it("stops at once when INFOBIP_BASE_URL and INFOBIP_CONNECTIONS are both set", async () => {
+  const result = await exitOf(
+    runServer({
+      INFOBIP_BASE_URL: "https://a.api.infobip.com",
+      INFOBIP_CONNECTIONS: "eu=https://b.api.infobip.com",
+      RELAY_DATA_DIR: tempDataDir(),
+    })
+  );
+  expect(result.code).toBe(1);
+  expect(result.stderr).toMatch(/INFOBIP_BASE_URL and INFOBIP_CONNECTIONS are both set/);
+}, 30_000);
+
 it("serves the API and the built task pane, then closes on SIGTERM", async () => {
   const dataDir = tempDataDir();
   const paneDir = path.join(dataDir, "dist");
@@ -48,6 +60,8 @@ it("serves the API and the built task pane, then closes on SIGTERM", async () =>
     RELAY_DATA_DIR: dataDir,
     RELAY_STATIC_DIR: paneDir,
     RELAY_LOG_LEVEL: "warn",
+    INFOBIP_CONNECTIONS: "eu=http://127.0.0.1:4010,us=http://127.0.0.1:4011",
+    INFOBIP_DEFAULT_CONNECTION: "us",
   });
   const exited = exitOf(child);
   const url = await new Promise<string>((resolve, reject) => {
@@ -66,11 +80,20 @@ it("serves the API and the built task pane, then closes on SIGTERM", async () =>
   expect(pane.headers.get("content-type")).toMatch(/text\/html/);
   expect(await pane.text()).toContain("<title>Billing Usage</title>");
   expect((await fetch(`${url}/v1/queries`)).status).toBe(401);
+  expect(await (await fetch(`${url}/v1/connections`)).json()).toEqual({
+    connections: [
+      { name: "eu", default: false },
+      { name: "us", default: true },
+    ],
+  });
   expect((await fetch(`${url}/missing.js`)).status).toBe(404);
 
   child.kill("SIGTERM");
   const result = await exited;
   expect(result.code).toBe(0);
   expect(result.stdout).toMatch(/SIGTERM received: closing the relay/);
+  expect(result.stdout).toMatch(
+    /Infobip connections: eu http:\/\/127\.0\.0\.1:4010, us http:\/\/127\.0\.0\.1:4011 \(default\)/
+  );
   expect(fs.existsSync(path.join(dataDir, "relay.sqlite"))).toBe(true);
 }, 30_000);
