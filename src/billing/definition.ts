@@ -23,6 +23,12 @@ export const QueryDefinitionSchema = z.object({
   aggregateBy: AggregateBySchema,
   filters: QueryFiltersSchema,
   includeUnfinalizedData: z.boolean(),
+  /**
+   * The relay's Infobip connections (accounts or data centres) the query runs on, one query each, written as one
+   * table with a Connection column; absent: the relay's default connection alone and no Connection column (a relay
+   * with one connection, and every table written before connections existed).
+   */
+  connections: z.array(z.string().min(1)).min(1).max(16).optional(),
 });
 export type QueryDefinition = z.infer<typeof QueryDefinitionSchema>;
 

@@ -24,6 +24,11 @@ import type { BillingPeriodStatus } from "./shape";
 export const BILLING_MONTH_HEADER = "Billing month";
 /** Header of the column holding "Final" or "Provisional". */
 export const PERIOD_STATUS_HEADER = "Period status";
+/**
+ * Header of the first column of a table run over named Infobip connections (accounts or data centres): the
+ * connection each row came from. Only such tables have it; a table of a relay with one connection does not.
+ */
+export const CONNECTION_HEADER = "Connection";
 
 /** The headers workbook code relies on (refresh summary, reconciliation, pivots): find columns by these names. */
 export const BILLING_TABLE_COLUMNS = {
@@ -38,6 +43,7 @@ export const BILLING_TABLE_COLUMNS = {
   currency: columnLabel("CURRENCY"),
   billingMonth: BILLING_MONTH_HEADER,
   periodStatus: PERIOD_STATUS_HEADER,
+  connection: CONNECTION_HEADER,
 } as const;
 
 /** The amount columns (per row figures, never part of a row's identity). */

@@ -24,7 +24,13 @@ export const NUMBER_FORMATS = {
 
 /** True for columns written as text, which must be formatted "@" before their values are written. */
 export function isTextKind(kind: ColumnKind): boolean {
-  return kind === "text" || kind === "identifier" || kind === "billing-month" || kind === "period-status";
+  return (
+    kind === "text" ||
+    kind === "identifier" ||
+    kind === "billing-month" ||
+    kind === "period-status" ||
+    kind === "connection"
+  );
 }
 
 /** The format of a quantity column: whole-number format unless some value has a fraction. */
@@ -54,6 +60,7 @@ export function columnNumberFormat(kind: ColumnKind, columnValues: () => Iterabl
     case "identifier":
     case "billing-month":
     case "period-status":
+    case "connection":
       return TEXT_FORMAT;
     case "number":
     case "boolean":

@@ -70,24 +70,43 @@ export function describePeriod(period: { sentSince: string; sentUntil: string })
   return `${period.sentSince} to ${addDays(period.sentUntil, -1)}`;
 }
 
-export function describeBillingPeriods(provenance: Provenance): string {
+export function describeBillingPeriods(provenance: Pick<Provenance, "billingPeriods">): string {
   if (provenance.billingPeriods.length === 0) return "none reported";
   return provenance.billingPeriods
     .map((p) => (p.status === "Final" ? `${p.month} Final` : `${p.month} Provisional (final on ${p.finalizationDate})`))
     .join("; ");
 }
 
+/**
+ * Beside the title of a table over connections: which connections it holds and, loudly, which it does not (the
+ * user chose to write the others when one failed) — never a silently partial table.
+ */
+export function connectionsNote(provenance: Provenance): string {
+  if (!provenance.connections) return "";
+  const held = `Connections: ${provenance.connections.map((c) => c.name).join(", ")}`;
+  const missing = provenance.missingConnections ?? [];
+  if (missing.length === 0) return `${held}.`;
+  const why = missing.map((m) => `${m.name} (${m.reason.replace(/\.$/, "")})`).join("; ");
+  return `${held}. MISSING, not in this table or its totals: ${why}.`;
+}
+
 /** The provenance block as text cells: `PROVENANCE_ROW_COUNT` rows × 2 columns. */
 export function provenanceCells(provenance: Provenance, title: string): string[][] {
   const retrieved = provenance.retrievedAt.slice(0, 19).replace("T", " ");
+  const connections = provenance.connections;
   const values = [
     describePeriod(provenance.requestedPeriod),
     describePeriod(provenance.clientRequestedPeriod),
     retrieved,
     provenance.requestId,
     provenance.includeUnfinalizedData ? "Yes" : "No",
-    describeBillingPeriods(provenance),
+    connections
+      ? connections.map((c) => `${c.name}: ${describeBillingPeriods(c)}`).join(" | ")
+      : describeBillingPeriods(provenance),
     provenance.rowCount === 0 ? EMPTY_RESULT_NOTE : provenance.rowCount.toLocaleString("en-US"),
   ];
-  return [[`Billing usage — ${title}`, ""], ...PROVENANCE_LABELS.map((label, i) => [label, values[i] ?? ""])];
+  return [
+    [`Billing usage — ${title}`, connectionsNote(provenance)],
+    ...PROVENANCE_LABELS.map((label, i) => [label, values[i] ?? ""]),
+  ];
 }

@@ -26,7 +26,13 @@ import { officeRequirements, supports, type HostRequirements } from "./requireme
 
 export { officeRequirements, type HostRequirements } from "./requirements";
 
-const { billingMonth: BILLING_MONTH, currency: CURRENCY, quantity: QUANTITY, total: TOTAL } = BILLING_TABLE_COLUMNS;
+const {
+  billingMonth: BILLING_MONTH,
+  currency: CURRENCY,
+  quantity: QUANTITY,
+  total: TOTAL,
+  connection: CONNECTION,
+} = BILLING_TABLE_COLUMNS;
 
 export interface PivotRequest {
   /** The billing table to pivot. */
@@ -120,12 +126,21 @@ export async function createBillingPivot(
   quantity.summarizeBy = "Sum";
   if (currencyAsRow) pivot.layout.showColumnGrandTotals = false;
   else pivot.filterHierarchies.add(pivot.hierarchies.getItem(CURRENCY));
+  // A table over several Infobip connections: Connection is a filter (every connection shown at first, so the
+  // company's total per currency), unless the user picked it as a row to split by it.
+  const connectionFilter = header.includes(CONNECTION) && !rows.includes(CONNECTION);
+  if (connectionFilter) pivot.filterHierarchies.add(pivot.hierarchies.getItem(CONNECTION));
   const currencyItems = pivot.hierarchies.getItem(CURRENCY).fields.getItem(CURRENCY).items.load("items/name");
   sheet.activate();
   await context.sync();
 
   const currencies = currencyItems.items.map((item) => item.name).sort();
   const notes: string[] = [];
+  if (connectionFilter) {
+    notes.push(
+      "It adds up every connection; pick one or several in its Connection filter, or create it with Connection as a row to see them side by side."
+    );
+  }
   if (currencyAsRow) {
     notes.push(
       canFilter

@@ -214,7 +214,14 @@ describe("planReconciliation: updating in place", () => {
   });
 
   it("never plans a write to the Invoice amount or to the user's columns", () => {
-    expect(Object.keys(plan.values)).toEqual(["billingMonth", "currency", "account", "periodStatus", "finalizesOn"]);
+    expect(Object.keys(plan.values)).toEqual([
+      "connection",
+      "billingMonth",
+      "currency",
+      "account",
+      "periodStatus",
+      "finalizesOn",
+    ]);
     expect(plan.columnIndex.invoiceAmount).toBe(6);
   });
 

@@ -5,6 +5,9 @@
  * Choices made here (the issue leaves them open):
  * - **Account**: rows are split by account when the billing table has an Account column, else by Account
  *   key when it has that one; Account wins when both are present (`accountColumn` in billing-table.ts).
+ * - **Connection**: a table over several Infobip connections (accounts or data centres, each invoiced on its own)
+ *   is reconciled by connection × billing month × currency (× account): Connection is the first column, rows are
+ *   sorted by it first, and each row's status is its own connection's (from its rows' Period status).
  * - **Finalizes on**: the date a month finalizes (5th of the following month) for every row, Final ones
  *   included (then it is the day the invoice closed); a span `2026-01 – 2026-03` takes its last month.
  * - **Tolerance**: a named cell above the table (default 0.01, in the row's currency); a Difference whose
@@ -41,6 +44,7 @@ import { criterionMode, sumifsFormula, thisRowRef, type CriterionMode } from "./
 
 /** The reconciliation table's own columns, in order (Account only when the billing table has accounts). */
 export const RECONCILIATION_COLUMNS = {
+  connection: "Connection",
   billingMonth: "Billing month",
   currency: "Currency",
   account: "Account",
@@ -70,6 +74,8 @@ export const LAYOUT = {
 } as const;
 
 export interface ReconciliationKey {
+  /** Present when the billing table has a Connection column (a table over several Infobip connections). */
+  connection?: string;
   billingMonth: string;
   currency: string;
   /** Present when the billing table has an account column. */
@@ -94,6 +100,7 @@ export interface BillingColumns {
   billingMonth: number;
   periodStatus: number | undefined;
   account: { label: string; index: number } | undefined;
+  connection: number | undefined;
 }
 
 export function billingColumns(header: readonly string[], tableName = "The billing table"): BillingColumns {
@@ -111,6 +118,7 @@ export function billingColumns(header: readonly string[], tableName = "The billi
     billingMonth: at.billingMonth,
     periodStatus: at.periodStatus >= 0 ? at.periodStatus : undefined,
     account: accountColumn(header),
+    connection: header.includes(c.connection) ? header.indexOf(c.connection) : undefined,
   };
 }
 
@@ -126,6 +134,7 @@ function groupRows(table: BillingTableCells, tableName?: string): Group[] {
   const groups = new Map<string, Group>();
   for (const row of table.rows) {
     const key: ReconciliationKey = {
+      ...(columns.connection !== undefined ? { connection: cellText(row[columns.connection]) } : {}),
       billingMonth: cellText(row[columns.billingMonth]),
       currency: cellText(row[columns.currency]),
       ...(columns.account ? { account: cellText(row[columns.account.index]) } : {}),
@@ -143,12 +152,13 @@ function groupRows(table: BillingTableCells, tableName?: string): Group[] {
 
 /** A key as Excel's SUMIFS tells keys apart: without case. */
 export function keyId(key: ReconciliationKey): string {
-  return JSON.stringify([key.billingMonth, key.currency, key.account ?? null]).toLowerCase();
+  return JSON.stringify([key.connection ?? null, key.billingMonth, key.currency, key.account ?? null]).toLowerCase();
 }
 
 function compareKeys(a: ReconciliationKey, b: ReconciliationKey): number {
   const order = (x: string, y: string) => (x < y ? -1 : x > y ? 1 : 0);
   return (
+    order((a.connection ?? "").toLowerCase(), (b.connection ?? "").toLowerCase()) ||
     order(a.billingMonth, b.billingMonth) ||
     order(a.currency, b.currency) ||
     order((a.account ?? "").toLowerCase(), (b.account ?? "").toLowerCase())
@@ -204,6 +214,7 @@ export function computeReconciliationTotals(input: BillingTableCells | TableShap
 export interface FormulaModes {
   currency: CriterionMode;
   account: CriterionMode;
+  connection?: CriterionMode;
 }
 
 /** The modes the keys of a sheet need (the same for every row, so the column stays one calculated column). */
@@ -211,6 +222,7 @@ export function formulaModes(keys: readonly ReconciliationKey[]): FormulaModes {
   return {
     currency: criterionMode(keys.map((k) => k.currency)),
     account: criterionMode(keys.map((k) => k.account ?? "")),
+    connection: criterionMode(keys.map((k) => k.connection ?? "")),
   };
 }
 
@@ -221,7 +233,8 @@ export function formulaModes(keys: readonly ReconciliationKey[]): FormulaModes {
 export function billingTotalFormula(
   billingTableName: string,
   accountLabel: string | undefined,
-  modes: FormulaModes = { currency: "plain", account: "plain" }
+  modes: FormulaModes = { currency: "plain", account: "plain" },
+  withConnection = false
 ): string {
   const c = RECONCILIATION_COLUMNS;
   const b = BILLING_TABLE_COLUMNS;
@@ -229,6 +242,9 @@ export function billingTotalFormula(
     table: billingTableName,
     sum: b.total,
     criteria: [
+      ...(withConnection
+        ? [{ column: b.connection, equals: { thisRow: c.connection, mode: modes.connection ?? "plain" } }]
+        : []),
       { column: b.billingMonth, equals: { thisRow: c.billingMonth } },
       { column: b.currency, equals: { thisRow: c.currency, mode: modes.currency } },
       ...(accountLabel === undefined
@@ -292,7 +308,7 @@ export interface ReconciliationPlan {
   columnIndex: Readonly<Record<keyof typeof RECONCILIATION_COLUMNS, number | undefined>>;
   /** Cells of our value columns, one array per row of {@link rows}: Billing month … Finalizes on. */
   values: Record<
-    "billingMonth" | "currency" | "account" | "periodStatus" | "finalizesOn",
+    "connection" | "billingMonth" | "currency" | "account" | "periodStatus" | "finalizesOn",
     (string | number)[][] | undefined
   >;
   billingTotalFormula: string;
@@ -317,7 +333,8 @@ export function planReconciliation(input: PlanInput): ReconciliationPlan {
   const columns = billingColumns(input.billing.header, `Table ${input.billingTableName}`);
   const wanted = reconciliationRows(input.billing, `Table ${input.billingTableName}`);
   const accountLabel = columns.account?.label;
-  const ours = ourColumns(accountLabel !== undefined);
+  const withConnection = columns.connection !== undefined;
+  const ours = ourColumns(accountLabel !== undefined, withConnection);
   const existing = input.existing;
 
   const header = [...ours];
@@ -327,11 +344,14 @@ export function planReconciliation(input: PlanInput): ReconciliationPlan {
   if (existing) {
     const missing = ours.find((label) => !existing.header.includes(label));
     const hadAccounts = existing.header.includes(RECONCILIATION_COLUMNS.account);
-    if (missing !== undefined || hadAccounts !== (accountLabel !== undefined)) {
+    const hadConnections = existing.header.includes(RECONCILIATION_COLUMNS.connection);
+    if (missing !== undefined || hadAccounts !== (accountLabel !== undefined) || hadConnections !== withConnection) {
+      const changed = hadAccounts !== (accountLabel !== undefined) ? "an account" : "a Connection";
+      const had = hadAccounts !== (accountLabel !== undefined) ? hadAccounts : hadConnections;
       throw new RangeError(
         missing !== undefined
           ? `The reconciliation table has no "${missing}" column any more; rename it back, or delete the reconciliation sheet to build it again.`
-          : `Table ${input.billingTableName} ${hadAccounts ? "no longer has" : "now has"} an account column, so its reconciliation rows no longer match; delete the reconciliation sheet to build it again.`
+          : `Table ${input.billingTableName} ${had ? "no longer has" : "now has"} ${changed} column, so its reconciliation rows no longer match; delete the reconciliation sheet to build it again.`
       );
     }
     for (const label of existing.header) if (!header.includes(label)) header.push(label);
@@ -346,6 +366,7 @@ export function planReconciliation(input: PlanInput): ReconciliationPlan {
     let flagged = 0;
     existing.rows.forEach((cells, index) => {
       const key: ReconciliationKey = {
+        ...(withConnection ? { connection: cellText(cells[at(RECONCILIATION_COLUMNS.connection)]) } : {}),
         billingMonth: cellText(cells[at(RECONCILIATION_COLUMNS.billingMonth)]),
         currency: cellText(cells[at(RECONCILIATION_COLUMNS.currency)]),
         ...(accountLabel !== undefined ? { account: cellText(cells[at(RECONCILIATION_COLUMNS.account)]) } : {}),
@@ -386,6 +407,7 @@ export function planReconciliation(input: PlanInput): ReconciliationPlan {
       deleteRows,
       appendRows: appended.length,
       accountLabel,
+      withConnection,
       notes,
     });
   }
@@ -396,13 +418,15 @@ export function planReconciliation(input: PlanInput): ReconciliationPlan {
     deleteRows,
     appendRows: wanted.length,
     accountLabel,
+    withConnection,
     notes,
   });
 }
 
-function ourColumns(withAccount: boolean): string[] {
+function ourColumns(withAccount: boolean, withConnection: boolean): string[] {
   const c = RECONCILIATION_COLUMNS;
   return [
+    ...(withConnection ? [c.connection] : []),
     c.billingMonth,
     c.currency,
     ...(withAccount ? [c.account] : []),
@@ -420,6 +444,7 @@ type PlannedRows = Pick<
   "header" | "rows" | "deleteRows" | "appendRows" | "accountLabel" | "notes"
 > & {
   billingTableName: string;
+  withConnection: boolean;
 };
 
 function finish({
@@ -429,6 +454,7 @@ function finish({
   deleteRows,
   appendRows,
   accountLabel,
+  withConnection,
   notes,
 }: PlannedRows): ReconciliationPlan {
   const c = RECONCILIATION_COLUMNS;
@@ -441,6 +467,7 @@ function finish({
     deleteRows,
     appendRows,
     columnIndex: {
+      connection: withConnection ? index(c.connection) : undefined,
       billingMonth: index(c.billingMonth),
       currency: index(c.currency),
       account: withAccount ? index(c.account) : undefined,
@@ -451,15 +478,17 @@ function finish({
       difference: index(c.difference),
     },
     values: {
+      connection: withConnection ? column((row) => row.connection ?? "") : undefined,
       billingMonth: column((row) => row.billingMonth),
       currency: column((row) => row.currency),
       account: withAccount ? column((row) => row.account ?? "") : undefined,
       periodStatus: column((row) => row.periodStatus),
       finalizesOn: column((row) => (row.finalizesOn === "" ? "" : toExcelSerial(isoDateToUtc(row.finalizesOn)))),
     },
-    billingTotalFormula: billingTotalFormula(billingTableName, accountLabel, formulaModes(rows)),
+    billingTotalFormula: billingTotalFormula(billingTableName, accountLabel, formulaModes(rows), withConnection),
     differenceFormula: differenceFormula(),
     numberFormats: {
+      ...(withConnection ? { [c.connection]: TEXT_FORMAT } : {}),
       [c.billingMonth]: TEXT_FORMAT,
       [c.currency]: TEXT_FORMAT,
       ...(withAccount ? { [c.account]: TEXT_FORMAT } : {}),

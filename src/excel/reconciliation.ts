@@ -133,6 +133,7 @@ async function reconcile(
   const header = headerLabels(billingHeader.values);
   const columns = billingColumns(header, `Table ${billingTableName}`);
   const keyLabels: string[] = [BILLING_TABLE_COLUMNS.billingMonth, BILLING_TABLE_COLUMNS.currency];
+  if (columns.connection !== undefined) keyLabels.push(BILLING_TABLE_COLUMNS.connection);
   if (columns.account) keyLabels.push(columns.account.label);
   if (columns.periodStatus !== undefined) keyLabels.push(BILLING_TABLE_COLUMNS.periodStatus);
   const keyCells = await readTableColumns(context, {
@@ -219,7 +220,10 @@ async function recordedBillingPeriods(
 ): Promise<BillingPeriod[] | undefined> {
   try {
     const record = await findTableRecord(context, tableName);
-    return record ? billingPeriodsOf(record.provenance.billingPeriods) : undefined;
+    // A table over several connections has a set per connection: its rows' Period status (each its own
+    // connection's) decides instead, so one data centre's finalized month is not held back by another's.
+    if (!record || record.provenance.connections) return undefined;
+    return billingPeriodsOf(record.provenance.billingPeriods);
   } catch (error) {
     if (error instanceof WorkbookStateError) return undefined;
     throw error;
@@ -227,7 +231,7 @@ async function recordedBillingPeriods(
 }
 
 /** Our value columns, with the plan's cells. */
-const VALUE_COLUMNS = ["billingMonth", "currency", "account", "periodStatus", "finalizesOn"] as const;
+const VALUE_COLUMNS = ["connection", "billingMonth", "currency", "account", "periodStatus", "finalizesOn"] as const;
 
 /** A value column's cells as Excel must receive them: text kept as text, dates in the workbook's date system. */
 function sheetValues(

@@ -25,7 +25,7 @@ import {
   type RawCell,
   type RowPeriod,
 } from "../billing";
-import { BILLING_MONTH_HEADER, BILLING_TABLE_COLUMNS, PERIOD_STATUS_HEADER } from "./billing-table";
+import { BILLING_MONTH_HEADER, BILLING_TABLE_COLUMNS, CONNECTION_HEADER, PERIOD_STATUS_HEADER } from "./billing-table";
 
 /**
  * How a column is stored and formatted:
@@ -45,7 +45,8 @@ export type ColumnKind =
   | "identifier"
   | "boolean"
   | "billing-month"
-  | "period-status";
+  | "period-status"
+  | "connection";
 
 export interface ShapedColumn {
   /** The header shown in Excel, unique within the table. */
@@ -76,6 +77,27 @@ export interface Provenance {
   includeUnfinalizedData: boolean;
   billingPeriods: BillingPeriodStatus[];
   rowCount: number;
+  /**
+   * A table over named connections: each connection's own request and month statuses (one data centre may have
+   * finalized a month another has not). `billingPeriods` above then holds a month as Final only when every
+   * connection that has it says so; the Period status column is each row's own connection's.
+   */
+  connections?: ConnectionProvenance[];
+  /** Connections of the query whose rows are NOT in the table (the user chose to write the others), and why. */
+  missingConnections?: MissingConnectionNote[];
+}
+
+export interface ConnectionProvenance {
+  name: string;
+  requestId: string;
+  requestedPeriod: DateInterval;
+  billingPeriods: BillingPeriodStatus[];
+  rowCount: number;
+}
+
+export interface MissingConnectionNote {
+  name: string;
+  reason: string;
 }
 
 export interface TableShape {
@@ -161,7 +183,11 @@ export function columnKind(column: ColumnInfo): ColumnKind {
  * keep their exact names; an API column whose label collides gets its API name added, then a number.
  */
 export function uniqueHeaders(columns: readonly ColumnInfo[]): string[] {
-  const taken = new Set([BILLING_MONTH_HEADER.toLowerCase(), PERIOD_STATUS_HEADER.toLowerCase()]);
+  const taken = new Set([
+    BILLING_MONTH_HEADER.toLowerCase(),
+    PERIOD_STATUS_HEADER.toLowerCase(),
+    CONNECTION_HEADER.toLowerCase(),
+  ]);
   return columns.map((column) => {
     const label = columnLabel(column.columnName);
     let header = label;
@@ -258,6 +284,74 @@ export function shapeResult(input: BillingResultInput): TableShape {
       includeUnfinalizedData: input.includeUnfinalizedData,
       billingPeriods: periodStatuses(input.billingPeriods),
       rowCount: rows.length,
+    },
+  };
+}
+
+/** One connection's result, for {@link shapeConnections}. */
+export interface ConnectionInput {
+  connection: string;
+  input: BillingResultInput;
+}
+
+/**
+ * Several connections' results of one query as ONE table: a Connection column first (the outermost split, as an
+ * invoice is per account), then each connection's rows shaped on their own (so each row's Period status is its own
+ * connection's month status). Every input must have the same columns in the same order (the runner aligns them).
+ * `missing` names connections of the query whose rows are not in the table.
+ */
+export function shapeConnections(
+  parts: readonly ConnectionInput[],
+  missing: readonly MissingConnectionNote[] = []
+): TableShape {
+  const first = parts[0];
+  if (!first) throw new Error("A table over connections needs at least one connection's result.");
+  const shapes = parts.map((part) => {
+    const same =
+      part.input.columns.length === first.input.columns.length &&
+      part.input.columns.every((c, i) => c.columnName === first.input.columns[i]?.columnName);
+    if (!same)
+      throw new Error(`The result of connection ${part.connection} has other columns than ${first.connection}'s.`);
+    return { name: part.connection, shape: shapeResult(part.input) };
+  });
+  const base = shapes[0]?.shape as TableShape;
+  const rows: ExcelCell[][] = [];
+  for (const { name, shape } of shapes) for (const row of shape.rows) rows.push([name, ...row]);
+  const periods = (pick: (p: Provenance) => DateInterval): DateInterval => {
+    const all = shapes.map((s) => pick(s.shape.provenance));
+    return {
+      sentSince: all.map((p) => p.sentSince).reduce((a, b) => (b < a ? b : a)),
+      sentUntil: all.map((p) => p.sentUntil).reduce((a, b) => (b > a ? b : a)),
+    };
+  };
+  const months = new Map<string, BillingPeriodStatus>();
+  for (const { shape } of shapes) {
+    for (const period of shape.provenance.billingPeriods) {
+      const known = months.get(period.month);
+      if (!known || period.status === "Provisional") months.set(period.month, period);
+    }
+  }
+  return {
+    columns: [{ header: CONNECTION_HEADER, source: "CONNECTION", kind: "connection" }, ...base.columns],
+    rows,
+    provisionalRowCount: shapes.reduce((sum, s) => sum + s.shape.provisionalRowCount, 0),
+    dimensionLabels: base.dimensionLabels,
+    provenance: {
+      requestId: shapes.map((s) => `${s.name}: ${s.shape.provenance.requestId}`).join("; "),
+      requestedPeriod: periods((p) => p.requestedPeriod),
+      clientRequestedPeriod: periods((p) => p.clientRequestedPeriod),
+      retrievedAt: base.provenance.retrievedAt,
+      includeUnfinalizedData: base.provenance.includeUnfinalizedData,
+      billingPeriods: [...months.values()].sort((a, b) => a.month.localeCompare(b.month)),
+      rowCount: rows.length,
+      connections: shapes.map(({ name, shape }) => ({
+        name,
+        requestId: shape.provenance.requestId,
+        requestedPeriod: shape.provenance.requestedPeriod,
+        billingPeriods: shape.provenance.billingPeriods,
+        rowCount: shape.provenance.rowCount,
+      })),
+      ...(missing.length > 0 ? { missingConnections: [...missing] } : {}),
     },
   };
 }

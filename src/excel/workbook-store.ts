@@ -19,16 +19,34 @@ import type { Provenance } from "./shape";
 export const WORKBOOK_STATE_NAMESPACE = "urn:billing-usage-for-excel:v1";
 const ROOT = "billingUsage";
 
+const BillingPeriodStatusSchema = z.object({
+  month: z.string(),
+  status: z.enum(["Final", "Provisional"]),
+  finalizationDate: z.string(),
+});
+
 const ProvenanceSchema = z.object({
   requestId: z.string(),
   requestedPeriod: DateIntervalSchema,
   clientRequestedPeriod: DateIntervalSchema,
   retrievedAt: z.string(),
   includeUnfinalizedData: z.boolean(),
-  billingPeriods: z.array(
-    z.object({ month: z.string(), status: z.enum(["Final", "Provisional"]), finalizationDate: z.string() })
-  ),
+  billingPeriods: z.array(BillingPeriodStatusSchema),
   rowCount: z.number().int().nonnegative(),
+  /** A table over named connections: each connection's request and month statuses (shape.ts). */
+  connections: z
+    .array(
+      z.object({
+        name: z.string().min(1),
+        requestId: z.string(),
+        requestedPeriod: DateIntervalSchema,
+        billingPeriods: z.array(BillingPeriodStatusSchema),
+        rowCount: z.number().int().nonnegative(),
+      })
+    )
+    .optional(),
+  /** Connections of its query whose rows the table does not hold, and why. */
+  missingConnections: z.array(z.object({ name: z.string().min(1), reason: z.string() })).optional(),
 });
 
 export const DestinationSchema = z.discriminatedUnion("kind", [
@@ -61,6 +79,13 @@ export const PendingQuerySchema = z.object({
   destination: DestinationSchema,
   definition: QueryDefinitionSchema.optional(),
   submittedAt: z.string(),
+  /**
+   * A query over several connections: one relay query per connection, all picked up together (written together,
+   * or not at all); `queryId` is then the first part's.
+   */
+  parts: z
+    .array(z.object({ connection: z.string().min(1), queryId: z.string().min(1), requestId: z.string().optional() }))
+    .optional(),
 });
 export type PendingQuery = Omit<z.infer<typeof PendingQuerySchema>, "definition"> & { definition?: QueryDefinition };
 

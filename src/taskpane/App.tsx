@@ -7,7 +7,8 @@
 import * as React from "react";
 import { FluentProvider, Tab, TabList, Text, makeStyles, tokens, type Theme } from "@fluentui/react-components";
 import { AlertRegion, StatusRegion } from "./components/LiveRegions";
-import { MissingKeyError, currentApiKey } from "./credentials";
+import { connectionChoice } from "./composer-state";
+import { MissingKeyError, currentApiKey, hasAnyApiKey } from "./credentials";
 import { useAlert } from "./hooks/useAlert";
 import { useBillingTables } from "./hooks/useBillingTables";
 import { useComposer } from "./hooks/useComposer";
@@ -62,7 +63,7 @@ export interface AppProps {
 export function App({ mode, theme, workbook }: AppProps): React.JSX.Element {
   const styles = useStyles();
   const inExcel = mode === "excel";
-  const [screen, setScreen] = React.useState<Screen>(() => (currentApiKey() ? "compose" : "settings"));
+  const [screen, setScreen] = React.useState<Screen>(() => (hasAnyApiKey() ? "compose" : "settings"));
   /** The one function that switches screens. */
   const switchScreen = React.useCallback((next: Screen) => setScreen(next), []);
   const openSettings = React.useCallback(() => switchScreen("settings"), [switchScreen]);
@@ -86,6 +87,19 @@ export function App({ mode, theme, workbook }: AppProps): React.JSX.Element {
     showAlert: alert.show,
     openSettings,
   });
+
+  // The composer offers the relay's connections once they are known (and keeps the user's choice among them).
+  const { names: connectionNames } = settings.connections;
+  const updateComposer = composer.update;
+  React.useEffect(() => {
+    updateComposer((state) => {
+      const connections = connectionChoice(state.connections, connectionNames, (name) => Boolean(currentApiKey(name)));
+      if (connections) return { ...state, connections };
+      const rest = { ...state };
+      delete rest.connections;
+      return rest;
+    });
+  }, [connectionNames, updateComposer]);
 
   React.useEffect(() => {
     void tables.reload().then(pickup.pickUp);
@@ -149,8 +163,15 @@ export function App({ mode, theme, workbook }: AppProps): React.JSX.Element {
         return (
           <SettingsScreen
             relayUrl={settings.relayUrl}
-            onSave={(url, key, remember) => {
-              settings.save(url, key, remember);
+            connections={settings.connections}
+            onSave={(url, keys) => {
+              settings.save(url, keys);
+              // Saved keys change which connections can run: the composer ticks those with a key again.
+              if (connectionNames.length > 0) {
+                const hasKey = (name: string) => Boolean(currentApiKey(name));
+                const connections = connectionChoice(undefined, connectionNames, hasKey);
+                if (connections) composer.update((state) => ({ ...state, connections }));
+              }
               alert.dismiss();
               void pickup.pickUp();
             }}
@@ -173,6 +194,7 @@ export function App({ mode, theme, workbook }: AppProps): React.JSX.Element {
               if (request) void run.start(request);
             }}
             focusRequest={composer.focusRequest}
+            connections={settings.connections}
           />
         );
       case "run":
@@ -185,6 +207,7 @@ export function App({ mode, theme, workbook }: AppProps): React.JSX.Element {
             canRefresh={run.lastRun !== undefined}
             onCancel={run.cancel}
             onRunAgain={() => run.rerun(false)}
+            onWriteOthers={() => void run.writeOthers()}
             onRefresh={() => run.rerun(true)}
             onBackToQuery={() => switchScreen("compose")}
             onOpenTables={() => switchScreen("tables")}

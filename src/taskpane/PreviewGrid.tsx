@@ -6,6 +6,8 @@
 import * as React from "react";
 import {
   Badge,
+  MessageBar,
+  MessageBarBody,
   Button,
   Table,
   TableBody,
@@ -19,7 +21,7 @@ import {
   tokens,
 } from "@fluentui/react-components";
 import { addDays, finalizationDate } from "../billing";
-import { PROVENANCE_LABEL } from "../excel/layout";
+import { PROVENANCE_LABEL, connectionsNote } from "../excel/layout";
 import { computeReconciliationTotals } from "../excel/reconciliation-plan";
 import { headersOf, totalsByCurrency, type TableShape } from "../excel/shape";
 import { csvFileName, toCsv } from "./csv";
@@ -116,6 +118,12 @@ export function PreviewGrid({ result }: { result: FetchedResult }): React.JSX.El
   const total = shape.rows.length;
   const provisionalCount = shape.provisionalRowCount;
   const hasAccount = reconciliation.some((r) => r.account !== undefined);
+  const hasConnection = reconciliation.some((r) => r.connection !== undefined);
+  // Over several connections each has its own month statuses (one data centre may have finalized a month another has not).
+  const periodLists = provenance.connections
+    ? provenance.connections.map((c) => ({ name: `${c.name}: `, periods: c.billingPeriods }))
+    : [{ name: "", periods }];
+  const missing = provenance.missingConnections ?? [];
 
   return (
     <section className={styles.root} aria-labelledby="preview-heading">
@@ -133,6 +141,16 @@ export function PreviewGrid({ result }: { result: FetchedResult }): React.JSX.El
           {provisionalCount > 0 ? ` ${provisionalCount.toLocaleString("en-US")} provisional rows are highlighted.` : ""}
         </Text>
       )}
+
+      {provenance.connections ? (
+        missing.length > 0 ? (
+          <MessageBar intent="warning" layout="multiline">
+            <MessageBarBody>{connectionsNote(provenance)}</MessageBarBody>
+          </MessageBar>
+        ) : (
+          <Text size={200}>{connectionsNote(provenance)}</Text>
+        )
+      ) : null}
 
       <div className={styles.actions}>
         <Button onClick={() => downloadCsv(result, shape)}>Download CSV</Button>
@@ -171,23 +189,26 @@ export function PreviewGrid({ result }: { result: FetchedResult }): React.JSX.El
         <Text size={200}>Infobip sent no period status with this result.</Text>
       ) : (
         <ul className={styles.list} aria-labelledby="periods-heading">
-          {periods.map((p) => (
-            <li key={p.month}>
-              {monthName(p.month)}:{" "}
-              {p.status === "Final" ? (
-                <Badge appearance="tint" color="success">
-                  Final
-                </Badge>
-              ) : (
-                <>
-                  <Badge appearance="tint" color="warning">
-                    Provisional
-                  </Badge>{" "}
-                  <Text size={200}>finalizes on {longDate(finalizationDate(p.month))}</Text>
-                </>
-              )}
-            </li>
-          ))}
+          {periodLists
+            .flatMap(({ name, periods: list }) => list.map((p) => ({ name, p })))
+            .map(({ name, p }) => (
+              <li key={`${name}${p.month}`}>
+                {name}
+                {monthName(p.month)}:{" "}
+                {p.status === "Final" ? (
+                  <Badge appearance="tint" color="success">
+                    Final
+                  </Badge>
+                ) : (
+                  <>
+                    <Badge appearance="tint" color="warning">
+                      Provisional
+                    </Badge>{" "}
+                    <Text size={200}>finalizes on {longDate(finalizationDate(p.month))}</Text>
+                  </>
+                )}
+              </li>
+            ))}
         </ul>
       )}
 
@@ -200,6 +221,7 @@ export function PreviewGrid({ result }: { result: FetchedResult }): React.JSX.El
         <Table size="extra-small" aria-labelledby="reconciliation-heading">
           <TableHeader>
             <TableRow>
+              {hasConnection ? <TableHeaderCell>Connection</TableHeaderCell> : null}
               <TableHeaderCell>Billing month</TableHeaderCell>
               <TableHeaderCell>Currency</TableHeaderCell>
               {hasAccount ? <TableHeaderCell>Account</TableHeaderCell> : null}
@@ -209,7 +231,8 @@ export function PreviewGrid({ result }: { result: FetchedResult }): React.JSX.El
           </TableHeader>
           <TableBody>
             {reconciliation.map((r) => (
-              <TableRow key={`${r.billingMonth}|${r.currency}|${r.account ?? ""}`}>
+              <TableRow key={`${r.connection ?? ""}|${r.billingMonth}|${r.currency}|${r.account ?? ""}`}>
+                {hasConnection ? <TableCell>{r.connection ?? ""}</TableCell> : null}
                 <TableCell>{r.billingMonth}</TableCell>
                 <TableCell>{r.currency}</TableCell>
                 {hasAccount ? <TableCell>{r.account ?? ""}</TableCell> : null}

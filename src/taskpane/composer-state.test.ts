@@ -10,6 +10,7 @@ import {
 } from "../billing";
 import {
   aggregateByOf,
+  connectionChoice,
   appendToTextFilter,
   fieldForProperty,
   firstErrorField,
@@ -345,5 +346,31 @@ describe("definitions round-trip through the form", () => {
     expect(validateQuery(query, NOW).ok).toBe(true);
     const again = fromDefinition(definition);
     expect(expectOk(validateComposer(again, NOW)).definition).toEqual(definition);
+  });
+});
+
+describe("connections", () => {
+  const NOW = new Date("2026-03-15T10:00:00Z");
+
+  it("offers nothing for a relay with one connection, and names none in the definition", () => {
+    expect(connectionChoice(undefined, [], () => true)).toBeUndefined();
+    const result = validateComposer(initialComposerState(), NOW);
+    expect(result.ok).toBe(true);
+    expect(result.ok && "connections" in result.definition).toBe(false);
+  });
+
+  it("ticks the connections with a key at first (all when none has one), and keeps a choice among those listed", () => {
+    expect(connectionChoice(undefined, ["eu", "us", "apac"], (name) => name !== "us")).toEqual(["eu", "apac"]);
+    expect(connectionChoice(undefined, ["eu", "us"], () => false)).toEqual(["eu", "us"]);
+    expect(connectionChoice(["us", "gone"], ["eu", "us"], () => true)).toEqual(["us"]);
+  });
+
+  it("records the chosen connections in the definition, and refuses none at all beside the field", () => {
+    const chosen = validateComposer({ ...initialComposerState(), connections: ["eu", "us"] }, NOW);
+    expect(chosen.ok && chosen.definition.connections).toEqual(["eu", "us"]);
+    expect(fromDefinition(chosen.ok ? chosen.definition : (undefined as never)).connections).toEqual(["eu", "us"]);
+    const none = validateComposer({ ...initialComposerState(), connections: [] }, NOW);
+    expect(none.ok ? {} : none.errors.connections).toEqual(["Choose at least one connection to run the query on."]);
+    expect(none.ok ? undefined : firstErrorField(none.errors)).toBe("connections");
   });
 });

@@ -80,6 +80,11 @@ export interface ComposerState {
   includeUnfinalizedData: boolean;
   destination: Destination;
   label: string;
+  /**
+   * The relay's Infobip connections to run on, when it has several (one query each, ONE table with a Connection
+   * column); undefined for a relay with one connection, whose queries name none.
+   */
+  connections?: string[];
 }
 
 /** Every place the form can show a problem. `form` is for what belongs to no single field. */
@@ -93,6 +98,7 @@ export type ComposerField =
   | "includeUnfinalizedData"
   | "destination"
   | "label"
+  | "connections"
   | "form";
 
 /** Messages per field, in plain words, ready to show under the field. */
@@ -133,6 +139,23 @@ export function aggregateByOf(state: Pick<ComposerState, "granularity" | "dimens
   const time: AggregateDimension[] = state.granularity === "NONE" ? [] : [state.granularity];
   const rest = AGGREGATE_DIMENSIONS.filter((d) => !TIME_DIMENSIONS.includes(d) && state.dimensions.includes(d));
   return [...time, ...rest];
+}
+
+/**
+ * The connections a composer offers for a relay's list: the ones still listed of those already chosen; at first
+ * (nothing chosen yet) every connection with an API key — a finance user wants the company's total, and a connection
+ * without a key could only fail — or every connection when none has a key yet (the run then names each missing key).
+ * Undefined for a relay with one connection.
+ */
+export function connectionChoice(
+  chosen: readonly string[] | undefined,
+  names: readonly string[],
+  hasKey: (name: string) => boolean
+): string[] | undefined {
+  if (names.length === 0) return undefined;
+  if (chosen) return names.filter((name) => chosen.includes(name));
+  const withKey = names.filter(hasKey);
+  return withKey.length > 0 ? withKey : [...names];
 }
 
 /** Ticks or unticks one dimension, keeping catalog order and never holding DAY or MONTH (that is granularity). */
@@ -317,6 +340,7 @@ export function toDefinition(state: ComposerState): { definition: QueryDefinitio
       aggregateBy: aggregateByOf(state),
       filters,
       includeUnfinalizedData: state.includeUnfinalizedData,
+      ...(state.connections && state.connections.length > 0 ? { connections: [...state.connections] } : {}),
     },
     errors,
   };
@@ -358,6 +382,7 @@ export function fromDefinition(
     includeUnfinalizedData: definition.includeUnfinalizedData,
     destination,
     label: definition.label ?? "",
+    ...(definition.connections ? { connections: [...definition.connections] } : {}),
   };
 }
 
@@ -482,6 +507,9 @@ function destinationErrors(state: ComposerState): FieldErrors {
   if (state.destination.kind === "replace" && state.destination.tableName.trim() === "") {
     addError(errors, "destination", "Choose the billing table whose rows this query replaces.");
   }
+  if (state.connections && state.connections.length === 0) {
+    addError(errors, "connections", "Choose at least one connection to run the query on.");
+  }
   if (state.label.trim().length > MAX_LABEL_LENGTH) {
     addError(errors, "label", `Keep the label to ${MAX_LABEL_LENGTH} characters or fewer.`);
   }
@@ -516,6 +544,7 @@ export const FIELD_ORDER: readonly ComposerField[] = [
   "granularity",
   "dimensions",
   ...FILTERS.map((f) => f.key),
+  "connections",
   "includeUnfinalizedData",
   "destination",
   "label",

@@ -1,20 +1,33 @@
 /**
- * The Infobip API key, in one place. It lives in memory for the session; it is written to the add-in's
- * storage (localStorage, keyed with this add-in instance's partition key: storage.ts) only while "Remember on this
- * computer" is ticked, and removed from it as soon as that is unticked. It is never passed to workbook code, never
- * logged and never put in a URL.
+ * The Infobip API keys, in one place: one key per Infobip connection of the relay (each account or data centre
+ * has its own keys; `GET /v1/connections` names them). A key lives in memory for the session; it is written to the
+ * add-in's storage (localStorage, keyed with this add-in instance's partition key: storage.ts) only while "Remember
+ * on this computer" is ticked, and removed from it as soon as that is unticked. No key is ever passed to workbook
+ * code, logged or put in a URL.
+ *
+ * A relay with one connection works as before: its key is "the" key. Keys are stored per connection name
+ * (`billingUsage.apiKey.<name>`); a key remembered before connections existed (`billingUsage.apiKey`) belongs to the
+ * default connection, and moves there the first time the pane learns the connections ({@link adoptConnections}).
+ * Until it knows them (or with a relay that does not list connections) that legacy entry is the default's key.
  */
 import { addinStorage, partitioned, type KeyValueStorage } from "./storage";
 
-const STORAGE_KEY = "billingUsage.apiKey";
+const LEGACY_STORAGE_KEY = "billingUsage.apiKey";
+
+function storageKeyOf(connection: string): string {
+  return `${LEGACY_STORAGE_KEY}.${connection}`;
+}
 
 /** The part of `Storage` this module uses, so tests can hand in their own. */
 export type KeyStorage = KeyValueStorage;
 
-let sessionKey: string | undefined;
+/** Keys typed in or read back this session, by connection name ("" = the default before its name is known). */
+const sessionKeys = new Map<string, string>();
+let defaultConnection: string | undefined;
+let knownConnections: readonly string[] = [];
 let storageOverride: KeyStorage | undefined;
 
-/** Where the key is remembered; storage can be blocked (privacy settings), the key then lasts for the session. */
+/** Where keys are remembered; storage can be blocked (privacy settings), keys then last for the session. */
 function storage(): KeyStorage | undefined {
   return storageOverride ? partitioned(storageOverride) : addinStorage();
 }
@@ -22,59 +35,110 @@ function storage(): KeyStorage | undefined {
 /** For tests, and for hosts whose storage is elsewhere. */
 export function useKeyStorage(replacement: KeyStorage | undefined): void {
   storageOverride = replacement;
-  sessionKey = undefined;
+  sessionKeys.clear();
+  defaultConnection = undefined;
+  knownConnections = [];
 }
 
-/** The key for this session: the one typed in, or the remembered one. */
-export function currentApiKey(): string | undefined {
-  if (sessionKey) return sessionKey;
-  const remembered = storage()?.getItem(STORAGE_KEY) ?? undefined;
-  if (remembered) sessionKey = remembered;
-  return sessionKey;
+/** The stored entry of a connection ("" or undefined: the default, whose name may not be known yet). */
+function storedEntryKey(connection: string | undefined): string {
+  const name = connection || defaultConnection;
+  return name ? storageKeyOf(name) : LEGACY_STORAGE_KEY;
 }
 
-/** Whether a key is kept on this computer (what the checkbox shows when Settings opens). */
-export function isRemembered(): boolean {
-  return Boolean(storage()?.getItem(STORAGE_KEY));
+function sessionName(connection: string | undefined): string {
+  return connection || defaultConnection || "";
 }
 
 /**
- * Sets the key for the session and stores or forgets it on this computer according to `remember`
- * (the checkbox's `checked` state). An empty key clears everything.
+ * Tells this module the relay's connections and which one is the default. A key remembered before connections
+ * existed moves to the default connection (kept on this computer only if it was kept there before).
  */
-export function saveApiKey(key: string, remember: boolean): void {
+export function adoptConnections(names: readonly string[], defaultName: string): void {
+  if (!names.includes(defaultName)) return;
+  knownConnections = [...names];
+  const store = storage();
+  const legacySession = sessionKeys.get("");
+  defaultConnection = defaultName;
+  if (legacySession && !sessionKeys.has(defaultName)) sessionKeys.set(defaultName, legacySession);
+  sessionKeys.delete("");
+  const legacyStored = store?.getItem(LEGACY_STORAGE_KEY);
+  if (legacyStored) {
+    if (!store?.getItem(storageKeyOf(defaultName))) store?.setItem(storageKeyOf(defaultName), legacyStored);
+    store?.removeItem(LEGACY_STORAGE_KEY);
+  }
+}
+
+/** The default connection's name, once {@link adoptConnections} told it. */
+export function knownDefaultConnection(): string | undefined {
+  return defaultConnection;
+}
+
+/** The key for this session of a connection (absent: the default): the one typed in, or the remembered one. */
+export function currentApiKey(connection?: string): string | undefined {
+  const name = sessionName(connection);
+  const typed = sessionKeys.get(name);
+  if (typed) return typed;
+  const remembered = storage()?.getItem(storedEntryKey(connection)) ?? undefined;
+  if (remembered) sessionKeys.set(name, remembered);
+  return remembered;
+}
+
+/** Whether any connection (the default, or one the relay listed) has a key: enough to run or pick a query up. */
+export function hasAnyApiKey(): boolean {
+  return Boolean(currentApiKey()) || knownConnections.some((name) => Boolean(currentApiKey(name)));
+}
+
+/** Whether a connection's key is kept on this computer (what its checkbox shows when Settings opens). */
+export function isRemembered(connection?: string): boolean {
+  return Boolean(storage()?.getItem(storedEntryKey(connection)));
+}
+
+/**
+ * Sets a connection's key (absent: the default's) for the session and stores or forgets it on this computer
+ * according to `remember` (the checkbox's `checked` state). An empty key clears that connection's key.
+ */
+export function saveApiKey(key: string, remember: boolean, connection?: string): void {
   const trimmed = key.trim();
   if (!trimmed) {
-    clearApiKey();
+    clearApiKey(connection);
     return;
   }
-  sessionKey = trimmed;
+  sessionKeys.set(sessionName(connection), trimmed);
   const store = storage();
-  if (remember) store?.setItem(STORAGE_KEY, trimmed);
-  else store?.removeItem(STORAGE_KEY);
+  if (remember) store?.setItem(storedEntryKey(connection), trimmed);
+  else store?.removeItem(storedEntryKey(connection));
 }
 
-/** Forgets the key on this computer; keeps it for the session only when `keepForSession`. */
-export function forgetStoredKey(keepForSession = true): void {
-  storage()?.removeItem(STORAGE_KEY);
-  if (!keepForSession) sessionKey = undefined;
+/** Forgets a connection's key on this computer; keeps it for the session only when `keepForSession`. */
+export function forgetStoredKey(keepForSession = true, connection?: string): void {
+  storage()?.removeItem(storedEntryKey(connection));
+  if (!keepForSession) sessionKeys.delete(sessionName(connection));
 }
 
-/** Forgets the key everywhere. */
-export function clearApiKey(): void {
-  sessionKey = undefined;
-  storage()?.removeItem(STORAGE_KEY);
+/** Forgets a connection's key (absent: the default's) everywhere. */
+export function clearApiKey(connection?: string): void {
+  sessionKeys.delete(sessionName(connection));
+  storage()?.removeItem(storedEntryKey(connection));
 }
 
-/** Thrown where a call needs the API key and none is set: nothing was sent anywhere. */
+/** Thrown where a call needs an API key and none is set: nothing was sent anywhere. */
 export class MissingKeyError extends Error {
   override readonly name = "MissingKeyError";
   readonly kind = "no-key";
-  readonly summary = "No Infobip API key is set.";
-  readonly advice = "Enter your API key in Settings.";
+  readonly summary: string;
+  readonly advice: string;
   readonly violations: readonly [] = [];
-  constructor() {
-    super("No Infobip API key is set. Enter your API key in Settings.");
+  constructor(readonly connection?: string) {
+    const summary = connection
+      ? `No Infobip API key is set for the connection \u201c${connection}\u201d.`
+      : "No Infobip API key is set.";
+    const advice = connection
+      ? `Enter the key of \u201c${connection}\u201d in Settings.`
+      : "Enter your API key in Settings.";
+    super(`${summary} ${advice}`);
+    this.summary = summary;
+    this.advice = advice;
   }
 }
 

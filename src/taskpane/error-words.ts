@@ -3,7 +3,7 @@
  * the pane can offer as a button. The alert, the Tables screen, the Settings screen, the status line and the
  * ribbon's Refresh all all say errors through it.
  */
-import { isRunFailure, type RunFailure } from "./run-error";
+import { RunError, isRunFailure, type RunFailure } from "./run-error";
 
 export interface ErrorWords {
   /** What happened, in one plain sentence. */
@@ -32,7 +32,9 @@ export function errorWords(error: unknown, failedTo = "Something went wrong"): E
     return {
       title: error.summary,
       body: error.advice,
-      ...(SETTINGS_KINDS.has(error.kind) ? { next: "open-settings" as const } : {}),
+      ...(SETTINGS_KINDS.has(error.kind) || (error instanceof RunError && error.fixedInSettings)
+        ? { next: "open-settings" as const }
+        : {}),
     };
   }
   const message = error instanceof Error ? error.message : String(error);

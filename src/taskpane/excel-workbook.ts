@@ -57,8 +57,13 @@ function tableInfo(record: BillingTableRecord): BillingTableInfo {
   };
 }
 
-/** `metadata.billingPeriods` again, from the statuses a table's record keeps. */
+/**
+ * `metadata.billingPeriods` again, from the statuses a table's record keeps. A table over connections has one set
+ * per connection: none is given then, so each month's status comes from its rows' Period status, which is their
+ * own connection's (billing-table.ts, `billingMonthStatus`).
+ */
 function billingPeriodsOf(record: BillingTableRecord | undefined): BillingPeriod[] {
+  if (record?.provenance.connections) return [];
   return (record?.provenance.billingPeriods ?? []).map((p) => ({
     month: p.month,
     volumeFinalized: p.status === "Final",
@@ -79,6 +84,7 @@ export class WorkbookPendingStore implements PendingStore {
         destination: pending.destination,
         definition: pending.definition,
         submittedAt: pending.submittedAt,
+        ...(pending.parts ? { parts: pending.parts } : {}),
       })
     );
   }
@@ -102,6 +108,7 @@ export class WorkbookPendingStore implements PendingStore {
                   ? { kind: "replace", tableName: p.destination.tableName }
                   : { kind: "new-sheet" },
               submittedAt: p.submittedAt,
+              ...(p.parts ? { parts: p.parts } : {}),
             },
           ]
         : []

@@ -24,6 +24,9 @@ export const PendingQuerySchema = z.object({
   definition: QueryDefinitionSchema,
   destination: DestinationSchema,
   submittedAt: z.string(),
+  parts: z
+    .array(z.object({ connection: z.string().min(1), queryId: z.string().min(1), requestId: z.string().optional() }))
+    .optional(),
 });
 
 /** Parses a stored list, keeping the valid entries. */

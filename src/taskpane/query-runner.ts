@@ -23,6 +23,13 @@ import { endingToday, refusesFutureEnd, type PeriodEndMoved } from "./future-end
 import { RelayError, isAbort, type QueryState, type RelayApi, type SubmittedQuery } from "./relay-client";
 import { RunError, toRunFailure, type RunFailure } from "./run-error";
 
+/** One connection's relay query of a run over several connections. */
+export interface PendingPart {
+  connection: string;
+  queryId: string;
+  requestId?: string;
+}
+
 /** A query submitted but not yet written: saved with the workbook (or the browser) to survive a closed pane. */
 export interface PendingQuery {
   queryId: string;
@@ -32,6 +39,11 @@ export interface PendingQuery {
   destination: Destination;
   /** ISO instant. */
   submittedAt: string;
+  /**
+   * A run over the definition's connections: one relay query each (`queryId` is the first's). Picked up as one:
+   * every part is followed, and the table is written when all are in (or, if the user says so, without a failed one).
+   */
+  parts?: PendingPart[];
 }
 
 export interface PendingStore {
@@ -55,6 +67,48 @@ export interface FetchedResult {
   sentPeriod?: DateInterval;
   /** When the pane finished reading the result. */
   retrievedAt: Date;
+  /**
+   * A run over named connections: each connection's rows on their own (same columns as `columns`, in that order);
+   * `rows` above then holds them all, one after the other. The table gets a Connection column.
+   */
+  parts?: ConnectionPart[];
+  /** Connections of the definition whose rows are NOT in this result (the user chose to write the others). */
+  missing?: MissingConnection[];
+}
+
+/** One connection's rows of a run over several connections. */
+export interface ConnectionPart {
+  connection: string;
+  queryId: string;
+  requestId?: string;
+  rows: RawRow[];
+  metadata?: BillingUsageMetadata;
+  requestedPeriod?: DateTimeInterval;
+  sentPeriod?: DateInterval;
+}
+
+export interface MissingConnection {
+  connection: string;
+  /** Plain words: why its rows are not there. */
+  reason: string;
+}
+
+/** A connection that failed in a run over several, and why. */
+export interface ConnectionFailure {
+  connection: string;
+  error: RunFailure;
+}
+
+/**
+ * What a run over several connections fetched when some failed: nothing was written, but the others' rows are
+ * ready for "Write the others" ({@link writeWithoutFailed}).
+ */
+export interface PartialRun {
+  result: FetchedResult;
+  destination: Destination;
+  /** The pending record of the run, removed once the others are written. */
+  pendingId: string;
+  failures: ConnectionFailure[];
 }
 
 /** Where a result went (a table on a sheet, or the preview) and how many rows, as its sink reports it. */
@@ -81,7 +135,7 @@ export type RunStep =
   | { step: "receiving"; queryId: string; received: number; total: number }
   | { step: "writing"; queryId: string; written: number; total: number };
 
-export type RunProgress = RunStep & { startedAt: Date; label?: string };
+export type RunProgress = RunStep & { startedAt: Date; label?: string; connections?: number };
 
 export type RunOutcome =
   | {
@@ -93,8 +147,18 @@ export type RunOutcome =
       /** Set when Infobip refused the period's end after today and the query ran up to today instead. */
       endMoved?: PeriodEndMoved;
     }
-  /** The relay or Infobip refused or failed it, no key was set, or the rows could not be written: nothing was. */
-  | { kind: "failed"; queryId?: string; error: RunFailure; elapsedMs: number; pendingKept: boolean }
+  /**
+   * The relay or Infobip refused or failed it, no key was set, or the rows could not be written: nothing was.
+   * `partial`: a run over several connections where some delivered; the user may write those (never silently).
+   */
+  | {
+      kind: "failed";
+      queryId?: string;
+      error: RunFailure;
+      elapsedMs: number;
+      pendingKept: boolean;
+      partial?: PartialRun;
+    }
   /** Still pending long after submission: Infobip may never deliver; offer to run it again. */
   | { kind: "overdue"; queryId: string; elapsedMs: number }
   | { kind: "cancelled"; queryId?: string; elapsedMs: number };
@@ -106,7 +170,13 @@ interface Sent {
 }
 
 export interface RunnerDeps {
+  /** The relay client of the default connection (a relay with one connection: the only one). */
   client: RelayApi;
+  /**
+   * The relay client of a named connection (its own API key, `connection` on submissions); needed to run a
+   * definition that names connections.
+   */
+  clientFor?: (connection: string) => RelayApi;
   pending: PendingStore;
   sink: ResultSink;
   now: () => Date;
@@ -327,7 +397,7 @@ class Run {
     }
   }
 
-  private submit(query: BillingUsageQuery, label: string | undefined): Promise<SubmittedQuery> {
+  submit(query: BillingUsageQuery, label: string | undefined): Promise<SubmittedQuery> {
     return this.withRetries(() =>
       this.deps.client.submit({ request: query, ...(label ? { label } : {}) }, this.signal)
     );
@@ -337,7 +407,7 @@ class Run {
    * Submits the query; if Infobip refuses its end because it lies after today, submits it again ending today
    * (see future-end.ts), once.
    */
-  private async submitMovingAFutureEnd(
+  async submitMovingAFutureEnd(
     query: BillingUsageQuery,
     label: string | undefined
   ): Promise<{ submitted: SubmittedQuery; query: BillingUsageQuery; endMoved?: PeriodEndMoved }> {
@@ -393,13 +463,17 @@ class Run {
   }
 }
 
-/** Submits a query through the relay and follows it to the written table. */
+/** Submits a query through the relay and follows it to the written table (over each of its connections, if named). */
 export function runQuery(
   request: RunRequest,
   deps: RunnerDeps,
   onProgress: (progress: RunProgress) => void = () => undefined,
   signal?: AbortSignal
 ): Promise<RunOutcome> {
+  const connections = request.definition.connections;
+  if (connections) {
+    return new ConnectionsRun(deps, onProgress, signal, request.definition.label).submitAndFollow(request, connections);
+  }
   return new Run(deps, onProgress, signal, request.definition.label).submitAndFollow(request);
 }
 
@@ -410,7 +484,345 @@ export function followPendingQuery(
   onProgress: (progress: RunProgress) => void = () => undefined,
   signal?: AbortSignal
 ): Promise<RunOutcome> {
-  return new Run(deps, onProgress, signal, pending.label ?? pending.definition.label).follow(pending);
+  const label = pending.label ?? pending.definition.label;
+  if (pending.parts) return new ConnectionsRun(deps, onProgress, signal, label).follow(pending, new Map(), []);
+  return new Run(deps, onProgress, signal, label).follow(pending);
+}
+
+/**
+ * Connections of one run followed at once. Each connection has its own API key and so its own budget at the relay
+ * (`RELAY_SUBMIT_RATE_PER_SECOND` per key) and at Infobip; a run asks each for one submission and a few reads, so
+ * four at a time keeps the pane's own traffic modest (Refresh all runs three tables at once) without making the
+ * user wait for connections one after the other.
+ */
+export const CONNECTION_CONCURRENCY = 4;
+
+type PartOutcome =
+  | { kind: "ok"; part: ConnectionPart; columns: ColumnInfo[] }
+  | { kind: "failed"; connection: string; error: RunFailure; keep: boolean }
+  | { kind: "overdue"; connection: string }
+  | { kind: "cancelled"; connection: string };
+
+/**
+ * One query over several named connections: one relay query per connection, submitted and followed in parallel,
+ * written as ONE table once every connection's rows are in. If any connection fails, nothing is written: the
+ * outcome names each failed connection and why, and carries the others' rows for "Write the others".
+ */
+class ConnectionsRun {
+  private readonly startedAt: Date;
+  private readonly received = new Map<string, { received: number; total: number }>();
+  private readonly clients = new Map<string, RelayApi>();
+
+  constructor(
+    private readonly deps: RunnerDeps,
+    private readonly onProgress: (progress: RunProgress) => void,
+    private readonly signal: AbortSignal | undefined,
+    private readonly label: string | undefined
+  ) {
+    this.startedAt = deps.now();
+  }
+
+  private elapsed(): number {
+    return Math.max(0, this.deps.now().getTime() - this.startedAt.getTime());
+  }
+
+  private report(step: RunStep, connections: number): void {
+    this.onProgress({ ...step, startedAt: this.startedAt, connections, ...(this.label ? { label: this.label } : {}) });
+  }
+
+  /** A single-query run on one connection's client, its progress summed into this run's. */
+  private runOn(connection: string, connections: number): Run {
+    const client = this.clients.get(connection) ?? this.deps.clientFor?.(connection);
+    if (client) this.clients.set(connection, client);
+    if (!client) {
+      throw new RunError(
+        "unexpected",
+        `This pane cannot run a query on the connection “${connection}”.`,
+        "Reload the add-in and try again."
+      );
+    }
+    return new Run(
+      { ...this.deps, client },
+      (progress) => {
+        if (progress.step === "receiving") {
+          this.received.set(connection, { received: progress.received, total: progress.total });
+          let received = 0;
+          let total = 0;
+          for (const part of this.received.values()) {
+            received += part.received;
+            total += part.total;
+          }
+          this.report({ step: "receiving", queryId: progress.queryId, received, total }, connections);
+        } else if (progress.step !== "writing") {
+          this.report(progress, connections);
+        }
+      },
+      this.signal,
+      this.label
+    );
+  }
+
+  async submitAndFollow(request: RunRequest, connections: readonly string[]): Promise<RunOutcome> {
+    this.report({ step: "submitting" }, connections.length);
+    const label = request.definition.label;
+    const submissions = await mapWithConcurrency(connections, CONNECTION_CONCURRENCY, async (connection) => {
+      try {
+        if (this.signal?.aborted) throw stopped();
+        const run = this.runOn(connection, connections.length);
+        const { submitted, query, endMoved } = await run.submitMovingAFutureEnd(request.query, label);
+        const sent: Sent = { period: query.filterBy.dateInterval, ...(endMoved ? { endMoved } : {}) };
+        return { ok: true as const, connection, submitted, sent };
+      } catch (error) {
+        return { ok: false as const, connection, error };
+      }
+    });
+    if (this.signal?.aborted || submissions.some((s) => !s.ok && isAbort(s.error))) {
+      return { kind: "cancelled", elapsedMs: this.elapsed() };
+    }
+    const failures: ConnectionFailure[] = submissions.flatMap((s) =>
+      s.ok ? [] : [{ connection: s.connection, error: toRunFailure(s.error) }]
+    );
+    const submitted = submissions.flatMap((s) => (s.ok ? [s] : []));
+    const first = submitted[0];
+    if (!first) {
+      return {
+        kind: "failed",
+        error: connectionsError(failures, false),
+        elapsedMs: this.elapsed(),
+        pendingKept: false,
+      };
+    }
+    const pending: PendingQuery = {
+      queryId: first.submitted.id,
+      ...(label ? { label } : {}),
+      definition: request.definition,
+      destination: request.destination,
+      submittedAt: this.deps.now().toISOString(),
+      parts: submitted.map((s) => ({
+        connection: s.connection,
+        queryId: s.submitted.id,
+        ...(s.submitted.requestId ? { requestId: s.submitted.requestId } : {}),
+      })),
+    };
+    try {
+      // Saved before waiting: if the pane closes now, the next one picks every part up.
+      await this.deps.pending.add(pending);
+    } catch (error) {
+      return { kind: "failed", error: toRunFailure(error), elapsedMs: this.elapsed(), pendingKept: false };
+    }
+    return this.follow(pending, new Map(submitted.map((s) => [s.connection, s.sent])), failures);
+  }
+
+  /** Follows every part of `pending`; writes the table only when all are in (and none failed before, `earlier`). */
+  async follow(
+    pending: PendingQuery,
+    sent: ReadonlyMap<string, Sent>,
+    earlier: ConnectionFailure[]
+  ): Promise<RunOutcome> {
+    const parts = pending.parts ?? [];
+    const connections = pending.definition.connections ?? parts.map((p) => p.connection);
+    // A connection of the definition without a part was never submitted (its submission failed before the pane closed).
+    const unsubmitted: ConnectionFailure[] = connections
+      .filter((c) => !parts.some((p) => p.connection === c) && !earlier.some((f) => f.connection === c))
+      .map((connection) => ({
+        connection,
+        error: new RunError("unexpected", "Its query was not submitted.", "Run the query again."),
+      }));
+    const outcomes = await mapWithConcurrency(parts, CONNECTION_CONCURRENCY, (part) =>
+      this.followPart(part, pending.definition, sent.get(part.connection), connections.length)
+    );
+    if (outcomes.some((o) => o.kind === "cancelled")) {
+      await this.deps.pending.remove(pending.queryId).catch(() => undefined);
+      return { kind: "cancelled", queryId: pending.queryId, elapsedMs: this.elapsed() };
+    }
+    const failures: ConnectionFailure[] = [...earlier, ...unsubmitted];
+    let keep = false;
+    for (const outcome of outcomes) {
+      if (outcome.kind === "failed") {
+        failures.push({ connection: outcome.connection, error: outcome.error });
+        keep ||= outcome.keep;
+      } else if (outcome.kind === "overdue") {
+        keep = true;
+        failures.push({
+          connection: outcome.connection,
+          error: new RelayError(
+            "unavailable",
+            "Infobip has not delivered its result for a long time.",
+            "Run the query again later."
+          ),
+        });
+      }
+    }
+    const delivered = outcomes.flatMap((o) => (o.kind === "ok" ? [o] : []));
+    const endMoved = [...sent.values()].find((s) => s.endMoved)?.endMoved;
+    const order = (c: string) => connections.indexOf(c);
+    delivered.sort((a, b) => order(a.part.connection) - order(b.part.connection));
+    const result = delivered.length > 0 ? this.combine(pending, delivered, failures) : undefined;
+    if (failures.length === 0 && result) {
+      return this.write(result, pending, connections.length, endMoved);
+    }
+    if (!keep) await this.deps.pending.remove(pending.queryId).catch(() => undefined);
+    const error = connectionsError(failures, Boolean(result));
+    return {
+      kind: "failed",
+      queryId: pending.queryId,
+      error,
+      elapsedMs: this.elapsed(),
+      pendingKept: keep,
+      ...(result
+        ? { partial: { result, destination: pending.destination, pendingId: pending.queryId, failures } }
+        : {}),
+    };
+  }
+
+  private async followPart(
+    part: PendingPart,
+    definition: QueryDefinition,
+    sent: Sent | undefined,
+    connections: number
+  ): Promise<PartOutcome> {
+    const { connection } = part;
+    try {
+      const run = this.runOn(connection, connections);
+      const state = await run.waitForResult(part.queryId);
+      if (state.status === "pending") return { kind: "overdue", connection };
+      if (state.status === "failed" || state.status === "unreadable") {
+        const why = state.failureMessage ? `: ${state.failureMessage.replace(/\.$/, "")}` : "";
+        const error =
+          state.status === "failed"
+            ? new RelayError("unavailable", `Infobip could not produce the result${why}.`, "Run the query again.")
+            : new RelayError(
+                "invalid-answer",
+                `Infobip's result arrived but could not be read${why}.`,
+                "Run the query again."
+              );
+        return { kind: "failed", connection, error, keep: false };
+      }
+      const fetched = await run.readRows(state, definition);
+      return {
+        kind: "ok",
+        columns: fetched.columns,
+        part: {
+          connection,
+          queryId: part.queryId,
+          ...(fetched.requestId ? { requestId: fetched.requestId } : {}),
+          rows: fetched.rows,
+          ...(fetched.metadata ? { metadata: fetched.metadata } : {}),
+          ...(fetched.requestedPeriod ? { requestedPeriod: fetched.requestedPeriod } : {}),
+          ...(sent ? { sentPeriod: sent.period } : {}),
+        },
+      };
+    } catch (error) {
+      if (isAbort(error)) return { kind: "cancelled", connection };
+      const failure = toRunFailure(error);
+      // A gone query never comes back; anything else may succeed when the pane opens again.
+      return { kind: "failed", connection, error: failure, keep: failure.kind !== "not-found" };
+    }
+  }
+
+  /** The delivered parts as one result: every part's rows in the first part's column order. */
+  private combine(
+    pending: PendingQuery,
+    delivered: readonly Extract<PartOutcome, { kind: "ok" }>[],
+    failures: readonly ConnectionFailure[]
+  ): FetchedResult {
+    const columns = delivered[0]?.columns ?? predictColumns(pending.definition.aggregateBy);
+    const parts = delivered.map(({ part, columns: own }) => ({ ...part, rows: alignRows(part.rows, own, columns) }));
+    return {
+      queryId: pending.queryId,
+      ...(this.label ? { label: this.label } : {}),
+      definition: pending.definition,
+      columns,
+      rows: parts.flatMap((p) => p.rows),
+      retrievedAt: this.deps.now(),
+      parts,
+      ...(failures.length > 0
+        ? { missing: failures.map((f) => ({ connection: f.connection, reason: failureReason(f.error) })) }
+        : {}),
+    };
+  }
+
+  async write(
+    result: FetchedResult,
+    pending: Pick<PendingQuery, "queryId" | "destination">,
+    connections: number,
+    endMoved?: PeriodEndMoved
+  ): Promise<RunOutcome> {
+    const queryId = pending.queryId;
+    const total = result.rows.length;
+    this.report({ step: "writing", queryId, written: 0, total }, connections);
+    let placement: ResultPlacement;
+    try {
+      placement = await this.deps.sink.write(result, pending.destination, (written, of) =>
+        this.report({ step: "writing", queryId, written, total: of }, connections)
+      );
+    } catch (error) {
+      await this.deps.pending.remove(queryId).catch(() => undefined);
+      const why = error instanceof Error ? error.message : String(error);
+      const writeError = new RunError(
+        "write-failed",
+        why,
+        "Check the workbook (the destination table must still exist) and run the query again."
+      );
+      return { kind: "failed", queryId, error: writeError, elapsedMs: this.elapsed(), pendingKept: false };
+    }
+    await this.deps.pending.remove(queryId).catch(() => undefined);
+    return {
+      kind: "done",
+      queryId,
+      result,
+      placement,
+      elapsedMs: this.elapsed(),
+      ...(endMoved ? { endMoved } : {}),
+    };
+  }
+}
+
+/** Rows of columns `from` in the order of columns `to` (by column name; a column `from` lacks stays empty). */
+function alignRows(rows: readonly RawRow[], from: readonly ColumnInfo[], to: readonly ColumnInfo[]): RawRow[] {
+  const same = from.length === to.length && from.every((c, i) => c.columnName === to[i]?.columnName);
+  if (same) return [...rows];
+  const at = to.map((c) => from.findIndex((f) => f.columnName === c.columnName));
+  return rows.map((row) => at.map((i) => (i < 0 ? null : (row[i] ?? null))));
+}
+
+function failureReason(error: RunFailure): string {
+  return error.summary.replace(/\.$/, "");
+}
+
+/** Why a run over connections wrote nothing, naming each failed connection. */
+function connectionsError(failures: readonly ConnectionFailure[], othersDelivered: boolean): RunError {
+  const list = failures.map((f) => `“${f.connection}”: ${failureReason(f.error)}`).join("; ");
+  const noun = failures.length === 1 ? "connection" : "connections";
+  const summary = `Nothing was written: the ${noun} ${list}.`;
+  const advice = failures.map((f) => f.error.advice.replace(/\.$/, "")).filter((a, i, all) => all.indexOf(a) === i);
+  const settingsKinds: readonly string[] = ["no-key", "unauthorized", "forbidden"];
+  return new RunError(
+    "connection-failed",
+    summary,
+    othersDelivered
+      ? `${advice.join("; ")}. Or write the other connections' rows now: the table then names what is missing.`
+      : `${advice.join("; ")}.`,
+    [],
+    failures.some((f) => settingsKinds.includes(f.error.kind))
+  );
+}
+
+/**
+ * "Write the others": writes what a run over several connections fetched although some failed; the table names the
+ * missing connections above it. Removes the run's pending record.
+ */
+export function writeWithoutFailed(
+  partial: PartialRun,
+  deps: RunnerDeps,
+  onProgress: (progress: RunProgress) => void = () => undefined
+): Promise<RunOutcome> {
+  const run = new ConnectionsRun(deps, onProgress, undefined, partial.result.label);
+  return run.write(
+    { ...partial.result, retrievedAt: deps.now() },
+    { queryId: partial.pendingId, destination: partial.destination },
+    (partial.result.parts?.length ?? 0) + partial.failures.length
+  );
 }
 
 /** Runs `work` over `items` with at most `limit` at a time, keeping each outcome in input order. */

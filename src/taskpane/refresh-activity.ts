@@ -12,11 +12,11 @@
  * The pane hands in how to reach the relay and the workbook (`configure`); until it has (the ribbon pressed while
  * the pane's page is still starting), the saved settings are used.
  */
-import { MissingKeyError, currentApiKey } from "./credentials";
+import { runnerClients } from "./clients";
+import { MissingKeyError, hasAnyApiKey } from "./credentials";
 import { errorLine } from "./error-words";
 import { excelWorkbook } from "./excel-workbook";
 import { abortableSleep } from "./query-runner";
-import { RelayClient } from "./relay-client";
 import { describeStep } from "./run-view";
 import { loadRelayUrl } from "./settings";
 import { refreshTable, REFRESH_CONCURRENCY, type RefreshDeps, type TableRefreshResult } from "./table-refresh";
@@ -64,7 +64,7 @@ function savedSettingsDeps(): RefreshDeps {
   return {
     workbook,
     runner: {
-      client: new RelayClient({ baseUrl: loadRelayUrl(), apiKey: currentApiKey }),
+      ...runnerClients(loadRelayUrl()),
       pending: workbook.pending,
       sink: workbook.sink,
       now: () => new Date(),
@@ -142,7 +142,7 @@ export class RefreshActivity {
   }
 
   private haveKey(source: RefreshSource): boolean {
-    if (currentApiKey()) return true;
+    if (hasAnyApiKey()) return true;
     const error = new MissingKeyError();
     this.update({
       source,

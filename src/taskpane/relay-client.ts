@@ -14,6 +14,7 @@ import {
   MAX_WAIT_SECONDS,
   relayApi,
   relayPath,
+  type ConnectionList,
   type QueryState,
   type QuerySubmission,
   type RowsPage,
@@ -21,7 +22,7 @@ import {
 } from "../relay-api";
 import { MissingKeyError } from "./credentials";
 
-export type { QueryState, QueryStatus, RowsPage, SubmittedQuery } from "../relay-api";
+export type { ConnectionList, QueryState, QueryStatus, RowsPage, SubmittedQuery } from "../relay-api";
 
 /** What went wrong, by cause: the UI chooses its words and next step from this. */
 export type RelayErrorKind =
@@ -158,6 +159,11 @@ export interface RelayClientOptions {
   baseUrl: string;
   /** The API key at the time of the call; undefined when none is set. */
   apiKey: () => string | undefined;
+  /**
+   * The relay's Infobip connection this client submits to and checks (`GET /v1/connections`); absent: the relay's
+   * default, and nothing names one (a relay with one connection, or one that predates connections).
+   */
+  connection?: string;
   fetch?: typeof fetch;
   now?: () => Date;
 }
@@ -178,6 +184,14 @@ export interface RelayApi {
   rows(id: string, page: RowsRequest, signal?: AbortSignal): Promise<RowsPage>;
   remove(id: string, signal?: AbortSignal): Promise<void>;
   checkConnection(signal?: AbortSignal): Promise<ConnectionCheck>;
+}
+
+/** The relay's connections, and the default among them (`GET /v1/connections`, no key needed). */
+export interface RelayConnections {
+  names: string[];
+  defaultName: string;
+  /** False for a relay that does not list connections (it predates them): it has one, unnamed. */
+  listed: boolean;
 }
 
 export interface ConnectionCheck {
@@ -223,7 +237,31 @@ export class RelayClient implements RelayApi {
 
   async submit(body: SubmitBody, signal?: AbortSignal): Promise<SubmittedQuery> {
     const route = relayApi.submitQuery;
-    return this.call(route.method, route.url, route.schema.response[202], { body, signal });
+    const connection = this.options.connection;
+    return this.call(route.method, route.url, route.schema.response[202], {
+      body: connection ? { ...body, connection } : body,
+      signal,
+    });
+  }
+
+  /**
+   * The relay's connections (`GET /v1/connections`, asked without a key). A relay that predates connections
+   * answers 404: it has one connection, the default, which needs no name.
+   */
+  async connections(signal?: AbortSignal): Promise<RelayConnections> {
+    const route = relayApi.listConnections;
+    let list: ConnectionList;
+    try {
+      list = await this.call(route.method, route.url, route.schema.response[200], { signal, withoutKey: true });
+    } catch (error) {
+      if (error instanceof RelayError && (error.details.status === 404 || error.details.status === 405)) {
+        return { names: [], defaultName: "", listed: false };
+      }
+      throw error;
+    }
+    const names = list.connections.map((c) => c.name);
+    const defaultName = list.connections.find((c) => c.default)?.name ?? names[0] ?? "";
+    return { names, defaultName, listed: true };
   }
 
   async get(id: string, options: { waitSeconds?: number; signal?: AbortSignal } = {}): Promise<QueryState> {
@@ -260,8 +298,11 @@ export class RelayClient implements RelayApi {
    */
   async checkConnection(signal?: AbortSignal): Promise<ConnectionCheck> {
     const route = relayApi.checkConnection;
+    const connection = this.options.connection;
+    // A connection name is one of the relay's own (lower-case letters, digits, hyphens): safe in a query string.
+    const url = connection ? `${route.url}?connection=${encodeURIComponent(connection)}` : route.url;
     try {
-      await this.call(route.method, route.url, route.schema.response[200], { body: {}, signal });
+      await this.call(route.method, url, route.schema.response[200], { body: {}, signal });
       return { via: "connection-check", message: "Connected: the relay answered and Infobip accepted the API key." };
     } catch (error) {
       const status = error instanceof RelayError ? error.details.status : undefined;
@@ -280,12 +321,15 @@ export class RelayClient implements RelayApi {
     method: "GET" | "POST" | "DELETE",
     path: string,
     schema: z.ZodType<T>,
-    init: { body?: unknown; signal?: AbortSignal | undefined }
+    init: { body?: unknown; signal?: AbortSignal | undefined; withoutKey?: boolean }
   ): Promise<T> {
-    const key = this.options.apiKey();
-    // Without a key nothing is sent: not something the relay said, so not a RelayError.
-    if (!key) throw new MissingKeyError();
-    const headers: Record<string, string> = { Accept: "application/json", Authorization: `App ${key}` };
+    const headers: Record<string, string> = { Accept: "application/json" };
+    if (!init.withoutKey) {
+      const key = this.options.apiKey();
+      // Without a key nothing is sent: not something the relay said, so not a RelayError.
+      if (!key) throw new MissingKeyError(this.options.connection);
+      headers["Authorization"] = `App ${key}`;
+    }
     if (init.body !== undefined) headers["Content-Type"] = "application/json";
     let response: Response;
     try {

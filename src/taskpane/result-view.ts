@@ -18,6 +18,7 @@ import type { TableSnapshot } from "../excel/changes";
 import {
   columnIndexByHeader,
   headersOf,
+  shapeConnections,
   shapeResult,
   toPreviewRow,
   type BillingResultInput,
@@ -53,9 +54,24 @@ export function shapeInputOf(result: FetchedResult): BillingResultInput {
   };
 }
 
-/** The result shaped exactly as the Excel table would hold it. */
+/** The result shaped exactly as the Excel table would hold it (with a Connection column over named connections). */
 export function shapeFetched(result: FetchedResult): TableShape {
-  return shapeResult(shapeInputOf(result));
+  if (!result.parts) return shapeResult(shapeInputOf(result));
+  return shapeConnections(
+    result.parts.map((part) => ({
+      connection: part.connection,
+      input: shapeInputOf({
+        ...result,
+        queryId: part.queryId,
+        rows: part.rows,
+        ...(part.requestId ? { requestId: part.requestId } : { requestId: undefined }),
+        metadata: part.metadata,
+        requestedPeriod: part.requestedPeriod,
+        sentPeriod: part.sentPeriod,
+      }),
+    })),
+    (result.missing ?? []).map((m) => ({ name: m.connection, reason: m.reason }))
+  );
 }
 
 /** Each row's Period status, for marking provisional rows. */
@@ -93,6 +109,7 @@ export function snapshotOf(result: FetchedResult, shape: TableShape = shapeFetch
   return {
     header: headersOf(shape),
     rows: shape.rows.map((row) => [...row]),
-    billingPeriods: result.metadata?.billingPeriods ?? [],
+    // Over connections each month's status comes from the rows (each its own connection's), as in the workbook.
+    billingPeriods: result.parts ? [] : (result.metadata?.billingPeriods ?? []),
   };
 }

@@ -16,6 +16,8 @@ export type RunErrorKind =
   | "saved-query-invalid"
   /** Infobip refused a period ending after today, and the period has no whole day before today to run instead. */
   | "no-day-before-today"
+  /** A run over several Infobip connections where at least one failed: nothing was written. */
+  | "connection-failed"
   /** A fault of the pane itself. */
   | "unexpected";
 
@@ -28,7 +30,9 @@ export class RunError extends Error {
     /** One plain sentence: what to do next. */
     readonly advice: string,
     /** Rule failures behind it, when there are any. */
-    readonly violations: readonly Violation[] = []
+    readonly violations: readonly Violation[] = [],
+    /** Fixed in Settings (a connection's key was missing or refused): the pane offers to open them. */
+    readonly fixedInSettings = false
   ) {
     super(`${summary} ${advice}`);
   }

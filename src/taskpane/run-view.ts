@@ -23,13 +23,15 @@ export function formatElapsed(ms: number): string {
 }
 
 /** One status line for a step, in plain words. */
-export function describeStep(step: RunStep): string {
+export function describeStep(step: RunStep & { connections?: number }): string {
   const n = (value: number) => value.toLocaleString("en-US");
+  // A run over several connections sends one query to each and waits for all.
+  const over = step.connections && step.connections > 1 ? ` (${step.connections} connections)` : "";
   switch (step.step) {
     case "submitting":
-      return "Sending the query to Infobip\u2026";
+      return `Sending the query to Infobip${over}\u2026`;
     case "waiting":
-      return "Waiting for Infobip to prepare the result\u2026";
+      return `Waiting for Infobip to prepare the result${over}\u2026`;
     case "receiving":
       return step.total > 0 ? `Receiving rows: ${n(step.received)} of ${n(step.total)}` : "Receiving rows\u2026";
     case "writing":

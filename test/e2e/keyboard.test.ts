@@ -7,7 +7,7 @@
  */
 import { seriousAxeViolations } from "./support/axe";
 import { expectVisibleFocus, indicatorsGone, isFocused, pressUntilFocused } from "./support/keyboard";
-import { invalidFieldMessage, runAndWait, statusLine } from "./support/pane";
+import { defaultKeyField, invalidFieldMessage, runAndWait, statusLine } from "./support/pane";
 import { useStackAndBrowser } from "./support/suite";
 import type { Locator, Page } from "playwright-core";
 
@@ -78,7 +78,7 @@ describe("the task pane from the keyboard alone", () => {
     await page.keyboard.press("Tab");
     const tabFocus = await expectVisibleFocus(page, settingsTab);
 
-    const keyField = page.getByLabel("Infobip API key");
+    const keyField = defaultKeyField(page);
     expect(await pressUntilFocused(page, keyField)).toBe(2);
     expect(await indicatorsGone(page, tabFocus)).not.toEqual([]);
     const keyFocus = await expectVisibleFocus(page, keyField);

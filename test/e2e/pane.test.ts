@@ -8,9 +8,17 @@ import fs from "node:fs";
 import path from "node:path";
 import { promisify } from "node:util";
 import { resolvePreset, toQuery } from "../../src/billing";
-import { emulatorResult, emulatorSubmissionCount, rowsByCurrency, totalsByCurrency } from "./support/emulator";
+import {
+  emulatorResult,
+  emulatorSubmissionCount,
+  rowsByCurrency,
+  totalsByCurrency,
+  totalsByMonthAndCurrency,
+} from "./support/emulator";
 import {
   composeQuery,
+  defaultKeyField,
+  defaultTestButton,
   invalidFieldMessage,
   openPane,
   parseMoney,
@@ -166,8 +174,8 @@ describe("the task pane in a browser, on the npm start stack", () => {
     try {
       const { page } = session;
       await saveSettings(page, "demo-noscope-key");
-      await page.getByRole("button", { name: "Test connection" }).click();
-      const keyMessage = await invalidFieldMessage(page, page.getByLabel("Infobip API key"));
+      await defaultTestButton(page).click();
+      const keyMessage = await invalidFieldMessage(page, defaultKeyField(page));
       expect(keyMessage).toMatch(/API key/);
       expect(keyMessage).toMatch(/billing:usage:view/);
 
@@ -178,6 +186,61 @@ describe("the task pane in a browser, on the npm start stack", () => {
       const alert = page.getByRole("alert");
       expect(await alert.textContent()).toContain("Infobip did not accept the API key.");
       await alert.getByRole("button", { name: "Open Settings" }).waitFor();
+    } finally {
+      await session.context.close();
+    }
+  });
+
+  it("runs one query over both data centres into one table whose totals per connection equal each emulator's", async () => {
+    const { stack, browser } = running();
+    const session = await openPane(browser, stack.paneUrl, EMULATOR_NOW);
+    try {
+      const { page } = session;
+      // npm start's relay has two connections: Settings asks a key for each.
+      await saveSettings(page, "demo-key", undefined, { us: "demo-key" });
+      await composeQuery(page, { period: "Last month", granularity: "Month", dimensions: ["Country"] });
+      const accounts = page.getByRole("group", { name: "Connections" });
+      expect(await accounts.getByRole("checkbox", { name: "eu (default)" }).isChecked()).toBe(true);
+      expect(await accounts.getByRole("checkbox", { name: "us", exact: true }).isChecked()).toBe(true);
+      const finished = await runAndWait(session, page.getByRole("button", { name: "Run query" }));
+      expect(finished).toMatch(/^Done in /);
+
+      const query = toQuery(
+        {
+          version: 1,
+          period: { preset: "last-month" },
+          aggregateBy: ["MONTH", "COUNTRY_NAME"],
+          filters: {},
+          includeUnfinalizedData: true,
+        },
+        EMULATOR_NOW
+      );
+      const truth = {
+        eu: await emulatorResult(stack.emulatorUrls.eu, "demo-key", query),
+        us: await emulatorResult(stack.emulatorUrls.us, "demo-key", query),
+      };
+      // Two data centres with their own data: a sum of one could not pass for the other.
+      expect(totalsByCurrency(truth.eu)).not.toEqual(totalsByCurrency(truth.us));
+
+      await page.getByText("Connections: eu, us.", { exact: true }).waitFor();
+      const grid = page.getByRole("table", { name: "Result rows" });
+      expect(await grid.locator("thead th").first().textContent()).toBe("Connection");
+      const rowCount = (truth.eu.response?.totalRows ?? 0) + (truth.us.response?.totalRows ?? 0);
+      expect(await grid.locator("tbody tr").count()).toBe(Math.min(rowCount, 200));
+
+      // Reconciliation totals: connection × billing month × currency × account, each equal to its own emulator's.
+      const reconciliation = await tableRecords(page, "Reconciliation totals");
+      for (const connection of ["eu", "us"] as const) {
+        const shown = new Map(
+          reconciliation
+            .filter((r) => r["Connection"] === connection)
+            .map((r) => [
+              `${r["Billing month"]}|${r["Currency"]}|${r["Account"]}`,
+              parseMoney(r["Billing total"] ?? ""),
+            ])
+        );
+        expectSameTotals(shown, totalsByMonthAndCurrency(truth[connection], "ACCOUNT_NAME"));
+      }
     } finally {
       await session.context.close();
     }

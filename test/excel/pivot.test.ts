@@ -77,6 +77,29 @@ describe("createBillingPivot", () => {
     expect(double.inspect.activeSheet()).toBe("Pivot Costs");
   });
 
+  it("makes Connection a filter of a table over several connections, or a row when the user picks it", async () => {
+    const double = createExcelDouble();
+    const header = ["Connection", ...BILLING_HEADER];
+    await seedBillingTable(double, "Costs", header, [
+      ["eu", ...ROWS[0]!],
+      ["us", ...ROWS[2]!],
+    ]);
+    const filtered = await createBillingPivot(
+      double.newContext(),
+      { tableName: "Costs", rowFields: ["Account"] },
+      host(double, 15)
+    );
+    expect(double.inspect.pivotTables()[0]).toMatchObject({ rows: ["Account"], filters: ["Currency", "Connection"] });
+    expect(filtered.created && filtered.notes[0]).toMatch(/^It adds up every connection; pick one or several/);
+
+    await createBillingPivot(
+      double.newContext(),
+      { tableName: "Costs", rowFields: ["Connection", "Account"] },
+      host(double, 15)
+    );
+    expect(double.inspect.pivotTables()[1]).toMatchObject({ rows: ["Connection", "Account"], filters: ["Currency"] });
+  });
+
   it("shows the currency asked for, and says so when the table has none of it", async () => {
     const double = await seeded();
     const usd = await createBillingPivot(

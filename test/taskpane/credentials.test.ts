@@ -1,4 +1,5 @@
 import {
+  adoptConnections,
   clearApiKey,
   currentApiKey,
   forgetStoredKey,
@@ -75,5 +76,41 @@ describe("the API key", () => {
   it("is shown masked", () => {
     expect(maskKey("abcdef0123456789")).toBe("abcd…6789");
     expect(maskKey("short")).toBe("•••••");
+  });
+});
+
+describe("keys per connection", () => {
+  it("keeps one key per connection, each remembered or not on its own", () => {
+    adoptConnections(["eu", "us"], "eu");
+    saveApiKey("eu-key", true, "eu");
+    saveApiKey("us-key", false, "us");
+    expect(currentApiKey("eu")).toBe("eu-key");
+    expect(currentApiKey("us")).toBe("us-key");
+    // The default connection is what a call without a name uses.
+    expect(currentApiKey()).toBe("eu-key");
+    expect(isRemembered("eu")).toBe(true);
+    expect(isRemembered("us")).toBe(false);
+    expect([...storage.items.values()]).toEqual(["eu-key"]);
+    clearApiKey("us");
+    expect(currentApiKey("us")).toBeUndefined();
+    expect(currentApiKey("eu")).toBe("eu-key");
+  });
+
+  it("moves a key remembered before connections existed to the default connection", () => {
+    saveApiKey("old-single-key", true);
+    expect(currentApiKey()).toBe("old-single-key");
+    useKeyStorage(storage); // a new session: nothing in memory
+    adoptConnections(["eu", "us"], "us");
+    expect(currentApiKey("us")).toBe("old-single-key");
+    expect(currentApiKey("eu")).toBeUndefined();
+    expect(isRemembered("us")).toBe(true);
+    expect([...storage.items.keys()]).toEqual(["billingUsage.apiKey.us"]);
+  });
+
+  it("moves a key typed before the connections were known (not remembered) to the default, for the session", () => {
+    saveApiKey("typed-early", false);
+    adoptConnections(["eu"], "eu");
+    expect(currentApiKey("eu")).toBe("typed-early");
+    expect(storage.items.size).toBe(0);
   });
 });

@@ -11,6 +11,9 @@ import type { QueryState, RelayApi, RowsPage } from "../../src/taskpane/relay-cl
 import { queryState, rowsPage } from "./relay-answers";
 import { refreshTable } from "../../src/taskpane/table-refresh";
 import { createExcelDouble, type ExcelDouble } from "../excel/excel-double";
+import { calculatingDouble } from "../excel/billing-fixture";
+import { runQuery } from "../../src/taskpane/query-runner";
+import { toQuery } from "../../src/billing";
 
 const NOW = new Date("2026-03-20T08:00:00Z");
 const API_KEY = "7f1c2e9a4b8d-pane-secret-key";
@@ -57,7 +60,7 @@ function fetched(rows: RawRow[]): FetchedResult {
 }
 
 /** A relay that answers every query at once with the given rows. */
-function relayWith(rows: RawRow[]): RelayApi {
+function relayWith(rows: RawRow[], metadata = METADATA): RelayApi {
   const state = (id: string): QueryState =>
     queryState({
       id,
@@ -66,10 +69,16 @@ function relayWith(rows: RawRow[]): RelayApi {
       createdAt: NOW.toISOString(),
       totalRows: rows.length,
       columns: COLUMNS,
-      metadata: METADATA,
+      metadata,
     });
   return {
-    submit: async () => ({ id: "q1", requestId: "REQ-q1", status: "pending", createdAt: NOW.toISOString() }),
+    submit: async () => ({
+      id: "q1",
+      requestId: "REQ-q1",
+      status: "pending",
+      createdAt: NOW.toISOString(),
+      connection: "default",
+    }),
     get: async (id) => state(id),
     rows: async (_id, page): Promise<RowsPage> =>
       rowsPage({ rows: rows.slice(page.offset, page.offset + page.limit), totalRows: rows.length }),
@@ -231,5 +240,110 @@ describe("excel actions", () => {
   it("reports an empty result plainly", async () => {
     const report = await excelWorkbook().sink.write(fetched([]), { kind: "new-sheet" }, () => undefined);
     expect(report.message).toMatch(/^No billed usage for these filters: table .+ has its header only\.$/);
+  });
+});
+
+describe("a workbook over several Infobip connections", () => {
+  const FINAL_MARCH = { ...METADATA, billingPeriods: [{ month: "2026-03", volumeFinalized: true }] };
+  const overBoth: QueryDefinition = { ...definition, connections: ["eu", "us"] };
+  const usd = (r: RawRow): RawRow => r.map((cell) => (cell === "EUR" ? "USD" : cell));
+
+  function runnerOver(rows: Record<string, RawRow[]>, workbook: ReturnType<typeof excelWorkbook>): RunnerDeps {
+    return {
+      client: relayWith([]),
+      clientFor: (name) => relayWith(rows[name] ?? [], name === "eu" ? FINAL_MARCH : METADATA),
+      pending: workbook.pending,
+      sink: workbook.sink,
+      now: () => NOW,
+      sleep: async () => undefined,
+    };
+  }
+
+  it("writes one table with Connection first, each connection's own month status, refreshes each, reconciles by connection", async () => {
+    excel = calculatingDouble();
+    globals.Excel = { run: excel.run.bind(excel) };
+    globals.Office = { context: { requirements: excel.requirements } };
+    const workbook = excelWorkbook();
+    const first = {
+      eu: [row("01", "Germany", 1.5), row("02", "France", 2)],
+      us: [usd(row("01", "United States", 4)), row("02", "Canada", 0.5)],
+    };
+    const outcome = await runQuery(
+      { definition: overBoth, query: toQuery(overBoth, NOW), destination: { kind: "new-sheet" } },
+      runnerOver(first, workbook)
+    );
+    expect(outcome.kind).toBe("done");
+    const tableName = outcome.kind === "done" ? outcome.placement.tableName! : "";
+    const table = excel.inspect.table(tableName)!;
+    expect(table.headers[0]).toBe("Connection");
+    const status = table.headers.indexOf("Period status");
+    expect(table.rows.map((r) => [r[0], r[status]])).toEqual([
+      ["eu", "Final"],
+      ["eu", "Final"],
+      ["us", "Provisional"],
+      ["us", "Provisional"],
+    ]);
+    expect(excel.inspect.values(table.sheet, "B1")).toEqual([["Connections: eu, us."]]);
+
+    const [info] = await workbook.listTables();
+    expect(info?.definition.connections).toEqual(["eu", "us"]);
+    expect(info?.dimensionLabels[0]).toBe("Connection");
+
+    // Refresh in place re-runs each connection of the table.
+    const asked: string[] = [];
+    const runner = runnerOver(
+      { eu: [row("01", "Germany", 3)], us: [usd(row("01", "United States", 4)), row("03", "Canada", 1)] },
+      workbook
+    );
+    const refreshed = await refreshTable(info!, {
+      runner: { ...runner, clientFor: (name) => (asked.push(name), runner.clientFor!(name)) },
+      workbook,
+    });
+    expect(refreshed.outcome.kind).toBe("done");
+    expect(asked).toEqual(["eu", "us"]);
+    expect(excel.inspect.table(tableName)?.rows.map((r) => r[0])).toEqual(["eu", "us", "us"]);
+
+    // The reconciliation: connection × billing month × currency, each connection invoiced on its own.
+    await workbook.reconcile(tableName);
+    const recon = excel.inspect.table(`${tableName}_Recon`)!;
+    expect(recon.headers.slice(0, 5)).toEqual(["Connection", "Billing month", "Currency", "Account", "Period status"]);
+    const totals = excel.inspect
+      .values(recon.sheet, `A5:G${4 + recon.dataRowCount}`)
+      .map((r) => [r[0], r[1], r[2], r[4], Math.round(Number(r[6]) * 100) / 100]);
+    expect(totals).toEqual([
+      ["eu", "2026-03", "EUR", "Final", 3],
+      ["us", "2026-03", "EUR", "Provisional", 1],
+      ["us", "2026-03", "USD", "Provisional", 4],
+    ]);
+
+    // The cost overview can split by connection.
+    const message = await workbook.createOverview(tableName, { dimension: "Connection" });
+    expect(message).toMatch(/^Overview sheet “Overview .+” created: \d+ charts for EUR, USD/);
+    expect(excel.state.charts.find((c) => c.name === "EUR monthly")?.series.map((x) => x.name)).toEqual(["eu", "us"]);
+  });
+
+  it("names the missing connection above a table written without it", async () => {
+    const workbook = excelWorkbook();
+    const runner = runnerOver({ eu: [row("01", "Germany", 1.5)] }, workbook);
+    runner.clientFor = (name) => {
+      const relay = relayWith([row("01", "Germany", 1.5)], FINAL_MARCH);
+      return name === "us" ? { ...relay, get: async () => Promise.reject(new Error("boom")) } : relay;
+    };
+    const outcome = await runQuery(
+      { definition: overBoth, query: toQuery(overBoth, NOW), destination: { kind: "new-sheet" } },
+      runner
+    );
+    expect(outcome.kind).toBe("failed");
+    expect(excel.inspect.tableNames()).toEqual([]);
+    const partial = outcome.kind === "failed" ? outcome.partial : undefined;
+    expect(partial).toBeDefined();
+    const { writeWithoutFailed } = await import("../../src/taskpane/query-runner");
+    const written = await writeWithoutFailed(partial!, runner);
+    const tableName = written.kind === "done" ? written.placement.tableName! : "";
+    const table = excel.inspect.table(tableName)!;
+    expect(excel.inspect.values(table.sheet, "B1")[0]?.[0]).toBe(
+      "Connections: eu. MISSING, not in this table or its totals: us (Something went wrong: boom)."
+    );
+    expect(new Set(table.rows.map((r) => r[0]))).toEqual(new Set(["eu"]));
   });
 });

@@ -17,6 +17,7 @@ import {
   followPendingQuery,
   mapWithConcurrency,
   runQuery,
+  writeWithoutFailed,
   type FetchedResult,
   type ResultSink,
   type RunProgress,
@@ -33,6 +34,9 @@ import {
   type SubmittedQuery,
 } from "../../src/taskpane/relay-client";
 import { queryState, rowsPage } from "./relay-answers";
+import { shapeFetched } from "../../src/taskpane/result-view";
+import { errorWords } from "../../src/taskpane/error-words";
+import { connectionsNote } from "../../src/excel/layout";
 import { statusLine } from "../../src/taskpane/run-view";
 import { deliver, FakeInfobip, type Submission } from "../relay/helpers/fake-infobip";
 import { successResult } from "../relay/helpers/results";
@@ -86,7 +90,7 @@ class FakeRelay implements RelayApi {
       pendingPolls: this.script.pendingPolls,
       final: this.script.final,
     });
-    return { id, requestId, status: "pending", createdAt: state.createdAt };
+    return { id, requestId, status: "pending", createdAt: state.createdAt, connection: state.connection };
   }
 
   async get(id: string, options: { waitSeconds?: number; signal?: AbortSignal } = {}): Promise<QueryState> {
@@ -561,5 +565,244 @@ describe("a period ending after today, refused by Infobip through the real relay
     expect(outcome.error.advice).toMatch(/tomorrow/);
     expect(infobip.requests).toHaveLength(1);
     expect(sink.written).toEqual([]);
+  });
+});
+
+describe("runQuery over several connections", () => {
+  /** One fake relay per connection (each connection has its own key, so its own client), on one clock. */
+  function connectionsSetup(names: readonly string[]) {
+    const t = setup();
+    const relays = new Map(names.map((name) => [name, new FakeRelay(t.clock)]));
+    const asked: string[] = [];
+    t.deps.clientFor = (connection) => {
+      asked.push(connection);
+      const relay = relays.get(connection);
+      if (!relay) throw new Error(`no fake for ${connection}`);
+      return relay;
+    };
+    return { ...t, relays, asked, relayOf: (name: string) => relays.get(name) as FakeRelay };
+  }
+
+  function requestOver(connections: string[]): RunRequest {
+    const base = request();
+    return { ...base, definition: { ...base.definition, connections } };
+  }
+
+  it("runs one query per connection and writes ONE result, each connection's rows with its own month status", async () => {
+    const t = connectionsSetup(["eu", "us"]);
+    t.relayOf("eu").script.totalRows = 3;
+    t.relayOf("us").script.totalRows = 2;
+    t.relayOf("us").rowsFor = (n) => makeRows(n).map((row) => row.map((cell) => (cell === "EUR" ? "USD" : cell)));
+    // The US data centre has not finalized February; the EU one has (METADATA).
+    t.relayOf("us").script.final = {
+      metadata: { ...METADATA, billingPeriods: [{ month: "2026-02", volumeFinalized: false }] },
+    };
+    const outcome = await runQuery(requestOver(["eu", "us"]), t.deps, t.onProgress);
+
+    expect(outcome.kind).toBe("done");
+    expect(t.relayOf("eu").calls.filter((c) => c === "submit")).toHaveLength(1);
+    expect(t.relayOf("us").calls.filter((c) => c === "submit")).toHaveLength(1);
+    expect(t.relay.calls).toEqual([]);
+    expect(t.sink.written).toHaveLength(1);
+    const written = t.sink.written[0] as FetchedResult;
+    expect(written.parts?.map((p) => [p.connection, p.rows.length])).toEqual([
+      ["eu", 3],
+      ["us", 2],
+    ]);
+    expect(written.rows).toHaveLength(5);
+    const shape = shapeFetched(written);
+    expect(shape.columns[0]?.header).toBe("Connection");
+    const status = shape.columns.findIndex((c) => c.header === "Period status");
+    expect(shape.rows.map((row) => [row[0], row[status]])).toEqual([
+      ["eu", "Final"],
+      ["eu", "Final"],
+      ["eu", "Final"],
+      ["us", "Provisional"],
+      ["us", "Provisional"],
+    ]);
+    expect(shape.provenance.connections?.map((c) => [c.name, c.billingPeriods[0]?.status])).toEqual([
+      ["eu", "Final"],
+      ["us", "Provisional"],
+    ]);
+    // Across connections a month is Final only when every connection says so.
+    expect(shape.provenance.billingPeriods.map((p) => p.status)).toEqual(["Provisional"]);
+    expect(connectionsNote(shape.provenance)).toBe("Connections: eu, us.");
+    // Receiving counts every connection's rows.
+    const last = t.steps.filter((s) => s.step === "receiving").pop();
+    expect(last?.step === "receiving" && [last.received, last.total]).toEqual([5, 5]);
+    expect(await t.pending.list()).toEqual([]);
+  });
+
+  it("writes nothing when one connection fails, names it and why, and can write the others named as missing", async () => {
+    const t = connectionsSetup(["eu", "us"]);
+    t.relayOf("us").failures = [errorForStatus(401, undefined)];
+    const outcome = await runQuery(requestOver(["eu", "us"]), t.deps);
+
+    expect(outcome.kind).toBe("failed");
+    if (outcome.kind !== "failed") return;
+    expect(t.sink.written).toEqual([]);
+    expect(outcome.error.kind).toBe("connection-failed");
+    expect(outcome.error.summary).toBe(
+      "Nothing was written: the connection \u201cus\u201d: Infobip did not accept the API key."
+    );
+    expect(outcome.error.advice).toMatch(/write the other connections' rows/);
+    // A refused key is fixed in Settings: the alert offers to open them.
+    expect(errorWords(outcome.error).next).toBe("open-settings");
+    expect(outcome.partial?.failures.map((f) => f.connection)).toEqual(["us"]);
+
+    const partial = outcome.partial;
+    if (!partial) return;
+    const written = await writeWithoutFailed(partial, t.deps);
+    expect(written.kind).toBe("done");
+    const result = t.sink.written[0] as FetchedResult;
+    expect(result.parts?.map((p) => p.connection)).toEqual(["eu"]);
+    expect(result.missing).toEqual([{ connection: "us", reason: "Infobip did not accept the API key" }]);
+    const shape = shapeFetched(result);
+    expect(new Set(shape.rows.map((row) => row[0]))).toEqual(new Set(["eu"]));
+    expect(connectionsNote(shape.provenance)).toBe(
+      "Connections: eu. MISSING, not in this table or its totals: us (Infobip did not accept the API key)."
+    );
+    expect(await t.pending.list()).toEqual([]);
+  });
+
+  it("keeps one pending record for all parts and, picked up after the pane closed, writes all parts or none", async () => {
+    const t = connectionsSetup(["eu", "us"]);
+    const definition = { ...request().definition, connections: ["eu", "us"] };
+    const eu = await t.relayOf("eu").submit();
+    const us = await t.relayOf("us").submit();
+    const pending = {
+      queryId: eu.id,
+      definition,
+      destination: { kind: "new-sheet" as const },
+      submittedAt: START.toISOString(),
+      parts: [
+        { connection: "eu", queryId: eu.id },
+        { connection: "us", queryId: us.id },
+      ],
+    };
+    await t.pending.add(pending);
+    // The US query expired at the relay meanwhile: nothing is written, and the gone part is not waited for again.
+    t.relayOf("us").queries.delete(us.id);
+    const lost = await followPendingQuery(pending, t.deps);
+    expect(lost.kind).toBe("failed");
+    expect(t.sink.written).toEqual([]);
+    expect(lost.kind === "failed" && lost.error.summary).toMatch(/\u201cus\u201d: The relay does not know this query/);
+
+    // With every part there, one table holds both.
+    const usAgain = await t.relayOf("us").submit();
+    const whole = {
+      ...pending,
+      parts: [
+        { connection: "eu", queryId: eu.id },
+        { connection: "us", queryId: usAgain.id },
+      ],
+    };
+    await t.pending.add(whole);
+    const outcome = await followPendingQuery(whole, t.deps);
+    expect(outcome.kind).toBe("done");
+    expect(t.sink.written[0]?.parts?.map((p) => p.connection)).toEqual(["eu", "us"]);
+    expect(await t.pending.list()).toEqual([]);
+  });
+
+  it("saves the run's parts as one pending record before waiting", async () => {
+    const t = connectionsSetup(["eu", "us"]);
+    const seen: unknown[] = [];
+    const add = t.pending.add.bind(t.pending);
+    t.pending.add = async (p) => {
+      seen.push(p.parts);
+      await add(p);
+    };
+    await runQuery(requestOver(["eu", "us"]), t.deps);
+    expect(seen).toEqual([
+      [
+        { connection: "eu", queryId: "q1", requestId: "r-q1" },
+        { connection: "us", queryId: "q1", requestId: "r-q1" },
+      ],
+    ]);
+  });
+});
+
+describe("a query over two connections through the real relay, each to its own Infobip", () => {
+  const EU_KEY = "0123456789abcdef0123456789abcdef-eu-key";
+  const US_KEY = "0123456789abcdef0123456789abcdef-us-key";
+  const NOW = new Date("2026-03-15T10:00:00Z");
+  let eu: FakeInfobip;
+  let us: FakeInfobip;
+  let relay: TestRelay;
+
+  beforeEach(async () => {
+    [eu, us] = [await FakeInfobip.start(), await FakeInfobip.start()];
+    relay = await startTestRelay({
+      clock: new TestClock(NOW.getTime()),
+      connections: {
+        list: [
+          { name: "eu", baseUrl: eu.url },
+          { name: "us", baseUrl: us.url },
+        ],
+        defaultName: "eu",
+      },
+    });
+  });
+
+  afterEach(async () => {
+    await relay.close();
+    await eu.close();
+    await us.close();
+  });
+
+  /** Plays each Infobip's callback once it accepted its query: `rows` result rows each. */
+  async function deliverEach(rows: { eu: number; us: number }): Promise<void> {
+    for (const [infobip, count] of [
+      [eu, rows.eu],
+      [us, rows.us],
+    ] as const) {
+      for (let tries = 0; infobip.submissions.length === 0; tries++) {
+        if (tries > 500) throw new Error("Infobip accepted no query");
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      const submission = infobip.lastSubmission();
+      const delivered = await deliver(
+        submission.callbackUrl,
+        JSON.stringify(successResult(submission.requestId, count))
+      );
+      expect(delivered.status).toBe(200);
+    }
+  }
+
+  it("sends each connection's query with its own key to its own Infobip, and writes one result of both", async () => {
+    const sink = new RecordingSink();
+    const client = (connection: string, key: string) =>
+      new RelayClient({ baseUrl: relay.url, apiKey: () => key, connection });
+    const deps: RunnerDeps = {
+      client: new RelayClient({ baseUrl: relay.url, apiKey: () => EU_KEY }),
+      clientFor: (connection) => client(connection, connection === "eu" ? EU_KEY : US_KEY),
+      pending: new MemoryPendingStore(),
+      sink,
+      now: () => NOW,
+      sleep: abortableSleep,
+      waitSeconds: 5,
+    };
+    const composed = validateComposer(
+      { ...initialComposerState(), preset: "last-month", connections: ["eu", "us"] },
+      NOW
+    );
+    if (!composed.ok) throw new Error("test form is invalid");
+
+    expect(await new RelayClient({ baseUrl: relay.url, apiKey: () => undefined }).connections()).toEqual({
+      names: ["eu", "us"],
+      defaultName: "eu",
+      listed: true,
+    });
+    const [outcome] = await Promise.all([runQuery(composed, deps), deliverEach({ eu: 3, us: 2 })]);
+
+    expect(outcome.kind).toBe("done");
+    expect(eu.requests.map((r) => r.headers.authorization)).toEqual([`App ${EU_KEY}`]);
+    expect(us.requests.map((r) => r.headers.authorization)).toEqual([`App ${US_KEY}`]);
+    const result = sink.written[0] as FetchedResult;
+    expect(result.parts?.map((p) => [p.connection, p.rows.length])).toEqual([
+      ["eu", 3],
+      ["us", 2],
+    ]);
+    expect(result.rows).toHaveLength(5);
   });
 });

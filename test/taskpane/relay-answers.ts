@@ -10,6 +10,7 @@ export function queryState(answer: Partial<QueryState> & Pick<QueryState, "id" |
   return {
     requestId: null,
     label: null,
+    connection: "default",
     completedAt: null,
     totalRows: null,
     columns: null,

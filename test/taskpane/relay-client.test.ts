@@ -80,11 +80,13 @@ const SUBMITTED = {
   requestId: "r1",
   status: "pending",
   createdAt: "2026-03-15T10:00:00Z",
+  connection: "default",
 } satisfies SubmittedQuery;
 const SUCCEEDED = {
   id: ID,
   requestId: "r1",
   label: null,
+  connection: "default",
   status: "succeeded",
   createdAt: "2026-03-15T10:00:00Z",
   completedAt: "2026-03-15T10:00:05Z",
@@ -113,6 +115,44 @@ describe("RelayClient", () => {
     expect(seen[0]).toMatchObject({ method: "POST", url: "/v1/queries", authorization: `App ${KEY}` });
     expect(JSON.parse(seen[0]!.body)).toEqual({ request: QUERY, label: "Feb" });
     expect(seen[0]!.url).not.toContain(KEY);
+  });
+
+  it("names its connection on submissions and checks, and lists connections without any key", async () => {
+    const eu = new RelayClient({ baseUrl, apiKey: () => "eu-key", connection: "eu" });
+    handler = () => ({ status: 202, body: { ...SUBMITTED, connection: "eu" } });
+    await eu.submit({ request: QUERY });
+    expect(JSON.parse(seen[0]!.body)).toEqual({ request: QUERY, connection: "eu" });
+    expect(seen[0]!.authorization).toBe("App eu-key");
+
+    handler = () => ({ status: 200, body: { requestId: "r", status: "PENDING" } });
+    await eu.checkConnection().catch(() => undefined);
+    expect(seen[1]!.url).toBe("/v1/connection-check?connection=eu");
+
+    handler = () => ({
+      status: 200,
+      body: {
+        connections: [
+          { name: "eu", default: false },
+          { name: "us", default: true },
+        ],
+      },
+    });
+    const keyless = new RelayClient({ baseUrl, apiKey: () => undefined });
+    expect(await keyless.connections()).toEqual({ names: ["eu", "us"], defaultName: "us", listed: true });
+    expect(seen[2]).toMatchObject({ method: "GET", url: "/v1/connections" });
+    expect(seen[2]!.authorization).toBeUndefined();
+
+    // A relay from before connections: one default connection without a name.
+    handler = () => ({ status: 404, body: { errorCode: "NOT_FOUND", description: "Not found." } });
+    expect(await keyless.connections()).toEqual({ names: [], defaultName: "", listed: false });
+  });
+
+  it("says which connection has no key, sending nothing", async () => {
+    const us = new RelayClient({ baseUrl, apiKey: () => undefined, connection: "us" });
+    const error = await us.submit({ request: QUERY }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(MissingKeyError);
+    expect((error as MissingKeyError).summary).toBe("No Infobip API key is set for the connection \u201cus\u201d.");
+    expect(seen).toEqual([]);
   });
 
   it("long-polls with wait (capped at 30) and reads a succeeded query", async () => {

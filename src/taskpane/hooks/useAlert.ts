@@ -3,7 +3,7 @@
  * step when there is one (Open Settings).
  */
 import * as React from "react";
-import { MissingKeyError, currentApiKey } from "../credentials";
+import { MissingKeyError, hasAnyApiKey } from "../credentials";
 import { errorWords } from "../error-words";
 
 export interface Alert {
@@ -38,7 +38,7 @@ export function useAlert(openSettings: () => void): AlertControl {
   );
 
   const keyIsSet = React.useCallback(() => {
-    if (currentApiKey()) return true;
+    if (hasAnyApiKey()) return true;
     showError(new MissingKeyError());
     return false;
   }, [showError]);

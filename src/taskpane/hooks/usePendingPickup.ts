@@ -4,7 +4,7 @@
  * Settings (call `pickUp` again once a key is saved).
  */
 import * as React from "react";
-import { currentApiKey } from "../credentials";
+import { hasAnyApiKey } from "../credentials";
 import type { PendingQuery, PendingStore } from "../query-runner";
 import type { Alert } from "./useAlert";
 
@@ -29,7 +29,7 @@ export function usePendingPickup(options: {
       pickedUp.current = true;
       return;
     }
-    if (!currentApiKey()) {
+    if (!hasAnyApiKey()) {
       const count = pending.length === 1 ? "A query was" : `${pending.length} queries were`;
       showAlert({
         title: `${count} still running when the pane was last closed.`,

@@ -10,6 +10,7 @@ import { fromDefinition, mapViolations, validateComposer, type Destination } fro
 import {
   followPendingQuery,
   runQuery,
+  writeWithoutFailed,
   type FetchedResult,
   type PendingQuery,
   type PendingStore,
@@ -52,6 +53,8 @@ export interface QueryRun {
   rerun(refresh: boolean): void;
   /** Follows a query submitted earlier (picked up after the pane closed) to its end. */
   follow(query: PendingQuery): Promise<void>;
+  /** After a run over several connections where some failed: writes the others (named as missing above the table). */
+  writeOthers(): Promise<void>;
   cancel(): void;
 }
 
@@ -169,7 +172,15 @@ export function useQueryRun(options: QueryRunOptions): QueryRun {
     [finish, progressOf, runnerDeps, showScreen]
   );
 
+  const writeOthers = React.useCallback(async () => {
+    if (view.kind !== "finished" || view.outcome.kind !== "failed" || !view.outcome.partial) return;
+    const { partial } = view.outcome;
+    const title = view.title;
+    const outcome = await writeWithoutFailed(partial, runnerDeps(), progressOf(title));
+    finish(outcome, title, undefined, undefined);
+  }, [finish, progressOf, runnerDeps, view]);
+
   const cancel = React.useCallback(() => abort.current?.abort(), []);
 
-  return { view, lastRun, preview, changes, start, rerun, follow, cancel };
+  return { view, lastRun, preview, changes, start, rerun, follow, writeOthers, cancel };
 }

@@ -16,11 +16,13 @@ import {
 } from "@fluentui/react-components";
 import { FILTERS } from "../../billing";
 import { ColumnFields } from "../compose/ColumnFields";
+import { ConnectionFields } from "../compose/ConnectionFields";
 import { FilterFields } from "../compose/FilterFields";
 import { OutputFields } from "../compose/OutputFields";
 import { PeriodFields } from "../compose/PeriodFields";
 import { fieldId, type SectionProps } from "../compose/fields";
 import { TEXT_FILTER_KEYS, firstErrorField, type ComposerState, type FieldErrors } from "../composer-state";
+import type { ConnectionsView } from "../hooks/useRelaySettings";
 import type { BillingTableInfo } from "../workbook";
 
 const useStyles = makeStyles({
@@ -67,6 +69,8 @@ export interface ComposeScreenProps {
   onSubmit: () => void;
   /** Bumped after a failed submit, so the first field with a problem gets the focus. */
   focusRequest: number;
+  /** The relay's connections, when it has several. */
+  connections?: ConnectionsView;
 }
 
 function activeFilterCount(state: ComposerState): number {
@@ -127,6 +131,13 @@ export function ComposeScreen(props: ComposeScreenProps): React.JSX.Element {
           </AccordionPanel>
         </AccordionItem>
       </Accordion>
+
+      {props.connections && props.connections.names.length > 0 ? (
+        <fieldset className={styles.section}>
+          <legend className={styles.legend}>Infobip accounts</legend>
+          <ConnectionFields {...section} names={props.connections.names} defaultName={props.connections.defaultName} />
+        </fieldset>
+      ) : null}
 
       <fieldset className={styles.section}>
         <legend className={styles.legend}>Result</legend>

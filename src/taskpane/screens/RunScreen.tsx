@@ -36,6 +36,8 @@ export interface RunScreenProps {
   canRefresh: boolean;
   onCancel: () => void;
   onRunAgain: () => void;
+  /** A run over several connections where some failed: write the others, the missing ones named above the table. */
+  onWriteOthers: () => void;
   onRefresh: () => void;
   onBackToQuery: () => void;
   onOpenTables: () => void;
@@ -161,11 +163,23 @@ function Finished(props: RunScreenProps & { outcome: RunOutcome }): React.JSX.El
           {outcome.pendingKept ? " The query is kept: it will be picked up again when the pane next opens." : ""}
         </Text>
       ) : null}
+      {outcome.kind === "failed" && outcome.partial ? (
+        <Text className={styles.muted}>
+          The rows of {outcome.partial.result.parts?.map((p) => p.connection).join(", ")} are in. You can write them now
+          without {outcome.partial.failures.map((f) => f.connection).join(", ")}: the table then says above it which
+          connection is missing, and its totals leave that connection out.
+        </Text>
+      ) : null}
 
       <div className={styles.buttons}>
         {outcome.kind === "overdue" || outcome.kind === "cancelled" || outcome.kind === "failed" ? (
           <Button appearance={outcome.kind === "overdue" ? "primary" : "secondary"} onClick={props.onRunAgain}>
             Run again
+          </Button>
+        ) : null}
+        {outcome.kind === "failed" && outcome.partial ? (
+          <Button onClick={props.onWriteOthers}>
+            Write without {outcome.partial.failures.map((f) => f.connection).join(", ")}
           </Button>
         ) : null}
         {!props.inExcel && outcome.kind === "done" && props.canRefresh ? (

@@ -62,6 +62,7 @@ function tableText(t: BillingTableInfo): string {
   const name = t.label ?? t.tableName;
   const parts = name === t.sheetName ? [] : [`sheet ${t.sheetName}`];
   if (t.rowCount !== undefined) parts.push(`${t.rowCount.toLocaleString("en-US")} rows`);
+  if (t.definition.connections) parts.push(`connections ${t.definition.connections.join(", ")}`);
   if (t.retrievedAt) parts.push(`retrieved ${t.retrievedAt.slice(0, 16).replace("T", " ")} UTC`);
   return parts.length > 0 ? `${name} (${parts.join(", ")})` : name;
 }

@@ -71,11 +71,33 @@ export async function openScreen(page: Page, name: "Query" | "Result" | "Tables"
 }
 
 /** Fills Settings with the relay URL it proposes (or `relayUrl`) and the key, saves, and returns the URL used. */
-export async function saveSettings(page: Page, apiKey: string, relayUrl?: string): Promise<string> {
+/**
+ * The key field of the relay's default connection: "Infobip API key" for a relay with one connection, "API key of
+ * <name> (default)" for one with several (Settings shows them once the relay listed its connections).
+ */
+export function defaultKeyField(page: Page): Locator {
+  return page.getByLabel(/^(Infobip API key|API key of .+ \(default\))$/);
+}
+
+/** The Test connection button of the default connection (the only one for a relay with one connection). */
+export function defaultTestButton(page: Page): Locator {
+  return page.getByRole("button", { name: /^Test connection( .+ \(default\))?$/ });
+}
+
+/** Saves the default connection's key (and `otherKeys` by connection name, for a relay with several). */
+export async function saveSettings(
+  page: Page,
+  apiKey: string,
+  relayUrl?: string,
+  otherKeys: Record<string, string> = {}
+): Promise<string> {
   await openScreen(page, "Settings");
   const url = page.getByRole("textbox", { name: "Relay URL" });
   if (relayUrl !== undefined) await url.fill(relayUrl);
-  await page.getByLabel("Infobip API key").fill(apiKey);
+  await defaultKeyField(page).fill(apiKey);
+  for (const [connection, key] of Object.entries(otherKeys)) {
+    await page.getByLabel(`API key of ${connection}`, { exact: true }).fill(key);
+  }
   await page.getByRole("button", { name: "Save settings" }).click();
   await page.getByText(/^Saved/).waitFor();
   return url.inputValue();
