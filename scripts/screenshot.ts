@@ -23,7 +23,7 @@ async function shoot(browser: Browser, stack: RunningStack, file: string, viewpo
   const session = await openPane(browser, stack.paneUrl, NOW, viewport);
   try {
     const { page } = session;
-    await saveSettings(page, "demo-key");
+    await saveSettings(page, "demo-key", undefined, { us: "demo-key" });
     await composeQuery(page, {
       period: "Whole 3-month window",
       granularity: "Month",
@@ -50,7 +50,7 @@ async function shootOverview(browser: Browser, stack: RunningStack, file: string
   const session = await openPane(browser, stack.paneUrl, NOW, { width: 420, height: 900 });
   try {
     const { page } = session;
-    await saveSettings(page, "demo-key");
+    await saveSettings(page, "demo-key", undefined, { us: "demo-key" });
     await composeQuery(page, {
       period: "Whole 3-month window",
       granularity: "Day",
