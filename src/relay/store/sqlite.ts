@@ -21,6 +21,7 @@ import { setImmediate as yieldToEventLoop } from "node:timers/promises";
 import Database from "better-sqlite3";
 import { RateWindows } from "../rate-windows";
 import { migrate } from "./migrations";
+import { openCheckedDatabase } from "./sqlite-file";
 import { readResultJson } from "./stored-json";
 import type {
   DeliveryCompletion,
@@ -89,8 +90,11 @@ export class SqliteRelayStore implements RelayStore {
   private readonly rateWindows = new RateWindows();
 
   constructor(readonly file: string) {
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    this.db = new Database(file);
+    fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+    this.db = openCheckedDatabase(file);
+    // Pages freed by deletions can be given back to the file system (reclaimSpace), which a full disk needs. Takes
+    // effect only on a database created by this version: an older one keeps auto_vacuum = NONE (see README).
+    this.db.pragma("auto_vacuum = INCREMENTAL");
     this.db.pragma("journal_mode = WAL");
     this.db.pragma("synchronous = NORMAL");
     this.db.pragma("busy_timeout = 5000");
