@@ -35,6 +35,10 @@ export const DEFAULT_SUBMIT_RATE_PER_SECOND = 30;
 export const DEFAULT_READ_RATE_PER_MINUTE = 600;
 export const DEFAULT_NOT_FOUND_RATE_PER_MINUTE = 60;
 export const MIN_KEY_HASH_SECRET_LENGTH = 32;
+/** Room kept on the data directory's disk for deletions when it is full (storage-health.ts; 4 MiB measured enough). */
+export const DEFAULT_DISK_RESERVE_BYTES = 16 * 1024 * 1024;
+/** Tries at reading a stored callback body into rows before the query is settled `unreadable` (ingest/read-retry.ts). */
+export const DEFAULT_RESULT_READ_ATTEMPTS = 6;
 
 export type RelayLogLevel = LogLevel;
 
@@ -64,6 +68,10 @@ export interface RelayConfig {
   readRatePerMinute: number;
   /** Unknown paths and refused callback addresses per client IP per minute. */
   notFoundRatePerMinute: number;
+  /** Bytes of the reserve file kept in the data directory for deletions on a full disk (SQLite); 0 = none. */
+  diskReserveBytes: number;
+  /** Tries at reading a stored callback body into rows, with backoff, before the query becomes `unreadable`. */
+  resultReadAttempts: number;
 }
 
 const ORIGIN_RULE =
@@ -144,6 +152,12 @@ export const RelayEnvSchema = z.object({
     Number.MAX_SAFE_INTEGER,
     "must be a whole number of requests, at least 1"
   ).optional(),
+  RELAY_DISK_RESERVE_BYTES: wholeNumber(
+    0,
+    Number.MAX_SAFE_INTEGER,
+    "must be a whole number of bytes, 0 or more (0: no reserve; a DELETE may then fail on a full disk)"
+  ).optional(),
+  RELAY_RESULT_READ_ATTEMPTS: wholeNumber(1, 20, "must be a whole number of tries from 1 to 20").optional(),
   RELAY_LOG_LEVEL: logLevel().optional(),
 });
 
@@ -175,6 +189,8 @@ export function loadRelayConfig(env: Environment, cwd: string = process.cwd()): 
     submitRatePerSecond: vars.RELAY_SUBMIT_RATE_PER_SECOND ?? DEFAULT_SUBMIT_RATE_PER_SECOND,
     readRatePerMinute: vars.RELAY_READ_RATE_PER_MINUTE ?? DEFAULT_READ_RATE_PER_MINUTE,
     notFoundRatePerMinute: vars.RELAY_NOT_FOUND_RATE_PER_MINUTE ?? DEFAULT_NOT_FOUND_RATE_PER_MINUTE,
+    diskReserveBytes: vars.RELAY_DISK_RESERVE_BYTES ?? DEFAULT_DISK_RESERVE_BYTES,
+    resultReadAttempts: vars.RELAY_RESULT_READ_ATTEMPTS ?? DEFAULT_RESULT_READ_ATTEMPTS,
   };
 }
 

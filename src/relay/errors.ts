@@ -98,11 +98,33 @@ export const relayErrors = {
       description: `Too many requests for unknown addresses from this client: the relay answers at most ${perMinute} per minute.`,
       action: `Wait ${seconds(retryAfterSeconds)} (Retry-After), and check the path against the relay's README.`,
     }),
+  storageFull: (): ApiError =>
+    relayError(
+      "E503",
+      "The relay cannot store anything right now: its disk is full. Nothing was stored for this request.",
+      "Try again after Retry-After seconds. Relay operators: free space on RELAY_DATA_DIR's disk (or delete old " +
+        "queries); the relay notices by itself."
+    ),
+  callbackNotStored: (): ApiError =>
+    relayError(
+      "E503",
+      "The relay could not store this result (its store failed, usually for a full disk); nothing of it was kept.",
+      "Send the same result again after Retry-After seconds."
+    ),
+  notReadyToServe: (why: string): ApiError =>
+    relayError(
+      "E503",
+      `The relay is not ready: ${why}.`,
+      "Send traffic to another instance. Relay operators: free space on the store's disk; the relay notices by itself."
+    ),
   internal: (): ApiError => apiError("internal", { action: "Try again; if it persists, see the relay's log." }),
   badRequest: (violations: readonly Violation[]): ApiError => badRequest(violations),
   clientError: (statusCode: number, description: string): ApiError =>
     relayError(`E${statusCode}`, description, "Check the request against the relay's README."),
 };
+
+/** Seconds a caller is told to wait after a 503 for a full disk: about what freeing space takes an operator. */
+export const STORAGE_RETRY_AFTER_SECONDS = 60;
 
 /** The message the query shows when its callback was refused for its size. */
 export function tooLargeFailureMessage(limit: number): string {

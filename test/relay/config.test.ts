@@ -36,6 +36,8 @@ describe("loadRelayConfig", () => {
       submitRatePerSecond: 30,
       readRatePerMinute: 600,
       notFoundRatePerMinute: 60,
+      diskReserveBytes: 16 * 1024 * 1024,
+      resultReadAttempts: 6,
     });
     expect(DEFAULT_MAX_CALLBACK_BYTES).toBe(256 * 1024 * 1024);
     expect(DEFAULT_ALLOWED_ORIGINS).toEqual(["https://localhost:3000", "http://localhost:3000"]);
@@ -61,6 +63,8 @@ describe("loadRelayConfig", () => {
         RELAY_SUBMIT_RATE_PER_SECOND: "10",
         RELAY_READ_RATE_PER_MINUTE: "1200",
         RELAY_NOT_FOUND_RATE_PER_MINUTE: "20",
+        RELAY_DISK_RESERVE_BYTES: "0",
+        RELAY_RESULT_READ_ATTEMPTS: "3",
       },
       "/srv/relay"
     );
@@ -82,6 +86,8 @@ describe("loadRelayConfig", () => {
       submitRatePerSecond: 10,
       readRatePerMinute: 1200,
       notFoundRatePerMinute: 20,
+      diskReserveBytes: 0,
+      resultReadAttempts: 3,
     });
   });
 

@@ -66,6 +66,21 @@ function rawBytes(app: FastifyInstance, deliveryId: string, chunkCount: number):
   );
 }
 
+/**
+ * Deleting frees space, so it must work on a full disk, where SQLite cannot write even a deletion to its WAL: the
+ * reserve is released for it (storage-health.ts), and the freed pages go back to the file system.
+ */
+async function deleteMakingRoom(app: FastifyInstance, id: string): Promise<void> {
+  try {
+    await app.store.deleteQuery(id);
+  } catch (error) {
+    if (!app.storage.noteFailure(error, "deleting a query") || !(await app.storage.makeRoom())) throw error;
+    // The same call again finishes what the first one began: it deletes by the query's ID.
+    await app.store.deleteQuery(id);
+  }
+  await app.storage.afterFreeing();
+}
+
 /** Aborts when the caller goes away, so a long-poll does not outlive its connection. */
 function abortOnDisconnect(reply: FastifyReply): AbortSignal {
   const controller = new AbortController();
@@ -155,7 +170,7 @@ export default async function queryRoutes(app: FastifyInstance): Promise<void> {
 
   api.delete(deleteQuery.url, { ...read, schema: deleteQuery.schema }, async (request, reply) => {
     const query = await ownedQuery(app, request, request.params.id);
-    await app.store.deleteQuery(query.id);
+    await deleteMakingRoom(app, query.id);
     app.settlements.notify(query.id);
     app.log.info({ queryId: query.id }, "query deleted by its owner");
     return reply.code(204).send();

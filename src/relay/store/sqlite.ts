@@ -361,6 +361,11 @@ export class SqliteRelayStore implements RelayStore {
     return expired.length;
   }
 
+  async reclaimSpace(): Promise<void> {
+    this.db.pragma("incremental_vacuum");
+    this.db.pragma("wal_checkpoint(TRUNCATE)");
+  }
+
   async watchSettlements(listener: SettlementListener): Promise<() => void> {
     this.settled.on("settled", listener);
     return () => {
