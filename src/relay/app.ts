@@ -95,6 +95,7 @@ export async function buildRelay(config: RelayConfig, deps: RelayDeps = {}): Pro
     ...(deps.readOptions ? { readOptions: deps.readOptions } : {}),
     ...(deps.sweepIntervalMs !== undefined ? { sweepIntervalMs: deps.sweepIntervalMs } : {}),
     ...(deps.watchIntervalMs !== undefined ? { watchIntervalMs: deps.watchIntervalMs } : {}),
+    ...(deps.readRetryDelayMs !== undefined ? { readRetryDelayMs: deps.readRetryDelayMs } : {}),
   });
   await app.register(healthRoutes);
   await app.register(queryRoutes);
