@@ -77,6 +77,12 @@ export const relayErrors = {
       `The relay could not reach Infobip at ${target}: ${reason}.`,
       "Try again in a moment. If it persists, check the relay's INFOBIP_BASE_URL and its network access."
     ),
+  infobipNoAnswer: (seconds: number): ApiError =>
+    relayError(
+      "E504",
+      `Infobip was reached but did not answer within ${seconds} seconds (RELAY_INFOBIP_TIMEOUT_SECONDS), so whether it accepted the check is unknown.`,
+      "Try again in a moment. If it persists, Infobip is slow: raise RELAY_INFOBIP_TIMEOUT_SECONDS on the relay."
+    ),
   infobipUnexpected: (detail: string): ApiError =>
     relayError(
       "E502",

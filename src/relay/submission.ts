@@ -2,7 +2,10 @@
  * Submitting a query through the relay, one readable pipeline: the query is stored first (as `submitting`,
  * with the hash of a fresh callback secret), so a callback that lands before Infobip's 201 finds it; then it
  * is forwarded to Infobip with the caller's Authorization header unchanged; then Infobip's answer decides:
- * requestId recorded, or the query removed and Infobip's error passed on.
+ * requestId recorded, or the query removed and Infobip's error passed on. With no answer within
+ * RELAY_INFOBIP_TIMEOUT_SECONDS the query is kept as it is ("submitted, answer unknown": Infobip may have accepted
+ * it, and then delivers its result to the callback URL it already has), and becomes overdue and expires as any
+ * other pending query.
  */
 import { randomUUID } from "node:crypto";
 import type { FastifyInstance } from "fastify";
@@ -14,7 +17,8 @@ import { submitToInfobip } from "./infobip-client";
 
 export interface SubmittedQuery {
   id: string;
-  requestId: string;
+  /** Null when Infobip did not answer in time: accepted or not, nobody knows yet. */
+  requestId: string | null;
   createdAt: Date;
 }
 
@@ -57,6 +61,14 @@ export async function submitQuery(
     const recorded = await app.store.recordSubmission(id, submission.requestId, app.clock().getTime());
     app.log.info({ queryId: id, requestId: submission.requestId, recorded }, "query submitted to Infobip");
     return { id, requestId: submission.requestId, createdAt };
+  }
+
+  if (submission.kind === "unanswered") {
+    app.log.warn(
+      { queryId: id, timeoutMs: submission.timeoutMs },
+      "Infobip did not answer the submission in time; the query is kept for its callback"
+    );
+    return { id, requestId: null, createdAt };
   }
 
   await app.store.deleteQuery(id);

@@ -60,7 +60,13 @@ class Relay implements RelayApi {
     const id = `q${this.submitted.length + 1}`;
     this.submitted.push(body.label ?? "");
     this.labels.set(id, body.label ?? "");
-    return { id, requestId: `REQ-${id}`, status: "pending" as const, createdAt: NOW.toISOString() };
+    return {
+      id,
+      requestId: `REQ-${id}`,
+      status: "pending" as const,
+      infobipAnswer: "accepted" as const,
+      createdAt: NOW.toISOString(),
+    };
   }
   async get(id: string): Promise<QueryState> {
     const found = this.answers[this.labels.get(id) ?? ""] ?? [];

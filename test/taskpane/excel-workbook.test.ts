@@ -69,7 +69,13 @@ function relayWith(rows: RawRow[]): RelayApi {
       metadata: METADATA,
     });
   return {
-    submit: async () => ({ id: "q1", requestId: "REQ-q1", status: "pending", createdAt: NOW.toISOString() }),
+    submit: async () => ({
+      id: "q1",
+      requestId: "REQ-q1",
+      status: "pending",
+      infobipAnswer: "accepted",
+      createdAt: NOW.toISOString(),
+    }),
     get: async (id) => state(id),
     rows: async (_id, page): Promise<RowsPage> =>
       rowsPage({ rows: rows.slice(page.offset, page.offset + page.limit), totalRows: rows.length }),

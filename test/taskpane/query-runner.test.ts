@@ -86,7 +86,7 @@ class FakeRelay implements RelayApi {
       pendingPolls: this.script.pendingPolls,
       final: this.script.final,
     });
-    return { id, requestId, status: "pending", createdAt: state.createdAt };
+    return { id, requestId, status: "pending", infobipAnswer: "accepted", createdAt: state.createdAt };
   }
 
   async get(id: string, options: { waitSeconds?: number; signal?: AbortSignal } = {}): Promise<QueryState> {

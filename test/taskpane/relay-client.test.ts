@@ -79,6 +79,7 @@ const SUBMITTED = {
   id: ID,
   requestId: "r1",
   status: "pending",
+  infobipAnswer: "accepted",
   createdAt: "2026-03-15T10:00:00Z",
 } satisfies SubmittedQuery;
 const SUCCEEDED = {
@@ -86,6 +87,7 @@ const SUCCEEDED = {
   requestId: "r1",
   label: null,
   status: "succeeded",
+  infobipAnswer: "accepted",
   createdAt: "2026-03-15T10:00:00Z",
   completedAt: "2026-03-15T10:00:05Z",
   totalRows: 2,

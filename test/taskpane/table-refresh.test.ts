@@ -46,7 +46,13 @@ class ScriptedRelay implements RelayApi {
     this.queries.set(id, { label, polls: 0 });
     this.running++;
     this.peak = Math.max(this.peak, this.running);
-    return { id, requestId: `r-${id}`, status: "pending" as const, createdAt: NOW.toISOString() };
+    return {
+      id,
+      requestId: `r-${id}`,
+      status: "pending" as const,
+      infobipAnswer: "accepted" as const,
+      createdAt: NOW.toISOString(),
+    };
   }
 
   async get(id: string): Promise<QueryState> {

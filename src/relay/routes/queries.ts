@@ -23,7 +23,7 @@ import { relayErrors, RelayHttpError } from "../errors";
 import type { StoredQuery } from "../store";
 import { submitQuery } from "../submission";
 import { submissionValidatorCompiler } from "../validation";
-import { publicStatus, queryView } from "../views";
+import { infobipAnswer, publicStatus, queryView } from "../views";
 
 function credentialOf(request: FastifyRequest): Credential {
   if (request.credential === null) throw new RelayHttpError(401, relayErrors.missingKey());
@@ -115,6 +115,8 @@ export default async function queryRoutes(app: FastifyInstance): Promise<void> {
         id: submitted.id,
         requestId: submitted.requestId,
         status: stored === undefined ? "pending" : publicStatus(stored),
+        infobipAnswer:
+          submitted.requestId !== null ? "accepted" : stored === undefined ? "unknown" : infobipAnswer(stored),
         createdAt: submitted.createdAt.toISOString(),
       });
     }
@@ -190,6 +192,10 @@ export default async function queryRoutes(app: FastifyInstance): Promise<void> {
       { filterBy: { dateInterval: resolvePreset("last-month", app.clock()) }, aggregateBy: ["MONTH"] },
       { label: "connection check", hidden: true }
     );
+    // The check proves nothing without Infobip's answer (its hidden query is kept for a late callback, and expires).
+    if (submitted.requestId === null) {
+      throw new RelayHttpError(504, relayErrors.infobipNoAnswer(app.relayConfig.infobipTimeoutSeconds));
+    }
     return { ok: true as const, id: submitted.id, requestId: submitted.requestId };
   });
 }

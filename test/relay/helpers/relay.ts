@@ -12,6 +12,7 @@ import type { FastifyInstance } from "fastify";
 import { resolvePreset, type BillingUsageQuery } from "../../../src/billing";
 import { buildRelay, type RelayDeps } from "../../../src/relay/app";
 import { loadRelayConfig, type RelayConfig } from "../../../src/relay/config";
+import { SubmittedQuerySchema } from "../../../src/relay-api";
 import { storeSettings } from "./stores";
 
 export class TestClock {
@@ -139,4 +140,13 @@ export async function call(
     json = undefined;
   }
   return { status: response.status, headers: response.headers, text, json };
+}
+
+/** A 202 of POST /v1/queries that Infobip accepted: its ID and requestId (a test of a slow Infobip reads it itself). */
+export function acceptedSubmission(json: unknown): { id: string; requestId: string; createdAt: string } {
+  const submitted = SubmittedQuerySchema.parse(json);
+  if (submitted.requestId === null || submitted.infobipAnswer !== "accepted") {
+    throw new Error(`Infobip's answer is ${submitted.infobipAnswer}: ${JSON.stringify(submitted)}`);
+  }
+  return { id: submitted.id, requestId: submitted.requestId, createdAt: submitted.createdAt };
 }
