@@ -130,7 +130,12 @@ export default async function billingUsageRoutes(app: FastifyInstance): Promise<
       },
     });
     const slowAnswerMs = faults.takeSlowAnswer();
-    if (slowAnswerMs !== undefined) await sleep(slowAnswerMs);
+    if (slowAnswerMs !== undefined) {
+      // Until the caller gives up (its timeout closes the connection): then there is no one to answer.
+      const gone = new AbortController();
+      request.raw.socket.once("close", () => gone.abort());
+      await sleep(slowAnswerMs, undefined, { signal: gone.signal }).catch(() => undefined);
+    }
     return reply.code(201).type("application/json").send({ requestId });
   });
 }
