@@ -15,6 +15,9 @@
  * is validated), first queued first served:
  * - `http-500` — answered 500 with Infobip's E500 body.
  * - `http-429` — answered 429 with Infobip's E429 body and `Retry-After: 1`.
+ * - `slow-answer` — accepted as usual (the callback is scheduled), but the 201 is sent `ms` milliseconds late:
+ *                   a caller with a shorter timeout never learns the requestId, yet the callback comes.
+ *                   Taken by the next valid submission.
  */
 import { z } from "zod";
 import { CallbackUrlSchema } from "../billing";
@@ -36,6 +39,11 @@ export const FaultSchema = z.discriminatedUnion("kind", [
   z.strictObject({ kind: z.literal("wrong-url"), count: Count, url: CallbackUrlSchema.optional() }),
   z.strictObject({ kind: z.literal("http-500"), count: Count }),
   z.strictObject({ kind: z.literal("http-429"), count: Count }),
+  z.strictObject({
+    kind: z.literal("slow-answer"),
+    count: Count,
+    ms: z.number().int().min(1, "must be at least 1").max(600_000, "must be at most 600000 (10 minutes)"),
+  }),
 ]);
 export type Fault = z.infer<typeof FaultSchema>;
 export type FaultKind = Fault["kind"];
@@ -104,6 +112,11 @@ export class FaultQueue {
   /** The fault (if any) for the next submission. */
   takeForSubmission(): SubmissionFaultKind | undefined {
     return this.take(SUBMISSION_FAULT_KINDS)?.kind;
+  }
+
+  /** How late the next accepted submission's answer goes out, when a `slow-answer` fault is queued. */
+  takeSlowAnswer(): number | undefined {
+    return this.take(["slow-answer"] as const)?.ms;
   }
 
   /** One use of each queued callback fault kind, for the callback of a query being accepted. */

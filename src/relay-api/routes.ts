@@ -132,10 +132,16 @@ export const relayApi = {
     description:
       "Checks the query with the Billing Usage rules, stores it, and forwards it to Infobip with the caller's " +
       "Authorization header and a callback address of the relay that only this query knows. Follow it with " +
-      "GET /v1/queries/{id}.",
+      "GET /v1/queries/{id}. When Infobip is reached but does not answer within RELAY_INFOBIP_TIMEOUT_SECONDS, " +
+      "nothing is lost: the answer is still 202, with requestId null and infobipAnswer unknown, the query is kept " +
+      "and its result accepted if Infobip delivers it; wait for it (it becomes overdue like any pending query) or " +
+      "DELETE it. Only an Infobip that could not be reached at all (no connection) answers 502, keeping nothing.",
     body: QuerySubmissionSchema,
     response: {
-      202: answer(SubmittedQuerySchema, "Infobip accepted the query: follow it with GET /v1/queries/{id}."),
+      202: answer(
+        SubmittedQuerySchema,
+        "Infobip accepted the query, or did not answer in time (infobipAnswer unknown): follow it with GET /v1/queries/{id}."
+      ),
       400: errorAnswer(
         "The body is not a valid submission: every violation at once, each naming the field and its rule (an " +
           "unknown connection names `connection`); nothing was sent to Infobip. Or Infobip's own 400, passed through."

@@ -58,6 +58,21 @@ export const QueryStatusSchema = z.enum(QUERY_STATUSES).meta({
 });
 export type QueryStatus = z.infer<typeof QueryStatusSchema>;
 
+export const INFOBIP_ANSWERS = ["accepted", "unknown"] as const;
+
+/**
+ * Whether Infobip answered the submission. `unknown`: Infobip was reached but did not answer within the relay's
+ * RELAY_INFOBIP_TIMEOUT_SECONDS (or the answer is still awaited), so it may or may not have accepted the query;
+ * the relay keeps it (status pending) and accepts its result if it comes, and it becomes overdue like any pending
+ * query. Deleting it is how a caller gives up on it.
+ */
+export const InfobipAnswerSchema = z.enum(INFOBIP_ANSWERS).meta({
+  description:
+    "accepted: Infobip accepted the query (or its result arrived). unknown: Infobip was reached but did not " +
+    "answer in time; the result may still arrive, and is accepted if it does. Wait for it, or DELETE the query.",
+});
+export type InfobipAnswer = z.infer<typeof InfobipAnswerSchema>;
+
 export const QueryIdSchema = z
   .uuid({ error: "must be a query ID as returned by POST /v1/queries" })
   .meta({ description: "The query's ID, as POST /v1/queries answered it." });
@@ -148,12 +163,22 @@ export type QuerySubmission = z.input<typeof QuerySubmissionSchema>;
 export const SubmittedQuerySchema = z
   .object({
     id: QueryIdSchema,
-    requestId: z.string().min(1).meta({ description: "Infobip's requestId." }),
+    requestId: z
+      .string()
+      .min(1)
+      .nullable()
+      .meta({ description: "Infobip's requestId; null when Infobip did not answer in time (infobipAnswer unknown)." }),
     status: QueryStatusSchema,
+    infobipAnswer: InfobipAnswerSchema,
     createdAt: InstantSchema,
     connection: z.string().meta({ description: "The Infobip connection the query was sent to." }),
   })
-  .meta({ id: "SubmittedQuery", description: "Infobip accepted the query; follow it with GET /v1/queries/{id}." });
+  .meta({
+    id: "SubmittedQuery",
+    description:
+      "The query is kept and followed with GET /v1/queries/{id}: Infobip accepted it (infobipAnswer accepted), or " +
+      "did not answer in time (unknown: its result may still arrive).",
+  });
 export type SubmittedQuery = z.infer<typeof SubmittedQuerySchema>;
 
 /**
@@ -172,6 +197,7 @@ export const QueryStateSchema = z
     label: z.string().nullable(),
     connection: z.string().meta({ description: "The Infobip connection the query was sent to." }),
     status: QueryStatusSchema,
+    infobipAnswer: InfobipAnswerSchema,
     createdAt: InstantSchema,
     completedAt: InstantSchema.nullable(),
     totalRows: z.number().int().nonnegative().nullable(),

@@ -20,6 +20,7 @@ import rateLimitPlugin from "./plugins/rate-limit";
 import relayConfigPlugin from "./plugins/relay-config";
 import resultsPlugin, { type ResultsPluginOptions } from "./plugins/results";
 import staticPanePlugin from "./plugins/static-pane";
+import storageHealthPlugin from "./plugins/storage-health";
 import storePlugin from "./plugins/store";
 import callbackRoutes from "./routes/callbacks";
 import connectionRoutes from "./routes/connections";
@@ -56,6 +57,10 @@ export interface RelayDeps {
   sweepIntervalMs?: number;
   /** Between two looks for missed wake-ups and abandoned readings (several instances); default 5 seconds. */
   watchIntervalMs?: number;
+  /** Between two probes of a store that could not write (a full disk); default 5 seconds. */
+  storageProbeIntervalMs?: number;
+  /** First wait before reading a stored result again after a failure (it quadruples at each try); default 1 second. */
+  readRetryDelayMs?: number;
 }
 
 export async function buildRelay(config: RelayConfig, deps: RelayDeps = {}): Promise<FastifyInstance> {
@@ -108,6 +113,10 @@ export async function buildRelay(config: RelayConfig, deps: RelayDeps = {}): Pro
     keyHashSecret: keyHashSecret.secret,
   });
   await app.register(storePlugin, { store });
+  await app.register(
+    storageHealthPlugin,
+    deps.storageProbeIntervalMs !== undefined ? { probeIntervalMs: deps.storageProbeIntervalMs } : {}
+  );
   await app.register(corsPlugin);
   await app.register(rateLimitPlugin);
   await app.register(errorsPlugin);
@@ -117,6 +126,7 @@ export async function buildRelay(config: RelayConfig, deps: RelayDeps = {}): Pro
     ...(deps.readOptions ? { readOptions: deps.readOptions } : {}),
     ...(deps.sweepIntervalMs !== undefined ? { sweepIntervalMs: deps.sweepIntervalMs } : {}),
     ...(deps.watchIntervalMs !== undefined ? { watchIntervalMs: deps.watchIntervalMs } : {}),
+    ...(deps.readRetryDelayMs !== undefined ? { readRetryDelayMs: deps.readRetryDelayMs } : {}),
   });
   await app.register(healthRoutes);
   await app.register(connectionRoutes);

@@ -64,6 +64,10 @@ export const DEFAULT_MAX_CONNECTIONS_PER_IP = 64;
  * proxy can reach the relay), a number of proxy hops, or the proxies' addresses and CIDR ranges.
  */
 export type TrustProxy = boolean | number | string[];
+/** Room kept on the data directory's disk for deletions when it is full (storage-health.ts; 4 MiB measured enough). */
+export const DEFAULT_DISK_RESERVE_BYTES = 16 * 1024 * 1024;
+/** Tries at reading a stored callback body into rows before the query is settled `unreadable` (ingest/read-retry.ts). */
+export const DEFAULT_RESULT_READ_ATTEMPTS = 6;
 
 export type RelayLogLevel = LogLevel;
 
@@ -116,6 +120,10 @@ export interface RelayConfig {
   callbackRequestTimeoutSeconds: number;
   /** Open connections per client IP (the TCP peer); 0 = no cap. */
   maxConnectionsPerIp: number;
+  /** Bytes of the reserve file kept in the data directory for deletions on a full disk (SQLite); 0 = none. */
+  diskReserveBytes: number;
+  /** Tries at reading a stored callback body into rows, with backoff, before the query becomes `unreadable`. */
+  resultReadAttempts: number;
 }
 
 const ORIGIN_RULE =
@@ -253,6 +261,12 @@ export const RelayEnvSchema = z.object({
     Number.MAX_SAFE_INTEGER,
     "must be a whole number of connections (0 turns the cap off)"
   ).optional(),
+  RELAY_DISK_RESERVE_BYTES: wholeNumber(
+    0,
+    Number.MAX_SAFE_INTEGER,
+    "must be a whole number of bytes, 0 or more (0: no reserve; a DELETE may then fail on a full disk)"
+  ).optional(),
+  RELAY_RESULT_READ_ATTEMPTS: wholeNumber(1, 20, "must be a whole number of tries from 1 to 20").optional(),
   RELAY_LOG_LEVEL: logLevel().optional(),
 });
 
@@ -294,6 +308,8 @@ export function loadRelayConfig(env: Environment, cwd: string = process.cwd()): 
     callbackRequestTimeoutSeconds:
       vars.RELAY_CALLBACK_REQUEST_TIMEOUT_SECONDS ?? DEFAULT_CALLBACK_REQUEST_TIMEOUT_SECONDS,
     maxConnectionsPerIp: vars.RELAY_MAX_CONNECTIONS_PER_IP ?? DEFAULT_MAX_CONNECTIONS_PER_IP,
+    diskReserveBytes: vars.RELAY_DISK_RESERVE_BYTES ?? DEFAULT_DISK_RESERVE_BYTES,
+    resultReadAttempts: vars.RELAY_RESULT_READ_ATTEMPTS ?? DEFAULT_RESULT_READ_ATTEMPTS,
   };
 }
 

@@ -78,6 +78,12 @@ export const relayErrors = {
       `Try again in a moment. If it persists, check the base URL of connection ${connection} in the relay's ` +
         "INFOBIP_BASE_URL or INFOBIP_CONNECTIONS, and its network access."
     ),
+  infobipNoAnswer: (seconds: number): ApiError =>
+    relayError(
+      "E504",
+      `Infobip was reached but did not answer within ${seconds} seconds (RELAY_INFOBIP_TIMEOUT_SECONDS), so whether it accepted the check is unknown.`,
+      "Try again in a moment. If it persists, Infobip is slow: raise RELAY_INFOBIP_TIMEOUT_SECONDS on the relay."
+    ),
   infobipUnexpected: (connection: string, detail: string): ApiError =>
     relayError(
       "E502",
@@ -118,11 +124,33 @@ export const relayErrors = {
       description: `The relay is sending as many queries to Infobip as it allows (${perSecond} per second for all keys together).`,
       action: `Wait ${seconds(retryAfterSeconds)} (Retry-After), then submit again.`,
     }),
+  storageFull: (): ApiError =>
+    relayError(
+      "E503",
+      "The relay cannot store anything right now: its disk is full. Nothing was stored for this request.",
+      "Try again after Retry-After seconds. Relay operators: free space on RELAY_DATA_DIR's disk (or delete old " +
+        "queries); the relay notices by itself."
+    ),
+  callbackNotStored: (): ApiError =>
+    relayError(
+      "E503",
+      "The relay could not store this result (its store failed, usually for a full disk); nothing of it was kept.",
+      "Send the same result again after Retry-After seconds."
+    ),
+  notReadyToServe: (why: string): ApiError =>
+    relayError(
+      "E503",
+      `The relay is not ready: ${why}.`,
+      "Send traffic to another instance. Relay operators: free space on the store's disk; the relay notices by itself."
+    ),
   internal: (): ApiError => apiError("internal", { action: "Try again; if it persists, see the relay's log." }),
   badRequest: (violations: readonly Violation[]): ApiError => badRequest(violations),
   clientError: (statusCode: number, description: string): ApiError =>
     relayError(`E${statusCode}`, description, "Check the request against the relay's README."),
 };
+
+/** Seconds a caller is told to wait after a 503 for a full disk: about what freeing space takes an operator. */
+export const STORAGE_RETRY_AFTER_SECONDS = 60;
 
 /** The message the query shows when its callback was refused for its size. */
 export function tooLargeFailureMessage(limit: number): string {

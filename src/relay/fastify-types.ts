@@ -4,6 +4,7 @@ import type { RelayConfig } from "./config";
 import type { ResultReader } from "./ingest/result-reader";
 import type { RateLimits } from "./plugins/rate-limit";
 import type { Settlements } from "./settlements";
+import type { StorageHealth } from "./storage-health";
 import type { RelayStore } from "./store";
 
 /** The base URL callbacks go to; settable because with port 0 it is known only once the relay listens. */
@@ -22,6 +23,8 @@ declare module "fastify" {
     store: RelayStore;
     settlements: Settlements;
     results: ResultReader;
+    /** Whether the store can write (readiness), and the reserve kept for a full disk. */
+    storage: StorageHealth;
   }
   interface FastifyRequest {
     /** The caller's credential on `/v1` routes (set by the auth hook; null elsewhere). */

@@ -18,7 +18,12 @@ export type Submission =
   | { kind: "accepted"; requestId: string }
   /** Infobip's error answer, to pass on with its status; `retryAfter` when Infobip sent one. */
   | { kind: "refused"; status: number; body: ApiError; retryAfter: string | undefined }
-  /** No usable answer: Infobip unreachable, too slow, or answering something the relay cannot use (→ 502). */
+  /**
+   * No answer within the timeout. The request may have reached Infobip and been accepted (it then delivers the
+   * result to the callback URL it was given), so the query is kept: "submitted, answer unknown".
+   */
+  | { kind: "unanswered"; timeoutMs: number }
+  /** No usable answer: Infobip unreachable, or answering something the relay cannot use (→ 502). */
   | { kind: "failed"; body: ApiError };
 
 /** Statuses Infobip documents as error answers, passed through as they are. */
@@ -50,10 +55,14 @@ function reasonOf(error: unknown): string {
     message?: unknown;
     cause?: { code?: unknown; message?: unknown };
   };
-  if (failure.name === "TimeoutError") return "it did not answer in time";
   if (typeof failure.cause?.code === "string") return `connection failed (${failure.cause.code})`;
   if (typeof failure.cause?.message === "string") return failure.cause.message;
   return typeof failure.message === "string" ? failure.message : String(error);
+}
+
+/** The timeout's abort (duck-typed, as in {@link reasonOf}). */
+function isTimeout(error: unknown): boolean {
+  return typeof error === "object" && error !== null && (error as { name?: unknown }).name === "TimeoutError";
 }
 
 export async function submitToInfobip(options: {
@@ -82,6 +91,7 @@ export async function submitToInfobip(options: {
     });
     text = await response.text();
   } catch (error) {
+    if (isTimeout(error)) return { kind: "unanswered", timeoutMs: options.timeoutMs };
     return {
       kind: "failed",
       body: relayErrors.infobipUnreachable(options.connection, options.baseUrl, reasonOf(error)),

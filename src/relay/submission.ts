@@ -2,7 +2,10 @@
  * Submitting a query through the relay, one readable pipeline: the query is stored first (as `submitting`,
  * with the hash of a fresh callback secret), so a callback that lands before Infobip's 201 finds it; then it
  * is forwarded to Infobip with the caller's Authorization header unchanged; then Infobip's answer decides:
- * requestId recorded, or the query removed and Infobip's error passed on.
+ * requestId recorded, or the query removed and Infobip's error passed on. With no answer within
+ * RELAY_INFOBIP_TIMEOUT_SECONDS the query is kept as it is ("submitted, answer unknown": Infobip may have accepted
+ * it, and then delivers its result to the callback URL it already has), and becomes overdue and expires as any
+ * other pending query.
  */
 import { randomUUID } from "node:crypto";
 import type { FastifyInstance } from "fastify";
@@ -15,7 +18,8 @@ import { submitToInfobip } from "./infobip-client";
 
 export interface SubmittedQuery {
   id: string;
-  requestId: string;
+  /** Null when Infobip did not answer in time: accepted or not, nobody knows yet. */
+  requestId: string | null;
   createdAt: Date;
   connection: string;
 }
@@ -69,6 +73,14 @@ export async function submitQuery(
       "query submitted to Infobip"
     );
     return { id, requestId: submission.requestId, createdAt, connection: options.connection.name };
+  }
+
+  if (submission.kind === "unanswered") {
+    app.log.warn(
+      { queryId: id, connection: options.connection.name, timeoutMs: submission.timeoutMs },
+      "Infobip did not answer the submission in time; the query is kept for its callback"
+    );
+    return { id, requestId: null, createdAt, connection: options.connection.name };
   }
 
   await app.store.deleteQuery(id);

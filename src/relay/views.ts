@@ -4,7 +4,7 @@
  * RELAY_CALLBACK_TIMEOUT_MINUTES is flagged `overdue`: Infobip delivers once and never again, so the task
  * pane offers to run it again.
  */
-import { QueryStateSchema, type QueryState, type QueryStatus } from "../relay-api";
+import { QueryStateSchema, type InfobipAnswer, type QueryState, type QueryStatus } from "../relay-api";
 import type { StoredQuery } from "./store";
 
 export function publicStatus(query: StoredQuery): QueryStatus {
@@ -16,6 +16,14 @@ export function publicStatus(query: StoredQuery): QueryStatus {
     default:
       return query.state;
   }
+}
+
+/**
+ * "unknown" while Infobip's answer to the submission is not known: being awaited, or never came in time (the
+ * query is kept; its callback is still accepted). A callback that arrived answers it, whatever the submission got.
+ */
+export function infobipAnswer(query: StoredQuery): InfobipAnswer {
+  return query.state === "submitting" ? "unknown" : "accepted";
 }
 
 export function isOverdue(query: StoredQuery, now: Date, timeoutMinutes: number): boolean {
@@ -47,6 +55,7 @@ export function queryView(
     label: query.label,
     connection: query.connection ?? options.defaultConnection,
     status: publicStatus(query),
+    infobipAnswer: infobipAnswer(query),
     createdAt: new Date(query.createdAt).toISOString(),
     completedAt: iso(query.completedAt),
     totalRows: query.totalRows,

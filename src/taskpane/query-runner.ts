@@ -131,7 +131,11 @@ export interface ResultSink {
 
 export type RunStep =
   | { step: "submitting" }
-  | { step: "waiting"; queryId: string; attempt: number }
+  /**
+   * `answerUnknown`: Infobip was reached but did not answer the submission in time (the relay's infobipAnswer
+   * "unknown"): the result may still arrive, or never; the user may wait or cancel (which deletes the query).
+   */
+  | { step: "waiting"; queryId: string; attempt: number; answerUnknown?: boolean }
   | { step: "receiving"; queryId: string; received: number; total: number }
   | { step: "writing"; queryId: string; written: number; total: number };
 
@@ -230,6 +234,8 @@ class Run {
   private readonly waitSeconds: number;
   private readonly pageSize: number;
   private readonly maxRetries: number;
+  /** Whether Infobip's answer to the submission is unknown (it did not answer the relay in time). */
+  private answerUnknown = false;
 
   constructor(
     private readonly deps: RunnerDeps,
@@ -272,13 +278,14 @@ class Run {
   /** Long-polls until the query leaves `pending` (or is reported overdue). */
   async waitForResult(queryId: string): Promise<QueryState> {
     for (let attempt = 1; ; attempt++) {
-      this.report({ step: "waiting", queryId, attempt });
+      this.report({ step: "waiting", queryId, attempt, ...(this.answerUnknown ? { answerUnknown: true } : {}) });
       const state = await this.withRetries(() =>
         this.deps.client.get(queryId, {
           waitSeconds: this.waitSeconds,
           ...(this.signal ? { signal: this.signal } : {}),
         })
       );
+      this.answerUnknown = state.infobipAnswer === "unknown";
       if (state.status !== "pending" || state.overdue) return state;
     }
   }
@@ -385,8 +392,10 @@ class Run {
       };
     } catch (error) {
       if (isAbort(error)) {
-        // The user chose to stop: forget the query here (the relay lets it expire on its own).
+        // The user chose to stop: forget the query here (the relay lets it expire on its own). One Infobip never
+        // answered is deleted on the relay too: cancelling it is how the user gives up on a result that may come.
         await this.deps.pending.remove(queryId).catch(() => undefined);
+        if (this.answerUnknown) await this.deps.client.remove(queryId).catch(() => undefined);
         return { kind: "cancelled", queryId, elapsedMs: this.elapsed() };
       }
       const failure = toRunFailure(error);
@@ -445,6 +454,7 @@ class Run {
       const label = request.definition.label;
       const { submitted, query, endMoved } = await this.submitMovingAFutureEnd(request.query, label);
       sent = { period: query.filterBy.dateInterval, ...(endMoved ? { endMoved } : {}) };
+      this.answerUnknown = submitted.infobipAnswer === "unknown";
       pending = {
         queryId: submitted.id,
         ...(submitted.requestId ? { requestId: submitted.requestId } : {}),

@@ -31,7 +31,10 @@ export function describeStep(step: RunStep & { connections?: number }): string {
     case "submitting":
       return `Sending the query to Infobip${over}\u2026`;
     case "waiting":
-      return `Waiting for Infobip to prepare the result${over}\u2026`;
+      return step.answerUnknown
+        ? "Infobip was reached but did not answer in time; the result may still arrive. Keep waiting, or " +
+            "Cancel to delete the query."
+        : `Waiting for Infobip to prepare the result${over}\u2026`;
     case "receiving":
       return step.total > 0 ? `Receiving rows: ${n(step.received)} of ${n(step.total)}` : "Receiving rows\u2026";
     case "writing":

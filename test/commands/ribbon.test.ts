@@ -66,6 +66,7 @@ class Relay implements RelayApi {
       status: "pending" as const,
       createdAt: NOW.toISOString(),
       connection: "default",
+      infobipAnswer: "accepted" as const,
     };
   }
   async get(id: string): Promise<QueryState> {

@@ -4,7 +4,7 @@ import { QueryStateSchema, RowsPageSchema, SubmittedQuerySchema, type QueryState
 import type { RelayConfig } from "../../src/relay/config";
 import { deliver, FakeInfobip } from "./helpers/fake-infobip";
 import { failedResult, resultRow, successResult } from "./helpers/results";
-import { call, startTestRelay, thisMonthQuery, type TestRelay } from "./helpers/relay";
+import { acceptedSubmission, call, startTestRelay, thisMonthQuery, type TestRelay } from "./helpers/relay";
 import { selectRows, countRows as countTableRows } from "./helpers/stores";
 
 const KEY = "5555aaaa5555aaaa5555aaaa5555aaaa-abcd-ef01-2345-6789abcdef01";
@@ -28,7 +28,7 @@ async function submit(): Promise<{ id: string; requestId: string; callbackUrl: s
     body: { request: thisMonthQuery(relay.clock.now()) },
   });
   expect(answer.status).toBe(202);
-  const { id, requestId } = SubmittedQuerySchema.parse(answer.json);
+  const { id, requestId } = acceptedSubmission(answer.json);
   return { id, requestId, callbackUrl: infobip.lastSubmission().callbackUrl };
 }
 

@@ -49,6 +49,8 @@ describe("loadRelayConfig", () => {
       requestTimeoutSeconds: 60,
       callbackRequestTimeoutSeconds: 1800,
       maxConnectionsPerIp: 64,
+      diskReserveBytes: 16 * 1024 * 1024,
+      resultReadAttempts: 6,
     });
     expect(DEFAULT_MAX_CALLBACK_BYTES).toBe(256 * 1024 * 1024);
     expect(DEFAULT_ALLOWED_ORIGINS).toEqual(["https://localhost:3000", "http://localhost:3000"]);
@@ -81,6 +83,8 @@ describe("loadRelayConfig", () => {
         RELAY_REQUEST_TIMEOUT_SECONDS: "20",
         RELAY_CALLBACK_REQUEST_TIMEOUT_SECONDS: "600",
         RELAY_MAX_CONNECTIONS_PER_IP: "0",
+        RELAY_DISK_RESERVE_BYTES: "0",
+        RELAY_RESULT_READ_ATTEMPTS: "3",
       },
       "/srv/relay"
     );
@@ -110,6 +114,8 @@ describe("loadRelayConfig", () => {
       requestTimeoutSeconds: 20,
       callbackRequestTimeoutSeconds: 600,
       maxConnectionsPerIp: 0,
+      diskReserveBytes: 0,
+      resultReadAttempts: 3,
     });
   });
 

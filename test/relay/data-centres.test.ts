@@ -12,17 +12,11 @@ import os from "node:os";
 import path from "node:path";
 import { resolvePreset, type BillingUsageQuery } from "../../src/billing";
 import { startEmulator, type RunningEmulator } from "../../src/emulator";
-import {
-  QueryStateSchema,
-  RowsPageSchema,
-  SubmittedQuerySchema,
-  type QueryState,
-  type RowsPage,
-} from "../../src/relay-api";
+import { QueryStateSchema, RowsPageSchema, type QueryState, type RowsPage } from "../../src/relay-api";
 import { startRelay, type RunningRelay } from "../../src/relay";
 import { emulatorResult, emulatorSubmissionCount, totalsByCurrency } from "../e2e/support/emulator";
 import { expectSameTotals } from "../e2e/support/totals";
-import { call } from "./helpers/relay";
+import { acceptedSubmission, call } from "./helpers/relay";
 
 const KEY = "demo-key";
 /** Well before the real date: a relay on the real clock would refuse these periods as outside the retention window. */
@@ -69,7 +63,7 @@ afterAll(async () => {
 async function throughRelay(connection: "eu" | "us"): Promise<{ state: QueryState; rows: RowsPage["rows"] }> {
   const answer = await call(relay, "POST", "/v1/queries", { key: KEY, body: { request: QUERY, connection } });
   expect(answer.status).toBe(202);
-  const { id, requestId } = SubmittedQuerySchema.parse(answer.json);
+  const { id, requestId } = acceptedSubmission(answer.json);
   // The request reached this connection's emulator and not the other one.
   const other = connection === "eu" ? "us" : "eu";
   expect(emulators[connection].requests.find(requestId)).toBeDefined();
@@ -116,7 +110,7 @@ it("lists both connections, eu the default, and sends a query without one to eu"
   });
   const answer = await call(relay, "POST", "/v1/queries", { key: KEY, body: { request: QUERY } });
   expect(answer.status).toBe(202);
-  const { requestId, connection } = SubmittedQuerySchema.parse(answer.json);
+  const { requestId, connection } = acceptedSubmission(answer.json);
   expect(connection).toBe("eu");
   expect(emulators.eu.requests.find(requestId)).toBeDefined();
 });

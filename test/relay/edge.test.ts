@@ -8,11 +8,10 @@
 import { randomBytes } from "node:crypto";
 import net from "node:net";
 import { ApiErrorSchema } from "../../src/billing";
-import { SubmittedQuerySchema } from "../../src/relay-api";
 import * as callbackSecret from "../../src/relay/callback-secret";
 import type { RelayConfig } from "../../src/relay/config";
 import { deliver, FakeInfobip } from "./helpers/fake-infobip";
-import { call, startTestRelay, TestClock, thisMonthQuery, type TestRelay } from "./helpers/relay";
+import { acceptedSubmission, call, startTestRelay, TestClock, thisMonthQuery, type TestRelay } from "./helpers/relay";
 import { successResult } from "./helpers/results";
 
 const KEY = "edge-test-key-0001";
@@ -167,7 +166,7 @@ describe("key guessing (point 1)", () => {
 
   it("counts a wrong callback secret against the IP, and never refuses a valid callback", async () => {
     const target = await start({ authFailureRatePerMinute: 2 });
-    const { id, requestId } = SubmittedQuerySchema.parse((await submit(target, KEY)).json);
+    const { id, requestId } = acceptedSubmission((await submit(target, KEY)).json);
     const { callbackUrl } = infobip.lastSubmission();
     const wrong = callbackUrl.replace(/[^/]+$/, WRONG_SECRET);
     expect((await deliver(wrong, "{}")).status).toBe(404);
@@ -240,7 +239,7 @@ describe("stalled and trickling bodies (point 2)", () => {
 
   it("gives a callback its own deadline, and stores nothing of a body cut off", async () => {
     const target = await start(SMALL);
-    const { id } = SubmittedQuerySchema.parse((await submit(target, KEY)).json);
+    const { id } = acceptedSubmission((await submit(target, KEY)).json);
     const path = new URL(infobip.lastSubmission().callbackUrl).pathname;
     const answer = await rawRequest(target.url, head(path, 100_000) + "{", Array<string>(1000).fill(" "), 100);
     expect(answer.status).toBe(408);
@@ -250,7 +249,7 @@ describe("stalled and trickling bodies (point 2)", () => {
 
   it("does not cut off a long-poll, which sends no body", async () => {
     const target = await start({ ...SMALL, requestTimeoutSeconds: 0.2 });
-    const { id } = SubmittedQuerySchema.parse((await submit(target, KEY)).json);
+    const { id } = acceptedSubmission((await submit(target, KEY)).json);
     const polled = await call(target, "GET", `/v1/queries/${id}?wait=1`, { key: KEY });
     expect(polled.status).toBe(200);
     expect(polled.json).toMatchObject({ status: "pending" });
@@ -318,7 +317,7 @@ describe("bad input is a 4xx in the ApiError envelope (point 7)", () => {
 
   it("keeps a callback body that is not valid UTF-8 byte for byte, and marks it unreadable saying so", async () => {
     const target = await start();
-    const { id, requestId } = SubmittedQuerySchema.parse((await submit(target, KEY)).json);
+    const { id, requestId } = acceptedSubmission((await submit(target, KEY)).json);
     const valid = Buffer.from(JSON.stringify(successResult(requestId, 3)));
     // A Latin-1 "é" (0xE9) inside the first row's text: not UTF-8.
     const at = valid.indexOf("SMS") + 1;
@@ -379,7 +378,7 @@ describe("bad input is a 4xx in the ApiError envelope (point 7)", () => {
 describe("callback secrets (point 8)", () => {
   it("are masked in the logs however the callback path is spelt", async () => {
     const target = await start({ logLevel: "debug" });
-    const { id } = SubmittedQuerySchema.parse((await submit(target, KEY)).json);
+    const { id } = acceptedSubmission((await submit(target, KEY)).json);
     const secret = infobip.lastSubmission().callbackUrl.split("/").at(-1) ?? "";
     expect(secret).toHaveLength(43);
     for (const path of [
@@ -399,7 +398,7 @@ describe("callback secrets (point 8)", () => {
 
   it("compares an unknown query's address against a dummy hash, as it does a known one", async () => {
     const target = await start();
-    const { id } = SubmittedQuerySchema.parse((await submit(target, KEY)).json);
+    const { id } = acceptedSubmission((await submit(target, KEY)).json);
     const compare = jest.spyOn(callbackSecret, "callbackSecretMatches");
     expect((await deliver(`${target.url}/callbacks/${id}/${WRONG_SECRET}`, "{}")).status).toBe(404);
     expect(

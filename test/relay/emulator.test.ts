@@ -4,8 +4,8 @@
  */
 import { startEmulator, FaultSchema, type RunningEmulator } from "../../src/emulator";
 import { BillingUsageResultSchema } from "../../src/billing";
-import { QueryStateSchema, RowsPageSchema, SubmittedQuerySchema, type QueryState } from "../../src/relay-api";
-import { call, startTestRelay, thisMonthQuery, type TestRelay } from "./helpers/relay";
+import { QueryStateSchema, RowsPageSchema, type QueryState } from "../../src/relay-api";
+import { acceptedSubmission, call, startTestRelay, thisMonthQuery, type TestRelay } from "./helpers/relay";
 
 const KEY = "demo-key";
 
@@ -32,7 +32,7 @@ async function submit(key = KEY): Promise<{ id: string; requestId: string }> {
     body: { request: thisMonthQuery(relay.clock.now(), ["CATEGORY_CODE", "COUNTRY_CODE", "DAY"]) },
   });
   expect(answer.status).toBe(202);
-  return SubmittedQuerySchema.parse(answer.json);
+  return acceptedSubmission(answer.json);
 }
 
 async function settle(id: string): Promise<QueryState> {

@@ -7,11 +7,10 @@
 import fs from "node:fs";
 import path from "node:path";
 import { API_ERRORS } from "../../src/billing";
-import { SubmittedQuerySchema } from "../../src/relay-api";
 import { ownerHash } from "../../src/relay/credentials";
 import { deliver, FakeInfobip } from "./helpers/fake-infobip";
 import { successResult } from "./helpers/results";
-import { call, startTestRelay, TestClock, thisMonthQuery, type TestRelay } from "./helpers/relay";
+import { acceptedSubmission, call, startTestRelay, TestClock, thisMonthQuery, type TestRelay } from "./helpers/relay";
 import { selectRows, STORE_KIND } from "./helpers/stores";
 
 const KEY = "c0ffee00c0ffee00c0ffee00c0ffee00-dead-beef-cafe-0123456789ab";
@@ -83,7 +82,7 @@ it("keeps API keys and callback secrets out of the data directory and the logs",
     key: KEY,
     body: { request: thisMonthQuery(relay.clock.now()), label: "hygiene" },
   });
-  const { id, requestId } = SubmittedQuerySchema.parse(submitted.json);
+  const { id, requestId } = acceptedSubmission(submitted.json);
   const callbackUrl = infobip.lastSubmission().callbackUrl;
   const secrets = infobip.submissions.map((s) => s.callbackUrl.split("/").at(-1) ?? "");
   expect(secrets.every((s) => s.length === 43)).toBe(true);

@@ -13,7 +13,7 @@ import {
 import { CALLBACK_SECRET_PATTERN } from "../../src/relay/callback-secret";
 import { deliver, FakeInfobip } from "./helpers/fake-infobip";
 import { failedResult, RESULT_COLUMNS, resultRow, successResult } from "./helpers/results";
-import { call, startTestRelay, TestClock, thisMonthQuery, type TestRelay } from "./helpers/relay";
+import { acceptedSubmission, call, startTestRelay, TestClock, thisMonthQuery, type TestRelay } from "./helpers/relay";
 
 const KEY = "0123456789abcdef0123456789abcdef-1111-2222-3333-444455556666";
 const OTHER_KEY = "fedcba9876543210fedcba9876543210-9999-8888-7777-666655554444";
@@ -37,7 +37,7 @@ async function submit(key = KEY, label?: string): Promise<{ id: string; requestI
     body: { request: thisMonthQuery(relay.clock.now()), ...(label ? { label } : {}) },
   });
   expect(answer.status).toBe(202);
-  const body = SubmittedQuerySchema.parse(answer.json);
+  const body = acceptedSubmission(answer.json);
   return { id: body.id, requestId: body.requestId, callbackUrl: infobip.lastSubmission().callbackUrl };
 }
 
@@ -57,7 +57,7 @@ describe("POST /v1/queries", () => {
     expect(answer.status).toBe(202);
     // Parsed with nothing but the contract's properties allowed, so no undeclared property is sent.
     const body = z.strictObject(SubmittedQuerySchema.shape).parse(answer.json);
-    expect(Object.keys(body).sort()).toEqual(["connection", "createdAt", "id", "requestId", "status"]);
+    expect(Object.keys(body).sort()).toEqual(["connection", "createdAt", "id", "infobipAnswer", "requestId", "status"]);
     expect(body.connection).toBe("default");
     expect(body.status).toBe("pending");
     expect(body.requestId).toBe(infobip.lastSubmission().requestId);
@@ -218,19 +218,65 @@ describe("POST /v1/queries", () => {
 });
 
 describe("a slow Infobip", () => {
-  it("answers 502 when Infobip does not answer within RELAY_INFOBIP_TIMEOUT_SECONDS, and keeps nothing", async () => {
+  it("keeps a query Infobip did not answer in time (202, answer unknown), and accepts its late result", async () => {
     const impatient = await startTestRelay({ infobipBaseUrl: infobip.url, infobipTimeoutSeconds: 0.2 });
     try {
-      infobip.respondWith(() => ({ status: 201, body: JSON.stringify({ requestId: "TOO-LATE" }), delayMs: 5_000 }));
+      infobip.respondWith(() => ({ status: 201, delayMs: 5_000 }));
       const answer = await call(impatient, "POST", "/v1/queries", {
         key: KEY,
         body: { request: thisMonthQuery(impatient.clock.now()) },
       });
-      expect(answer.status).toBe(502);
-      expect(ApiErrorSchema.parse(answer.json).description).toMatch(/did not answer in time/);
-      expect(QueryListSchema.parse((await call(impatient, "GET", "/v1/queries", { key: KEY })).json).queries).toEqual(
-        []
+      expect(answer.status).toBe(202);
+      const submitted = SubmittedQuerySchema.parse(answer.json);
+      expect(submitted).toMatchObject({ requestId: null, status: "pending", infobipAnswer: "unknown" });
+      const [listed] = QueryListSchema.parse((await call(impatient, "GET", "/v1/queries", { key: KEY })).json).queries;
+      expect(listed).toMatchObject({ id: submitted.id, status: "pending", infobipAnswer: "unknown", overdue: false });
+
+      // Infobip did take it: its callback comes to the address it was given.
+      const { requestId, callbackUrl } = infobip.lastSubmission();
+      const late = `${impatient.url}${new URL(callbackUrl).pathname}`;
+      expect((await deliver(late, JSON.stringify(successResult(requestId, 12)))).status).toBe(200);
+      const settled = QueryStateSchema.parse(
+        (await call(impatient, "GET", `/v1/queries/${submitted.id}?wait=30`, { key: KEY })).json
       );
+      expect(settled).toMatchObject({ status: "succeeded", requestId, infobipAnswer: "accepted", totalRows: 12 });
+      const page = RowsPageSchema.parse(
+        (await call(impatient, "GET", `/v1/queries/${submitted.id}/rows?limit=12`, { key: KEY })).json
+      );
+      expect(page.rows).toEqual(Array.from({ length: 12 }, (_, i) => resultRow(i)));
+    } finally {
+      await impatient.close();
+    }
+  });
+
+  it("lets an unanswered query become overdue and be cancelled; a connection check answers 504", async () => {
+    const impatient = await startTestRelay({ infobipBaseUrl: infobip.url, infobipTimeoutSeconds: 0.2 });
+    try {
+      infobip.respondWith(() => ({ status: 201, delayMs: 5_000 }));
+      const submitted = SubmittedQuerySchema.parse(
+        (
+          await call(impatient, "POST", "/v1/queries", {
+            key: KEY,
+            body: { request: thisMonthQuery(impatient.clock.now()) },
+          })
+        ).json
+      );
+      impatient.clock.advance((impatient.config.callbackTimeoutMinutes + 1) * 60_000);
+      expect((await call(impatient, "GET", `/v1/queries/${submitted.id}`, { key: KEY })).json).toMatchObject({
+        status: "pending",
+        infobipAnswer: "unknown",
+        overdue: true,
+      });
+      expect((await call(impatient, "DELETE", `/v1/queries/${submitted.id}`, { key: KEY })).status).toBe(204);
+      const { callbackUrl, requestId } = infobip.lastSubmission();
+      expect(
+        (await deliver(`${impatient.url}${new URL(callbackUrl).pathname}`, JSON.stringify(successResult(requestId, 1))))
+          .status
+      ).toBe(404);
+
+      const check = await call(impatient, "POST", "/v1/connection-check", { key: KEY });
+      expect(check.status).toBe(504);
+      expect(ApiErrorSchema.parse(check.json).description).toMatch(/was reached but did not answer within 0.2 seconds/);
     } finally {
       await impatient.close();
     }
@@ -308,6 +354,7 @@ describe("reading results", () => {
     expect(answer.json).toEqual({
       id,
       requestId,
+      infobipAnswer: "accepted",
       label: null,
       connection: "default",
       status: "succeeded",

@@ -4,10 +4,9 @@
  * frozen, so every request of a test falls in the same window however slow the machine is.
  */
 import { API_ERRORS } from "../../src/billing";
-import { SubmittedQuerySchema } from "../../src/relay-api";
 import type { RelayConfig } from "../../src/relay/config";
 import { deliver, FakeInfobip } from "./helpers/fake-infobip";
-import { call, startTestRelay, TestClock, thisMonthQuery, type TestRelay } from "./helpers/relay";
+import { acceptedSubmission, call, startTestRelay, TestClock, thisMonthQuery, type TestRelay } from "./helpers/relay";
 import { successResult } from "./helpers/results";
 
 const KEY = "rate-limit-key-0001";
@@ -134,7 +133,7 @@ describe("not-found answers, per client IP", () => {
   it("never refuse a valid callback, even from an IP over its budget", async () => {
     const target = await start({ notFoundRatePerMinute: 1 });
     const submitted = await submit(target, KEY);
-    const { id, requestId } = SubmittedQuerySchema.parse(submitted.json);
+    const { id, requestId } = acceptedSubmission(submitted.json);
     const { callbackUrl } = infobip.lastSubmission();
 
     expect((await call(target, "GET", "/scan")).status).toBe(404);

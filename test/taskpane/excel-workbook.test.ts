@@ -78,6 +78,7 @@ function relayWith(rows: RawRow[], metadata = METADATA): RelayApi {
       status: "pending",
       createdAt: NOW.toISOString(),
       connection: "default",
+      infobipAnswer: "accepted",
     }),
     get: async (id) => state(id),
     rows: async (_id, page): Promise<RowsPage> =>

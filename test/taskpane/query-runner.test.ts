@@ -90,7 +90,14 @@ class FakeRelay implements RelayApi {
       pendingPolls: this.script.pendingPolls,
       final: this.script.final,
     });
-    return { id, requestId, status: "pending", createdAt: state.createdAt, connection: state.connection };
+    return {
+      id,
+      requestId,
+      status: "pending",
+      infobipAnswer: "accepted",
+      createdAt: state.createdAt,
+      connection: state.connection,
+    };
   }
 
   async get(id: string, options: { waitSeconds?: number; signal?: AbortSignal } = {}): Promise<QueryState> {
@@ -804,5 +811,97 @@ describe("a query over two connections through the real relay, each to its own I
       ["us", 2],
     ]);
     expect(result.rows).toHaveLength(5);
+  });
+});
+
+describe("a slow Infobip, through the real relay and RelayClient", () => {
+  const KEY = "0123456789abcdef0123456789abcdef-slow-infobip";
+  let infobip: FakeInfobip;
+  let relay: TestRelay;
+
+  beforeEach(async () => {
+    infobip = await FakeInfobip.start();
+    // Accepted, but answered long after the relay's timeout: the callback URL is Infobip's all the same.
+    infobip.respondWith(() => ({ status: 201, delayMs: 5_000 }));
+    relay = await startTestRelay({ infobipBaseUrl: infobip.url, infobipTimeoutSeconds: 0.2 });
+  });
+
+  afterEach(async () => {
+    await relay.close();
+    await infobip.close();
+  });
+
+  function deps(): { deps: RunnerDeps; sink: RecordingSink } {
+    const sink = new RecordingSink();
+    return {
+      sink,
+      deps: {
+        client: new RelayClient({ baseUrl: relay.url, apiKey: () => KEY }),
+        pending: new MemoryPendingStore(),
+        sink,
+        now: () => new Date(),
+        sleep: abortableSleep,
+        waitSeconds: 1,
+      },
+    };
+  }
+
+  const slowRequest = (): RunRequest => {
+    const composed = validateComposer({ ...initialComposerState(), preset: "last-month", label: "Slow" }, new Date());
+    if (!composed.ok) throw new Error("test form is invalid");
+    return { definition: composed.definition, query: composed.query, destination: composed.destination };
+  };
+
+  async function acceptedSubmission(): Promise<Submission> {
+    for (let tries = 0; infobip.submissions.length === 0; tries++) {
+      if (tries > 500) throw new Error("Infobip got no query");
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    return infobip.lastSubmission();
+  }
+
+  it("tells the user Infobip did not answer in time while waiting, then writes the result that arrives", async () => {
+    const { deps: runnerDeps, sink } = deps();
+    const steps: RunProgress[] = [];
+    const running = runQuery(slowRequest(), runnerDeps, (p) => steps.push(p));
+    const submission = await acceptedSubmission();
+    // The result comes once the pane is waiting with the truth on screen.
+    for (let tries = 0; !steps.some((s) => s.step === "waiting" && s.answerUnknown === true); tries++) {
+      if (tries > 500) throw new Error("the pane never said the answer is unknown");
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    const waiting = steps.find((s) => s.step === "waiting" && s.answerUnknown === true);
+    expect(waiting && statusLine({ kind: "running", progress: waiting, title: "Slow" }, {})).toBe(
+      "Infobip was reached but did not answer in time; the result may still arrive. Keep waiting, or Cancel to " +
+        "delete the query."
+    );
+    expect((await deliver(submission.callbackUrl, JSON.stringify(successResult(submission.requestId, 4)))).status).toBe(
+      200
+    );
+    const outcome = await running;
+    expect(outcome.kind).toBe("done");
+    expect(sink.written[0]?.rows).toHaveLength(4);
+  });
+
+  it("Cancel deletes a query Infobip did not answer: its late result is refused", async () => {
+    const { deps: runnerDeps } = deps();
+    const controller = new AbortController();
+    const steps: RunProgress[] = [];
+    const running = runQuery(
+      slowRequest(),
+      runnerDeps,
+      (p) => {
+        steps.push(p);
+        if (p.step === "waiting" && p.answerUnknown === true) controller.abort();
+      },
+      controller.signal
+    );
+    const submission = await acceptedSubmission();
+    const outcome = await running;
+    expect(outcome.kind).toBe("cancelled");
+    expect(steps.some((s) => s.step === "waiting" && s.answerUnknown === true)).toBe(true);
+    expect((await deliver(submission.callbackUrl, JSON.stringify(successResult(submission.requestId, 1)))).status).toBe(
+      404
+    );
   });
 });

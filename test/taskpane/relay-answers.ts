@@ -9,6 +9,7 @@ const TTL_MS = 168 * 3_600_000;
 export function queryState(answer: Partial<QueryState> & Pick<QueryState, "id" | "status" | "createdAt">): QueryState {
   return {
     requestId: null,
+    infobipAnswer: "accepted",
     label: null,
     connection: "default",
     completedAt: null,

@@ -79,6 +79,7 @@ const SUBMITTED = {
   id: ID,
   requestId: "r1",
   status: "pending",
+  infobipAnswer: "accepted",
   createdAt: "2026-03-15T10:00:00Z",
   connection: "default",
 } satisfies SubmittedQuery;
@@ -88,6 +89,7 @@ const SUCCEEDED = {
   label: null,
   connection: "default",
   status: "succeeded",
+  infobipAnswer: "accepted",
   createdAt: "2026-03-15T10:00:00Z",
   completedAt: "2026-03-15T10:00:05Z",
   totalRows: 2,

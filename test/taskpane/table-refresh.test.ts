@@ -52,6 +52,7 @@ class ScriptedRelay implements RelayApi {
       status: "pending" as const,
       createdAt: NOW.toISOString(),
       connection: "default",
+      infobipAnswer: "accepted" as const,
     };
   }
 

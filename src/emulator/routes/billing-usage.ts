@@ -12,6 +12,7 @@
  * nothing authenticates twice.
  */
 import { randomBytes } from "node:crypto";
+import { setTimeout as sleep } from "node:timers/promises";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { badRequest, validateQueryRequest, type ApiError, type BillingUsageResult } from "../../billing";
 import { authenticate, hasScope } from "../auth";
@@ -128,6 +129,13 @@ export default async function billingUsageRoutes(app: FastifyInstance): Promise<
         return { body: JSON.stringify(result), resultStatus: "SUCCESS", totalRows: answer.response.totalRows };
       },
     });
+    const slowAnswerMs = faults.takeSlowAnswer();
+    if (slowAnswerMs !== undefined) {
+      // Until the caller gives up (its timeout closes the connection): then there is no one to answer.
+      const gone = new AbortController();
+      request.raw.socket.once("close", () => gone.abort());
+      await sleep(slowAnswerMs, undefined, { signal: gone.signal }).catch(() => undefined);
+    }
     return reply.code(201).type("application/json").send({ requestId });
   });
 }

@@ -11,7 +11,16 @@ export const CHUNK_BYTES = 1024 * 1024;
 export type Reception =
   | { kind: "stored"; completion: DeliveryCompletion; byteLength: number }
   | { kind: "tooLarge"; byteLength: number }
-  | { kind: "broken"; error: unknown };
+  | { kind: "broken"; error: unknown }
+  /** The store failed (a full disk): the delivery, if begun, is left for the caller to abandon (store-failure.ts). */
+  | { kind: "notStored"; error: unknown; deliveryId: string | null };
+
+/** A failure of the store while the body streamed in, told apart from the body breaking off. */
+class StoreWriteFailure extends Error {
+  constructor(readonly failure: unknown) {
+    super("the store failed while storing a callback body");
+  }
+}
 
 export async function receiveBody(
   store: RelayStore,
@@ -20,7 +29,12 @@ export async function receiveBody(
   options: { maxBytes: number; contentType: string | null; now: number; chunkBytes?: number }
 ): Promise<Reception> {
   const chunkBytes = options.chunkBytes ?? CHUNK_BYTES;
-  const deliveryId = await store.beginDelivery(queryId, options.contentType, options.now);
+  let deliveryId: string;
+  try {
+    deliveryId = await store.beginDelivery(queryId, options.contentType, options.now);
+  } catch (error) {
+    return { kind: "notStored", error, deliveryId: null };
+  }
   let pending: Buffer[] = [];
   let pendingBytes = 0;
   let total = 0;
@@ -30,7 +44,9 @@ export async function receiveBody(
     const data = pending.length === 1 ? (pending[0] as Buffer) : Buffer.concat(pending, pendingBytes);
     pending = [];
     pendingBytes = 0;
-    await store.appendChunk(deliveryId, seq++, data);
+    await store.appendChunk(deliveryId, seq++, data).catch((error: unknown) => {
+      throw new StoreWriteFailure(error);
+    });
   };
 
   try {
@@ -47,9 +63,14 @@ export async function receiveBody(
     }
     if (pendingBytes > 0) await writePending();
   } catch (error) {
+    if (error instanceof StoreWriteFailure) return { kind: "notStored", error: error.failure, deliveryId };
     await store.abandonDelivery(deliveryId);
     return { kind: "broken", error };
   }
-  const completion = await store.completeDelivery(deliveryId, total);
-  return { kind: "stored", completion, byteLength: total };
+  try {
+    const completion = await store.completeDelivery(deliveryId, total);
+    return { kind: "stored", completion, byteLength: total };
+  } catch (error) {
+    return { kind: "notStored", error, deliveryId };
+  }
 }

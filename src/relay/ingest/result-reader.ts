@@ -1,16 +1,20 @@
 /**
  * Runs {@link readResult} in the background after a callback body is stored (the sender already has its
  * 200), one task per query, and tells long-polls when a query settles. On close it stops the tasks at
- * their next slice; a stopped query stays `received` and is read again at the next start.
+ * their next slice; a stopped query stays `received` and is read again at the next start. A reading that fails
+ * (the disk filled while rows were written) is tried again with backoff, and after a bounded number of tries the
+ * query is settled `unreadable` with the reason, its raw bytes kept (read-retry.ts).
  */
 import type { FastifyBaseLogger } from "fastify";
 import type { Settlements } from "../settlements";
 import type { RelayStore } from "../store";
 import { readResult, type ReadResultOptions } from "./read-result";
+import { ReadRetries, type ReadRetryOptions } from "./read-retry";
 
 export class ResultReader {
   private readonly running = new Map<string, Promise<void>>();
   private readonly stop = new AbortController();
+  private readonly retries: ReadRetries;
 
   constructor(
     private readonly store: RelayStore,
@@ -18,8 +22,11 @@ export class ResultReader {
     private readonly log: FastifyBaseLogger,
     private readonly clock: () => Date,
     private readonly ttlMs: number,
-    private readonly options: Omit<ReadResultOptions, "signal"> = {}
-  ) {}
+    private readonly options: Omit<ReadResultOptions, "signal"> = {},
+    retryOptions: ReadRetryOptions = {}
+  ) {
+    this.retries = new ReadRetries(store, log, clock, ttlMs, this.stop.signal, retryOptions);
+  }
 
   /** Starts reading the query's stored body unless that is already under way. */
   schedule(queryId: string): void {
@@ -51,9 +58,10 @@ export class ResultReader {
       } else {
         this.log.info({ queryId, reading: read.kind }, "result reading stopped");
       }
+      this.retries.succeeded(queryId);
     } catch (error) {
-      // The body stays stored and the query `received`: the next start reads it again.
-      this.log.error({ queryId, err: error }, "reading a stored result failed");
+      // The body stays stored and the query `received`; read again after a wait, or settled unreadable.
+      if (await this.retries.afterFailure(queryId, error)) return this.run(queryId);
     } finally {
       this.settlements.notify(queryId);
     }

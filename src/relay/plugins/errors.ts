@@ -7,7 +7,7 @@
 import type { FastifyError } from "fastify";
 import fp from "fastify-plugin";
 import { edgeErrorAnswer } from "../../server-kit";
-import { relayErrors, RelayHttpError } from "../errors";
+import { relayErrors, RelayHttpError, STORAGE_RETRY_AFTER_SECONDS } from "../errors";
 import { RequestValidationError } from "../validation";
 
 function statusOf(error: FastifyError): number {
@@ -23,6 +23,14 @@ export default fp(
       }
       if (error instanceof RequestValidationError) {
         return reply.code(400).send(relayErrors.badRequest(error.violations));
+      }
+      // A full disk anywhere (a submission's insert, a deletion): 503, and the store is marked not writable.
+      if (app.storage.noteFailure(error, `${request.method} ${request.routeOptions.url ?? "request"}`)) {
+        request.log.warn({ err: error }, "request refused: the store's disk is full");
+        return reply
+          .code(503)
+          .header("retry-after", String(STORAGE_RETRY_AFTER_SECONDS))
+          .send(relayErrors.storageFull());
       }
       const status = statusOf(error);
       if (status >= 500) {
@@ -45,5 +53,5 @@ export default fp(
       return reply.code(404).send(relayErrors.routeNotFound(request.method));
     });
   },
-  { name: "relay-errors", dependencies: ["relay-rate-limit"] }
+  { name: "relay-errors", dependencies: ["relay-rate-limit", "relay-storage-health"] }
 );

@@ -24,6 +24,8 @@ export interface ResultsPluginOptions {
   sweepIntervalMs?: number;
   /** Between two looks for missed wake-ups and abandoned readings; default 5 seconds. */
   watchIntervalMs?: number;
+  /** The first wait before a failed reading is tried again; default 1 second. */
+  readRetryDelayMs?: number;
 }
 
 export default fp<ResultsPluginOptions>(
@@ -31,7 +33,10 @@ export default fp<ResultsPluginOptions>(
     const ttlMs = app.relayConfig.resultTtlHours * 3_600_000;
     const store = app.store;
     const settlements = new Settlements((ids) => store.settledAmong(ids));
-    const reader = new ResultReader(store, settlements, app.log, app.clock, ttlMs, options.readOptions);
+    const reader = new ResultReader(store, settlements, app.log, app.clock, ttlMs, options.readOptions, {
+      attempts: app.relayConfig.resultReadAttempts,
+      ...(options.readRetryDelayMs !== undefined ? { firstDelayMs: options.readRetryDelayMs } : {}),
+    });
     app.decorate("settlements", settlements);
     app.decorate("results", reader);
 

@@ -16,8 +16,9 @@ import { z } from "zod";
 import { BillingUsageResultSchema } from "../../billing";
 import { ApiErrorSchema } from "../../relay-api";
 import { CALLBACK_SECRET_PATTERN, callbackSecretMatches, hashCallbackSecret } from "../callback-secret";
-import { relayErrors, RelayHttpError, tooLargeFailureMessage } from "../errors";
+import { relayErrors, RelayHttpError, STORAGE_RETRY_AFTER_SECONDS, tooLargeFailureMessage } from "../errors";
 import { receiveBody } from "../ingest/receive-body";
+import { dropUnstoredDelivery } from "../ingest/unstored-callback";
 
 const CallbackParams = z.object({
   id: z.uuid().meta({ description: "The query's ID." }),
@@ -49,6 +50,11 @@ const schema = {
     200: z.undefined().meta({ description: "Stored (or a repeated delivery, ignored)." }),
     400: ApiErrorSchema.meta({ description: "The body broke off before its end; nothing was stored." }),
     404: ApiErrorSchema.meta({ description: "Unknown callback address; nothing was stored." }),
+    503: ApiErrorSchema.meta({
+      description:
+        "The relay could not store the body (its disk is full): nothing of it was kept; send it again after " +
+        "Retry-After seconds, and it is accepted as the first delivery.",
+    }),
     413: ApiErrorSchema.meta({
       description: "Larger than RELAY_MAX_CALLBACK_BYTES: refused, and the query failed saying so.",
     }),
@@ -131,6 +137,8 @@ export default async function callbackRoutes(app: FastifyInstance): Promise<void
 
       if (query.deliveryId !== null) {
         log.info("duplicate callback ignored: a result is already stored");
+        // A result still being read (or waiting to be read again after a failure) is not left unread.
+        if (query.state === "received") app.results.schedule(id);
         return refuseAndClose(reply, 200, "");
       }
 
@@ -148,6 +156,7 @@ export default async function callbackRoutes(app: FastifyInstance): Promise<void
       });
 
       if (reception.kind === "tooLarge") return tooLarge(reception.byteLength);
+      if (reception.kind === "notStored") return notStored(reception.error, reception.deliveryId);
       if (reception.kind === "broken") {
         log.warn({ err: reception.error }, "callback body broke off before its end; nothing stored");
         // Cut off for arriving too slowly: the 408 has been sent already (server-kit/body-timeouts.ts).
@@ -166,6 +175,17 @@ export default async function callbackRoutes(app: FastifyInstance): Promise<void
         case "gone":
           log.info("callback for a query deleted meanwhile; nothing stored");
           return reply.code(404).send(relayErrors.callbackNotFound());
+      }
+
+      async function notStored(error: unknown, deliveryId: string | null): Promise<FastifyReply> {
+        app.storage.noteFailure(error, "storing a callback body");
+        log.error({ err: error }, "callback not stored: the store failed; answered 503 so that it is sent again");
+        if (deliveryId !== null) await dropUnstoredDelivery(app.store, app.storage, log, deliveryId);
+        return refuseAndClose(
+          reply.header("retry-after", String(STORAGE_RETRY_AFTER_SECONDS)),
+          503,
+          relayErrors.callbackNotStored()
+        );
       }
 
       async function tooLarge(bytes: number): Promise<FastifyReply> {

@@ -21,6 +21,7 @@ import { setImmediate as yieldToEventLoop } from "node:timers/promises";
 import Database from "better-sqlite3";
 import { RateWindows } from "../rate-windows";
 import { migrate } from "./migrations";
+import { openCheckedDatabase } from "./sqlite-file";
 import { readResultJson } from "./stored-json";
 import type {
   DeliveryCompletion,
@@ -91,8 +92,11 @@ export class SqliteRelayStore implements RelayStore {
   private readonly rateWindows = new RateWindows();
 
   constructor(readonly file: string) {
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    this.db = new Database(file);
+    fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+    this.db = openCheckedDatabase(file);
+    // Pages freed by deletions can be given back to the file system (reclaimSpace), which a full disk needs. Takes
+    // effect only on a database created by this version: an older one keeps auto_vacuum = NONE (see README).
+    this.db.pragma("auto_vacuum = INCREMENTAL");
     this.db.pragma("journal_mode = WAL");
     this.db.pragma("synchronous = NORMAL");
     this.db.pragma("busy_timeout = 5000");
@@ -357,6 +361,11 @@ export class SqliteRelayStore implements RelayStore {
     const expired = this.statements.expired.all(now) as string[];
     for (const id of expired) await this.deleteQuery(id);
     return expired.length;
+  }
+
+  async reclaimSpace(): Promise<void> {
+    this.db.pragma("incremental_vacuum");
+    this.db.pragma("wal_checkpoint(TRUNCATE)");
   }
 
   async watchSettlements(listener: SettlementListener): Promise<() => void> {

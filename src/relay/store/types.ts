@@ -135,6 +135,12 @@ export interface RelayStore {
   completeQuery(queryId: string, outcome: QueryOutcome, now: number, ttlMs: number): Promise<void>;
   readRows(queryId: string, offset: number, limit: number): Promise<string[]>;
 
+  /**
+   * Gives the pages freed by deletions back to the file system, where the store's space is the data directory's
+   * (SQLite: incremental vacuum, then the WAL checkpointed and truncated). Used when the disk is full; optional.
+   */
+  reclaimSpace?(): Promise<void>;
+
   /** Deletes the queries whose time is up (and rate-limit windows that have ended); returns how many queries went. */
   sweep(now: number): Promise<number>;
   /** Releases this store's leases and result readings (another instance takes them over at once), then closes. */

@@ -13,6 +13,7 @@ import { resolvePreset, type BillingUsageQuery } from "../../../src/billing";
 import { buildRelay, type RelayDeps } from "../../../src/relay/app";
 import { loadRelayConfig, type RelayConfig } from "../../../src/relay/config";
 import { singleConnection } from "../../../src/relay/connections";
+import { SubmittedQuerySchema } from "../../../src/relay-api";
 import { storeSettings } from "./stores";
 
 export class TestClock {
@@ -145,4 +146,23 @@ export async function call(
     json = undefined;
   }
   return { status: response.status, headers: response.headers, text, json };
+}
+
+/** A 202 of POST /v1/queries that Infobip accepted: its ID and requestId (a test of a slow Infobip reads it itself). */
+export function acceptedSubmission(json: unknown): {
+  id: string;
+  requestId: string;
+  createdAt: string;
+  connection: string;
+} {
+  const submitted = SubmittedQuerySchema.parse(json);
+  if (submitted.requestId === null || submitted.infobipAnswer !== "accepted") {
+    throw new Error(`Infobip's answer is ${submitted.infobipAnswer}: ${JSON.stringify(submitted)}`);
+  }
+  return {
+    id: submitted.id,
+    requestId: submitted.requestId,
+    createdAt: submitted.createdAt,
+    connection: submitted.connection,
+  };
 }
