@@ -2,15 +2,26 @@
  * Runs {@link readResult} in the background after a callback body is stored (the sender already has its
  * 200), one task per query, and tells long-polls when a query settles. On close it stops the tasks at
  * their next slice; a stopped query stays `received` and is read again at the next start.
+ *
+ * It keeps the parse worker (parse-in-worker.ts), started with the relay, that reads plain bodies off the
+ * event loop.
  */
 import type { FastifyBaseLogger } from "fastify";
 import type { Settlements } from "../settlements";
 import type { RelayStore } from "../store";
+import { BLOCK_ROWS } from "../store/row-blocks";
+import { ParseWorker } from "./parse-in-worker";
 import { readResult, type ReadResultOptions } from "./read-result";
+
+export interface ResultReaderOptions extends Omit<ReadResultOptions, "signal" | "parseWorker"> {
+  /** False: every body is read streaming on the main thread (no worker thread). Default true. */
+  parseInWorker?: boolean;
+}
 
 export class ResultReader {
   private readonly running = new Map<string, Promise<void>>();
   private readonly stop = new AbortController();
+  private readonly parseWorker: ParseWorker | undefined;
 
   constructor(
     private readonly store: RelayStore,
@@ -18,8 +29,13 @@ export class ResultReader {
     private readonly log: FastifyBaseLogger,
     private readonly clock: () => Date,
     private readonly ttlMs: number,
-    private readonly options: Omit<ReadResultOptions, "signal"> = {}
-  ) {}
+    private readonly options: ResultReaderOptions = {}
+  ) {
+    if (options.parseInWorker !== false) {
+      this.parseWorker = new ParseWorker({ blockRows: BLOCK_ROWS });
+      this.parseWorker.warm();
+    }
+  }
 
   /** Starts reading the query's stored body unless that is already under way. */
   schedule(queryId: string): void {
@@ -36,12 +52,17 @@ export class ResultReader {
   async close(): Promise<void> {
     this.stop.abort();
     await Promise.all([...this.running.values()]);
+    await this.parseWorker?.close();
   }
 
   private async run(queryId: string): Promise<void> {
     const started = Date.now();
     try {
-      const read = await readResult(this.store, queryId, { ...this.options, signal: this.stop.signal });
+      const read = await readResult(this.store, queryId, {
+        ...this.options,
+        signal: this.stop.signal,
+        ...(this.parseWorker === undefined ? {} : { parseWorker: this.parseWorker }),
+      });
       if (read.kind === "settled") {
         await this.store.completeQuery(queryId, read.outcome, this.clock().getTime(), this.ttlMs);
         this.log.info(

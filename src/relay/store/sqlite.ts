@@ -21,6 +21,7 @@ import { setImmediate as yieldToEventLoop } from "node:timers/promises";
 import Database from "better-sqlite3";
 import { RateWindows } from "../rate-windows";
 import { migrate } from "./migrations";
+import { blocksOfRows, pageOfBlocks } from "./row-blocks";
 import { readResultJson } from "./stored-json";
 import type {
   DeliveryCompletion,
@@ -29,6 +30,7 @@ import type {
   QueryState,
   RawDelivery,
   RelayStore,
+  RowsBlock,
   SettlementListener,
   StoredQuery,
   SubmissionRecord,
@@ -36,7 +38,7 @@ import type {
 } from "./types";
 
 export const DATABASE_FILE = "relay.sqlite";
-/** Rows deleted per statement when a large result goes, so other requests get a turn in between. */
+/** Rows deleted per statement (whole blocks) when a large result goes, so other requests get a turn in between. */
 const DELETE_BATCH = 20_000;
 
 interface QueryRecord {
@@ -119,8 +121,8 @@ export class SqliteRelayStore implements RelayStore {
       deliveriesOf: db.prepare(`SELECT id FROM deliveries WHERE query_id = ?`),
       deleteDelivery: db.prepare(`DELETE FROM deliveries WHERE id = ?`),
       deleteChunks: db.prepare(`DELETE FROM raw_chunks WHERE delivery_id = ?`),
-      deleteRowRange: db.prepare(`DELETE FROM result_rows WHERE query_id = ? AND idx >= ? AND idx < ?`),
-      maxRowIndex: db.prepare(`SELECT MAX(idx) AS last FROM result_rows WHERE query_id = ?`),
+      deleteRowRange: db.prepare(`DELETE FROM result_blocks WHERE query_id = ? AND first_idx >= ? AND first_idx < ?`),
+      maxRowIndex: db.prepare(`SELECT MAX(first_idx) AS last FROM result_blocks WHERE query_id = ?`),
       insertDelivery: db.prepare(
         `INSERT INTO deliveries (id, query_id, content_type, received_at) VALUES (?, ?, ?, ?)`
       ),
@@ -146,7 +148,7 @@ export class SqliteRelayStore implements RelayStore {
       readChunk: db.prepare(`SELECT data FROM raw_chunks WHERE delivery_id = ? AND seq = ?`),
       incompleteDeliveries: db.prepare(`SELECT id FROM deliveries WHERE complete = 0`),
       receivedQueries: db.prepare(`SELECT id FROM queries WHERE state = 'received' ORDER BY created_at`),
-      insertRow: db.prepare(`INSERT INTO result_rows (query_id, idx, cells) VALUES (?, ?, ?)`),
+      insertBlock: db.prepare(`INSERT INTO result_blocks (query_id, first_idx, row_count, cells) VALUES (?, ?, ?, ?)`),
       isReceiving: db.prepare(`SELECT 1 FROM queries WHERE id = ? AND state = 'received'`),
       succeed: db.prepare(
         `UPDATE queries SET state = 'succeeded', request_id = COALESCE(request_id, @requestId),
@@ -158,7 +160,13 @@ export class SqliteRelayStore implements RelayStore {
         `UPDATE queries SET state = @state, failure_message = @message, completed_at = @now, expires_at = @expiresAt
          WHERE id = @id AND state = 'received'`
       ),
-      readRows: db.prepare(`SELECT cells FROM result_rows WHERE query_id = ? AND idx >= ? AND idx < ? ORDER BY idx`),
+      // The block holding `offset` (the last one starting at or before it) and those after it, up to `end`.
+      readBlocks: db.prepare(
+        `SELECT first_idx AS start, row_count AS count, cells AS json FROM result_blocks
+         WHERE query_id = @id AND first_idx < @end AND first_idx >= COALESCE(
+           (SELECT MAX(first_idx) FROM result_blocks WHERE query_id = @id AND first_idx <= @offset), 0)
+         ORDER BY first_idx`
+      ),
       expired: db.prepare(`SELECT id FROM queries WHERE expires_at <= ?`),
       stillWaiting: db.prepare(`SELECT 1 FROM queries WHERE id = ? AND state IN ('submitting', 'pending', 'received')`),
       takeLease: db.prepare(
@@ -170,7 +178,6 @@ export class SqliteRelayStore implements RelayStore {
       releaseLeases: db.prepare(`DELETE FROM leases WHERE holder = ?`),
     };
     for (const statement of [
-      this.statements.readRows,
       this.statements.readChunk,
       this.statements.deliveriesOf,
       this.statements.incompleteDeliveries,
@@ -311,11 +318,15 @@ export class SqliteRelayStore implements RelayStore {
   }
 
   async appendRows(queryId: string, start: number, rows: readonly string[]): Promise<boolean> {
-    const insert = this.statements.insertRow;
+    return this.appendRowBlocks(queryId, blocksOfRows(start, rows));
+  }
+
+  async appendRowBlocks(queryId: string, blocks: readonly RowsBlock[]): Promise<boolean> {
+    const insert = this.statements.insertBlock;
     return this.db.transaction((): boolean => {
       // A query deleted (or expired) while its rows were being read takes no more rows.
       if (this.statements.isReceiving.get(queryId) === undefined) return false;
-      for (let i = 0; i < rows.length; i++) insert.run(queryId, start + i, rows[i]);
+      for (const block of blocks) insert.run(queryId, block.start, block.count, block.json);
       return true;
     })();
   }
@@ -348,7 +359,8 @@ export class SqliteRelayStore implements RelayStore {
   }
 
   async readRows(queryId: string, offset: number, limit: number): Promise<string[]> {
-    return this.statements.readRows.all(queryId, offset, offset + limit) as string[];
+    const blocks = this.statements.readBlocks.all({ id: queryId, offset, end: offset + limit }) as RowsBlock[];
+    return pageOfBlocks(blocks, offset, limit);
   }
 
   async sweep(now: number): Promise<number> {

@@ -74,10 +74,10 @@ it("writes no more rows for a query deleted while its result is being read, and 
   await storeBody("q1", JSON.stringify(successResult("R1", 5000)));
   // Delete the query once the first batch is written.
   const reading = readResult(store, "q1", { batchRows: 1000, sliceBytes: 4096 });
-  while (count("result_rows") === 0) await new Promise((resolve) => setImmediate(resolve));
+  while (count("result_blocks") === 0) await new Promise((resolve) => setImmediate(resolve));
   await store.deleteQuery("q1");
   expect(await reading).toEqual({ kind: "gone" });
-  expect(count("result_rows")).toBe(0);
+  expect(count("result_blocks")).toBe(0);
   expect(count("raw_chunks")).toBe(0);
 });
 
