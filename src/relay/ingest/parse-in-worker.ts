@@ -2,15 +2,13 @@
  * The relay's side of the parse worker (parse-worker.ts): one long-lived `worker_threads` thread, started with the
  * relay so the first callback does not wait for it, that turns a whole callback body into blocks of rows ready to
  * store. Bodies are parsed one after another, in the order given.
- *
- * Under tsx (how the relay runs: `node --import tsx`) and Jest the worker's file is TypeScript, and a worker
- * thread does not inherit tsx's `--import` hook on Node 20, so the thread registers tsx's require hook itself
- * before loading it. A worker that dies (out of memory on a huge body, say) fails the bodies it had, which are
+ * A worker that dies (out of memory on a huge body, say) fails the bodies it had, which are
  * then read the streaming way; the next body starts a new one.
  */
 import path from "node:path";
-import { Worker } from "node:worker_threads";
+import type { Worker } from "node:worker_threads";
 import type { RowsBlock } from "../store/row-blocks";
+import { startWorkerThread } from "../worker-thread";
 import type { ParseMessage, ParseRequest } from "./parse-worker";
 
 export type WorkerParse =
@@ -83,14 +81,7 @@ export class ParseWorker {
   private ensureWorker(): Worker {
     if (this.worker !== undefined) return this.worker;
     const entry = path.join(__dirname, `parse-worker${path.extname(__filename)}`);
-    const worker = entry.endsWith(".ts")
-      ? new Worker(`require(${JSON.stringify(require.resolve("tsx/cjs"))});require(${JSON.stringify(entry)});`, {
-          eval: true,
-          resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB },
-        })
-      : new Worker(entry, { resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB } });
-    // An idle worker does not keep the process alive; the relay's server does while it runs.
-    worker.unref();
+    const worker = startWorkerThread(entry, { resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB } });
     worker.on("message", (message: ParseMessage) => {
       const job = this.jobs.get(message.id);
       if (job === undefined) return; // aborted meanwhile

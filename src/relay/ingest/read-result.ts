@@ -22,6 +22,8 @@ import { cellProblem, describeCell } from "./row-cells";
 import { RowsScanner } from "./rows-scanner";
 
 export interface ReadResultOptions {
+  /** The stored body's bytes, still in memory from its reception: the worker path need not read them back. */
+  body?: readonly Buffer[];
   /** Reads plain bodies in this worker (the happy path); without it, every body is read streaming. */
   parseWorker?: ParseWorker;
   /** Larger bodies are read streaming, in bounded memory, rather than parsed whole in the worker. */
@@ -46,8 +48,8 @@ const DEFAULT_BATCH_ROWS = 2_000;
  * a moment). Larger ones, up to RELAY_MAX_CALLBACK_BYTES, are read streaming: slower, in constant memory.
  */
 export const DEFAULT_WORKER_MAX_BYTES = 64 * 1024 * 1024;
-/** Blocks written per transaction by the worker path: ~1 MB, a few milliseconds of the event loop each. */
-const WORKER_BLOCKS_PER_WRITE = 10;
+/** Blocks written per transaction by the worker path: ~400 KB, a few milliseconds of the event loop each. */
+const WORKER_BLOCKS_PER_WRITE = 4;
 
 /** JSON.parse's message without positions, which would point into the skeleton rather than the body. */
 function jsonMessage(error: unknown): string {
@@ -68,7 +70,7 @@ export async function readResult(
   if (raw === undefined) return { kind: "gone" };
   await store.clearRows(queryId); // from a reading interrupted by a restart
   if (options.parseWorker !== undefined && raw.byteLength <= (options.workerMaxBytes ?? DEFAULT_WORKER_MAX_BYTES)) {
-    const read = await readInWorker(store, query, raw, options.parseWorker, options.signal);
+    const read = await readInWorker(store, query, raw, options.parseWorker, options);
     if (read !== "notPlain") return read;
     await store.clearRows(queryId); // blocks written before the worker found the body not plain
   }
@@ -88,14 +90,27 @@ async function wholeBody(store: RelayStore, raw: RawDelivery): Promise<Uint8Arra
   return filled === body.length ? body : undefined;
 }
 
+/** The body kept in memory since its reception, in one buffer that can be transferred to the worker. */
+function inOneBuffer(pieces: readonly Buffer[], raw: RawDelivery): Uint8Array | undefined {
+  const body = new Uint8Array(new ArrayBuffer(raw.byteLength));
+  let filled = 0;
+  for (const piece of pieces) {
+    if (filled + piece.length > body.length) return undefined;
+    body.set(piece, filled);
+    filled += piece.length;
+  }
+  return filled === body.length ? body : undefined;
+}
+
 async function readInWorker(
   store: RelayStore,
   query: StoredQuery,
   raw: RawDelivery,
   worker: ParseWorker,
-  signal: AbortSignal | undefined
+  options: ReadResultOptions
 ): Promise<ReadResult | "notPlain"> {
-  const body = await wholeBody(store, raw);
+  const signal = options.signal;
+  const body = (options.body && inOneBuffer(options.body, raw)) ?? (await wholeBody(store, raw));
   if (body === undefined) return { kind: "gone" };
 
   // Blocks are written in order as they arrive, while the worker goes on with the next ones.

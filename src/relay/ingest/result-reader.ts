@@ -11,7 +11,7 @@ import type { Settlements } from "../settlements";
 import type { RelayStore } from "../store";
 import { BLOCK_ROWS } from "../store/row-blocks";
 import { ParseWorker } from "./parse-in-worker";
-import { readResult, type ReadResultOptions } from "./read-result";
+import { DEFAULT_WORKER_MAX_BYTES, readResult, type ReadResultOptions } from "./read-result";
 
 export interface ResultReaderOptions extends Omit<ReadResultOptions, "signal" | "parseWorker"> {
   /** False: every body is read streaming on the main thread (no worker thread). Default true. */
@@ -37,10 +37,18 @@ export class ResultReader {
     }
   }
 
-  /** Starts reading the query's stored body unless that is already under way. */
-  schedule(queryId: string): void {
+  /** Bodies up to this size are worth keeping in memory from their reception to their reading (see `schedule`). */
+  get keepBodyUpToBytes(): number {
+    return this.parseWorker === undefined ? 0 : (this.options.workerMaxBytes ?? DEFAULT_WORKER_MAX_BYTES);
+  }
+
+  /**
+   * Starts reading the query's stored body unless that is already under way. `body`: the stored bytes, still in
+   * memory from their reception, which spares reading them back from the store.
+   */
+  schedule(queryId: string, body?: readonly Buffer[]): void {
     if (this.running.has(queryId) || this.stop.signal.aborted) return;
-    const task = this.run(queryId).finally(() => this.running.delete(queryId));
+    const task = this.run(queryId, body).finally(() => this.running.delete(queryId));
     this.running.set(queryId, task);
   }
 
@@ -55,12 +63,13 @@ export class ResultReader {
     await this.parseWorker?.close();
   }
 
-  private async run(queryId: string): Promise<void> {
+  private async run(queryId: string, body: readonly Buffer[] | undefined): Promise<void> {
     const started = Date.now();
     try {
       const read = await readResult(this.store, queryId, {
         ...this.options,
         signal: this.stop.signal,
+        ...(body === undefined ? {} : { body }),
         ...(this.parseWorker === undefined ? {} : { parseWorker: this.parseWorker }),
       });
       if (read.kind === "settled") {

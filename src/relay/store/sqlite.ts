@@ -21,6 +21,7 @@ import { setImmediate as yieldToEventLoop } from "node:timers/promises";
 import Database from "better-sqlite3";
 import { RateWindows } from "../rate-windows";
 import { migrate } from "./migrations";
+import { Checkpointer } from "./sqlite-checkpointer";
 import { blocksOfRows, pageOfBlocks } from "./row-blocks";
 import { readResultJson } from "./stored-json";
 import type {
@@ -89,6 +90,7 @@ export class SqliteRelayStore implements RelayStore {
   /** One process: settlements are told in process, and the rate-limit windows live in its memory. */
   private readonly settled = new EventEmitter();
   private readonly rateWindows = new RateWindows();
+  private readonly checkpointer: Checkpointer;
 
   constructor(readonly file: string) {
     fs.mkdirSync(path.dirname(file), { recursive: true });
@@ -98,6 +100,8 @@ export class SqliteRelayStore implements RelayStore {
     this.db.pragma("busy_timeout = 5000");
     // Keep the WAL from staying as large as the largest result ever ingested.
     this.db.pragma("journal_size_limit = 67108864");
+    // The WAL is copied into the database file by a thread of its own, not inside the relay's commits.
+    this.checkpointer = new Checkpointer(this.db, file);
     migrate(this.db);
     const db = this.db;
     this.statements = {
@@ -247,6 +251,7 @@ export class SqliteRelayStore implements RelayStore {
     if (last === null) return;
     for (let start = 0; start <= last; start += DELETE_BATCH) {
       this.statements.deleteRowRange.run(queryId, start, start + DELETE_BATCH);
+      this.checkpointer.wrote(DELETE_BATCH * 100); // about the bytes of the rows' pages it changes
       if (start + DELETE_BATCH <= last) await yieldToEventLoop();
     }
   }
@@ -259,6 +264,7 @@ export class SqliteRelayStore implements RelayStore {
 
   async appendChunk(deliveryId: string, seq: number, data: Buffer): Promise<void> {
     this.statements.insertChunk.run({ deliveryId, seq, data });
+    this.checkpointer.wrote(data.length);
   }
 
   async completeDelivery(deliveryId: string, byteLength: number): Promise<DeliveryCompletion> {
@@ -323,12 +329,14 @@ export class SqliteRelayStore implements RelayStore {
 
   async appendRowBlocks(queryId: string, blocks: readonly RowsBlock[]): Promise<boolean> {
     const insert = this.statements.insertBlock;
-    return this.db.transaction((): boolean => {
+    const written = this.db.transaction((): boolean => {
       // A query deleted (or expired) while its rows were being read takes no more rows.
       if (this.statements.isReceiving.get(queryId) === undefined) return false;
       for (const block of blocks) insert.run(queryId, block.start, block.count, block.json);
       return true;
     })();
+    if (written) this.checkpointer.wrote(blocks.reduce((bytes, block) => bytes + block.json.length, 0));
+    return written;
   }
 
   async completeQuery(queryId: string, outcome: QueryOutcome, now: number, ttlMs: number): Promise<void> {
@@ -408,6 +416,7 @@ export class SqliteRelayStore implements RelayStore {
   async close(): Promise<void> {
     if (!this.db.open) return;
     this.statements.releaseLeases.run(this.instanceId);
+    await this.checkpointer.close();
     this.db.close();
   }
 }
