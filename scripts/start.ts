@@ -47,6 +47,9 @@ function childSpecs(config: StackConfig, transport: DevServerTransport): ChildSp
       INFOBIP_BASE_URL: config.infobipBaseUrl,
       RELAY_DATA_DIR: config.relay.dataDir,
       RELAY_ALLOWED_ORIGINS: relayAllowedOrigins(config, transport.protocol),
+      // The emulator's fixed clock (a demo or a test of a past month) is the relay's "today" too; otherwise the
+      // relay's retention window, on the real clock, refuses periods the emulator and the pane think current.
+      ...(config.emulator && process.env.EMULATOR_NOW ? { RELAY_NOW: process.env.EMULATOR_NOW } : {}),
     })
   );
   specs.push({

@@ -14,7 +14,7 @@
  */
 import { z } from "zod";
 import { parseApiDateTime } from "../billing";
-import { logLevel, readEnvironment, wholeNumber, type Environment, type LogLevel } from "../server-kit";
+import { isoDateTime, logLevel, readEnvironment, wholeNumber, type Environment, type LogLevel } from "../server-kit";
 import { DEFAULT_DISPATCHER_SETTINGS } from "./callbacks";
 import type { StartEmulatorOptions } from "./index";
 
@@ -26,14 +26,7 @@ export const DEFAULT_EMULATOR_HOST = "127.0.0.1";
 const EnvSchema = z.object({
   EMULATOR_PORT: wholeNumber(0, 65_535, "must be a whole number from 0 to 65535").default(DEFAULT_EMULATOR_PORT),
   EMULATOR_HOST: z.string().trim().default(DEFAULT_EMULATOR_HOST),
-  EMULATOR_NOW: z
-    .string()
-    .trim()
-    .refine((text) => parseApiDateTime(text) !== undefined, {
-      message: "must be an ISO date-time such as 2026-03-15T12:00:00Z",
-    })
-    .transform((text) => parseApiDateTime(text))
-    .optional(),
+  EMULATOR_NOW: isoDateTime(parseApiDateTime).optional(),
   EMULATOR_SEED: wholeNumber(
     -2_147_483_648,
     2_147_483_647,

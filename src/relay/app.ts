@@ -7,7 +7,7 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
 import { serializerCompiler } from "fastify-type-provider-zod";
 import type { DestinationStream, Logger } from "pino";
-import type { RelayConfig } from "./config";
+import { relayClock, type RelayConfig } from "./config";
 import "./fastify-types";
 import { resolveKeyHashSecret } from "./key-hash-secret";
 import { createRelayLogger } from "./logging";
@@ -73,7 +73,7 @@ export async function buildRelay(config: RelayConfig, deps: RelayDeps = {}): Pro
 
   await app.register(relayConfigPlugin, {
     config,
-    clock: deps.clock ?? (() => new Date()),
+    clock: deps.clock ?? relayClock(config.clockStartsAt),
     keyHashSecret: keyHashSecret.secret,
   });
   await app.register(storePlugin, { store });

@@ -6,8 +6,10 @@
  */
 import path from "node:path";
 import { z } from "zod";
+import { parseApiDateTime } from "../billing";
 import {
   httpBaseUrl,
+  isoDateTime,
   logLevel,
   positiveNumber,
   readEnvironment,
@@ -58,6 +60,12 @@ export interface RelayConfig {
   /** Absolute; served when it exists. */
   staticDir: string;
   logLevel: RelayLogLevel;
+  /**
+   * RELAY_NOW: the instant the relay's clock starts at, for demos and end-to-end tests that fix the emulator's clock
+   * (EMULATOR_NOW), so both agree on "today" and the retention window; the clock then runs forward. Undefined: the
+   * system clock, as a deployed relay must use.
+   */
+  clockStartsAt: Date | undefined;
   /** Submissions (queries and connection checks together) per API key per second. */
   submitRatePerSecond: number;
   /** Other `/v1` calls per API key per minute. */
@@ -145,6 +153,7 @@ export const RelayEnvSchema = z.object({
     "must be a whole number of requests, at least 1"
   ).optional(),
   RELAY_LOG_LEVEL: logLevel().optional(),
+  RELAY_NOW: isoDateTime(parseApiDateTime).optional(),
 });
 
 /**
@@ -172,10 +181,21 @@ export function loadRelayConfig(env: Environment, cwd: string = process.cwd()): 
     keyHashSecret: vars.RELAY_KEY_HASH_SECRET,
     staticDir: path.resolve(cwd, vars.RELAY_STATIC_DIR ?? DEFAULT_STATIC_DIR),
     logLevel: vars.RELAY_LOG_LEVEL ?? "info",
+    clockStartsAt: vars.RELAY_NOW,
     submitRatePerSecond: vars.RELAY_SUBMIT_RATE_PER_SECOND ?? DEFAULT_SUBMIT_RATE_PER_SECOND,
     readRatePerMinute: vars.RELAY_READ_RATE_PER_MINUTE ?? DEFAULT_READ_RATE_PER_MINUTE,
     notFoundRatePerMinute: vars.RELAY_NOT_FOUND_RATE_PER_MINUTE ?? DEFAULT_NOT_FOUND_RATE_PER_MINUTE,
   };
+}
+
+/**
+ * The relay's clock: the system clock, or one that starts at `startsAt` when the relay starts and runs forward
+ * from there at the system clock's pace (so rate windows, long-poll deadlines and expiry still pass in real time).
+ */
+export function relayClock(startsAt: Date | undefined, systemNow: () => number = Date.now): () => Date {
+  if (startsAt === undefined) return () => new Date(systemNow());
+  const shiftMs = startsAt.getTime() - systemNow();
+  return () => new Date(systemNow() + shiftMs);
 }
 
 /** The URL Infobip posts callbacks to when RELAY_PUBLIC_URL is unset. */

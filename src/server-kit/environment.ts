@@ -98,6 +98,19 @@ export function wholeNumber(min: number, max: number, rule: string) {
     .refine((n) => n >= min && n <= max, rule);
 }
 
+/**
+ * An ISO date-time such as 2026-03-15T12:00:00Z, read as Infobip writes instants (so the emulator and the relay
+ * accept the same spellings). The server kit stays free of `src/billing`: the caller passes the parser.
+ */
+export function isoDateTime(parse: (text: string) => Date | undefined) {
+  const rule = "must be an ISO date-time such as 2026-03-15T12:00:00Z";
+  return z
+    .string()
+    .trim()
+    .refine((text) => parse(text) !== undefined, rule)
+    .transform((text) => parse(text) as Date);
+}
+
 /** A decimal number greater than 0, such as 24 or 7.5. */
 export function positiveNumber(rule: string) {
   return z

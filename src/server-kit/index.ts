@@ -7,6 +7,7 @@ export {
   ConfigError,
   LOG_LEVELS,
   httpBaseUrl,
+  isoDateTime,
   logLevel,
   positiveNumber,
   readEnvironment,

@@ -1,7 +1,12 @@
 /** Configuration from the environment: defaults, every rule, and messages that name the variable. */
 import fs from "node:fs";
 import path from "node:path";
-import { DEFAULT_ALLOWED_ORIGINS, DEFAULT_MAX_CALLBACK_BYTES, loadRelayConfig } from "../../src/relay/config";
+import {
+  DEFAULT_ALLOWED_ORIGINS,
+  DEFAULT_MAX_CALLBACK_BYTES,
+  loadRelayConfig,
+  relayClock,
+} from "../../src/relay/config";
 import { KEY_HASH_SECRET_FILE, resolveKeyHashSecret } from "../../src/relay/key-hash-secret";
 import { ConfigError } from "../../src/server-kit";
 import { tempDataDir } from "./helpers/relay";
@@ -36,6 +41,7 @@ describe("loadRelayConfig", () => {
       submitRatePerSecond: 30,
       readRatePerMinute: 600,
       notFoundRatePerMinute: 60,
+      clockStartsAt: undefined,
     });
     expect(DEFAULT_MAX_CALLBACK_BYTES).toBe(256 * 1024 * 1024);
     expect(DEFAULT_ALLOWED_ORIGINS).toEqual(["https://localhost:3000", "http://localhost:3000"]);
@@ -185,5 +191,24 @@ describe("key-hash secret", () => {
     const dir = tempDataDir();
     fs.writeFileSync(path.join(dir, KEY_HASH_SECRET_FILE), "tiny");
     expect(() => resolveKeyHashSecret(undefined, dir)).toThrow(/no usable secret/);
+  });
+});
+
+describe("RELAY_NOW", () => {
+  it("starts the relay's clock at an ISO instant and refuses anything else, naming the variable", () => {
+    expect(loadRelayConfig({ RELAY_NOW: "2026-11-25T10:00:00Z" }, "/srv/relay").clockStartsAt).toEqual(
+      new Date("2026-11-25T10:00:00Z")
+    );
+    expect(problemsOf({ RELAY_NOW: "yesterday" }).join("\n")).toMatch(/RELAY_NOW.*ISO date-time/);
+  });
+
+  it("runs forward from the start at the system clock's pace; unset, it is the system clock", () => {
+    let system = Date.parse("2026-12-07T20:00:00Z");
+    const shifted = relayClock(new Date("2026-11-25T10:00:00Z"), () => system);
+    const real = relayClock(undefined, () => system);
+    expect(shifted().toISOString()).toBe("2026-11-25T10:00:00.000Z");
+    system += 90_000;
+    expect(shifted().toISOString()).toBe("2026-11-25T10:01:30.000Z");
+    expect(real().toISOString()).toBe("2026-12-07T20:01:30.000Z");
   });
 });

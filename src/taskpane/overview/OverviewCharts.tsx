@@ -17,16 +17,24 @@ import {
   type ChartProps,
   type VerticalStackedChartProps,
 } from "@fluentui/react-charts";
-import { makeStyles, tokens } from "@fluentui/react-components";
+import { makeStyles, Text, tokens } from "@fluentui/react-components";
 import { isoDateToUtc } from "../../billing";
 import { valueLabel, type CurrencyOverview } from "../../excel/overview-model";
 import { formatMoney } from "../result-view";
-import { dailyTitle, monthlyTitle } from "./overview-view";
+import { axisMonthLabel, compactFigure, dailyTitle, monthlyTitle, niceAxisTop } from "./overview-view";
 
 const useStyles = makeStyles({
   figure: { margin: 0, display: "flex", flexDirection: "column", rowGap: tokens.spacingVerticalXS, minWidth: 0 },
   caption: { fontSize: tokens.fontSizeBase200, color: tokens.colorNeutralForeground2 },
 });
+
+/** Ticks on the value axes: 0 and four round steps (see {@link niceAxisTop}). */
+const VALUE_TICKS = 4;
+/**
+ * Room for the value axis' labels: wide enough for `1.25M` at the pane's font, so they are never cut at the
+ * left edge as the library's default margin cut `349.79k`.
+ */
+const CHART_MARGINS = { left: 48, right: 32, top: 8 };
 
 export interface OverviewChartsProps {
   overview: CurrencyOverview;
@@ -37,7 +45,7 @@ export default function OverviewCharts({ overview, dimension }: OverviewChartsPr
   const styles = useStyles();
   const { currency } = overview;
   const stacks: VerticalStackedChartProps[] = overview.months.map((month) => ({
-    xAxisPoint: month.label,
+    xAxisPoint: axisMonthLabel(month.billingMonth, month.status),
     chartData: overview.values.map((value, j) => ({
       legend: valueLabel(value),
       // One colour per value in every month, so each value has one legend entry.
@@ -51,11 +59,17 @@ export default function OverviewCharts({ overview, dimension }: OverviewChartsPr
     stackCallOutAccessibilityData: { ariaLabel: `${month.label}: ${formatMoney(month.total)} ${currency} in all` },
   }));
   const monthly = monthlyTitle(currency, dimension);
+  const monthlyTop = niceAxisTop(Math.max(0, ...overview.months.map((month) => month.total)), VALUE_TICKS);
   const daily = overview.daily;
+  let dailyTop = 1;
   let lines: ChartProps | undefined;
   if (daily) {
     const cost = daily.days.filter((d) => d.cost !== null);
     const forecast = daily.forecast;
+    dailyTop = niceAxisTop(
+      Math.max(0, ...cost.map((d) => d.cost ?? 0), forecast.kind === "forecast" ? forecast.runRate : 0),
+      VALUE_TICKS
+    );
     lines = {
       chartTitle: dailyTitle(currency, daily),
       lineChartData: [
@@ -89,9 +103,14 @@ export default function OverviewCharts({ overview, dimension }: OverviewChartsPr
       ],
     };
   }
+  // Each chart's title is shown above it (the library's own title is only an accessible name), and the caption
+  // below says where its figures are, so a reader never takes one chart's caption for the next one's title.
   return (
     <>
       <figure className={styles.figure} role="group" aria-label={`Chart: ${monthly}`}>
+        <Text as="h4" weight="semibold" size={300}>
+          {monthly}
+        </Text>
         <ResponsiveContainer height={320} minWidth={280}>
           <VerticalStackedBarChart
             data={stacks}
@@ -99,20 +118,36 @@ export default function OverviewCharts({ overview, dimension }: OverviewChartsPr
             hideLabels
             barWidth="auto"
             maxBarWidth={40}
-            margins={{ left: 52, right: 24 }}
+            margins={CHART_MARGINS}
+            yMaxValue={monthlyTop}
+            yAxisTickCount={VALUE_TICKS}
+            yAxisTickFormat={compactFigure}
             wrapXAxisLables
             enabledLegendsWrapLines
           />
         </ResponsiveContainer>
-        <figcaption className={styles.caption}>{monthly}: the table below has the figures.</figcaption>
+        <figcaption className={styles.caption}>
+          In {currency}; the figures are in the table below the charts.
+        </figcaption>
       </figure>
       {lines ? (
         <figure className={styles.figure} role="group" aria-label={`Chart: ${lines.chartTitle ?? ""}`}>
+          <Text as="h4" weight="semibold" size={300}>
+            {lines.chartTitle}
+          </Text>
           <ResponsiveContainer height={320} minWidth={280}>
-            <LineChart data={lines} useUTC enabledLegendsWrapLines margins={{ left: 52, right: 24 }} />
+            <LineChart
+              data={lines}
+              useUTC
+              enabledLegendsWrapLines
+              margins={CHART_MARGINS}
+              yMaxValue={dailyTop}
+              yAxisTickCount={VALUE_TICKS}
+              yAxisTickFormat={compactFigure}
+            />
           </ResponsiveContainer>
           <figcaption className={styles.caption}>
-            {lines.chartTitle}: complete days, then the forecast run rate (dashed). The table below has the figures.
+            In {currency} a day: complete days, then the forecast run rate (dashed). The figures are in the table below.
           </figcaption>
         </figure>
       ) : null}

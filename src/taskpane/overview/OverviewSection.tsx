@@ -23,7 +23,7 @@ import {
   mergeClasses,
   tokens,
 } from "@fluentui/react-components";
-import { valueLabel, type CurrencyOverview } from "../../excel/overview-model";
+import { monthLabel, valueLabel, type CurrencyOverview } from "../../excel/overview-model";
 import type { FetchedResult } from "../query-runner";
 import { formatMoney } from "../result-view";
 import { dailyTitle, formatChange, monthlyTitle, overviewChoices, overviewOf } from "./overview-view";
@@ -128,12 +128,8 @@ function MovedTable({
   const styles = useStyles();
   const moved = overview.moved;
   if (!moved) return null;
-  const latest =
-    moved.latest.status === "Provisional" ? `${moved.latest.billingMonth} (provisional)` : moved.latest.billingMonth;
-  const previous =
-    moved.previous.status === "Provisional"
-      ? `${moved.previous.billingMonth} (provisional)`
-      : moved.previous.billingMonth;
+  const latest = monthLabel(moved.latest.billingMonth, moved.latest.status);
+  const previous = monthLabel(moved.previous.billingMonth, moved.previous.status);
   const title = `What moved in ${overview.currency}: ${latest} against ${previous}`;
   return (
     <Scroll label={`${title} (table)`}>
