@@ -3,6 +3,7 @@
  */
 import { benchEmulator, printEmulatorBench } from "./emulator";
 import { benchExcel, printExcelBench } from "./excel";
+import { benchPane, printPaneBench } from "./pane";
 import { benchPipeline, printPipelineBench } from "./pipeline";
 import { benchRelay, benchRelayOnPostgres, printRelayBench } from "./relay";
 
@@ -12,6 +13,7 @@ const benches: { name: string; run: () => Promise<void> }[] = [
   { name: "relay", run: async () => printRelayBench(await benchRelay()) },
   { name: "relay on PostgreSQL", run: async () => printRelayBench(await benchRelayOnPostgres()) },
   { name: "pipeline", run: async () => printPipelineBench(await benchPipeline()) },
+  { name: "pane in Chromium", run: async () => printPaneBench(await benchPane()) },
 ];
 
 async function main(): Promise<void> {
