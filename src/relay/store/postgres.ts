@@ -445,28 +445,25 @@ export class PostgresRelayStore implements RelayStore {
   }
 
   async appendRowBlocks(queryId: string, blocks: readonly RowsBlock[]): Promise<boolean> {
+    if (blocks.length === 0) return (await this.isReading(queryId)) === true;
     // One statement: renew the reading's lease (only while it is still ours and the query still `received`),
-    // and insert every block from three array parameters (a multi-row INSERT of ~100 KB texts: COPY would save
-    // little for a hundred rows, and could not be made conditional on the lease in the same statement).
+    // and insert every block, one parameter each (a multi-row INSERT of ~100 KB texts: COPY would save little for
+    // a handful of rows, and could not be made conditional on the lease in the same statement; a text[] parameter
+    // would have every quote of the JSON escaped into an array literal and back).
+    const values = blocks.map(
+      (_, index) => `($${4 + 3 * index}::integer, $${5 + 3 * index}::integer, $${6 + 3 * index})`
+    );
     const result = await this.pool.query(
       `WITH reading AS (
-         UPDATE queries SET read_lease_until = now() + $5 * interval '1 millisecond'
-         WHERE id = $1 AND state = 'received' AND reader = $6
+         UPDATE queries SET read_lease_until = now() + $2 * interval '1 millisecond'
+         WHERE id = $1 AND state = 'received' AND reader = $3
          RETURNING id)
        INSERT INTO result_blocks (query_id, first_idx, row_count, cells)
        SELECT reading.id, b.first_idx, b.row_count, b.cells
-       FROM reading, unnest($2::integer[], $3::integer[], $4::text[]) AS b(first_idx, row_count, cells)`,
-      [
-        queryId,
-        blocks.map((block) => block.start),
-        blocks.map((block) => block.count),
-        blocks.map((block) => block.json),
-        this.readLeaseMs,
-        this.instanceId,
-      ]
+       FROM reading, (VALUES ${values.join(", ")}) AS b(first_idx, row_count, cells)`,
+      [queryId, this.readLeaseMs, this.instanceId, ...blocks.flatMap((block) => [block.start, block.count, block.json])]
     );
-    if (blocks.length > 0) return result.rowCount === blocks.length;
-    return (await this.isReading(queryId)) === true;
+    return result.rowCount === blocks.length;
   }
 
   private async isReading(queryId: string): Promise<boolean> {
