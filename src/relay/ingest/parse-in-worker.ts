@@ -31,7 +31,14 @@ export class ParseWorker {
   private readonly jobs = new Map<number, Job>();
   private closed = false;
 
-  constructor(private readonly options: { blockRows: number; blocksPerMessage?: number }) {}
+  constructor(
+    private readonly options: {
+      blockRows: number;
+      blocksPerMessage?: number;
+      /** Told when the thread fails (its bodies are then read streaming): for the relay's log. */
+      onFailure?: (reason: string) => void;
+    }
+  ) {}
 
   /** Starts the thread now rather than at the first body. */
   warm(): void {
@@ -97,6 +104,7 @@ export class ParseWorker {
     });
     const lost = (why: string): void => {
       if (this.worker === worker) this.worker = undefined;
+      if (!this.closed) this.options.onFailure?.(why);
       this.failAll(why);
     };
     worker.on("error", (error) => lost(`the parse worker failed: ${error.message}`));

@@ -32,7 +32,10 @@ export class ResultReader {
     private readonly options: ResultReaderOptions = {}
   ) {
     if (options.parseInWorker !== false) {
-      this.parseWorker = new ParseWorker({ blockRows: BLOCK_ROWS });
+      this.parseWorker = new ParseWorker({
+        blockRows: BLOCK_ROWS,
+        onFailure: (reason) => log.warn({ reason }, "the parse worker stopped; bodies are read streaming meanwhile"),
+      });
       this.parseWorker.warm();
     }
   }
