@@ -1,12 +1,16 @@
 /**
  * Bench: one 100k-row callback through the real relay (HTTP on loopback, SQLite in a temp directory),
- * then read back in pages of 10,000 — against a baseline of `JSON.parse` of the same bytes plus one SQLite
- * insert of them as a blob, in the same process, with the same durability settings (WAL, synchronous=FULL).
+ * then read back in pages of 10,000 — against the floor: the least a receiver could do, over the same HTTP with
+ * the same client. The floor is a plain `node:http` server that takes the body, runs `JSON.parse` on it, inserts
+ * the bytes once into SQLite with the relay's durability for an acknowledged callback (WAL, synchronous=FULL),
+ * answers 200, then serves the pages from the parsed rows (`JSON.stringify` of a slice). Ratio = the relay's
+ * time from the callback's first byte to the last page read / the floor's over the same span. Each is run three
+ * times (the floor before each relay run) and the median printed: the machine is shared.
  *
  * Then the same on PostgreSQL (a private cluster started for the bench, or BENCH_DATABASE_URL), with two relay
  * instances on the database: the callback goes to one, a long-poll is held on the other, and the pages are read
- * from the other. Its baseline is `JSON.parse` plus one INSERT of the bytes (synchronous_commit on). Skipped,
- * saying so, where no PostgreSQL server binaries are installed.
+ * from the other. Its floor inserts the bytes with one INSERT (synchronous_commit on). Skipped, saying so, where
+ * no PostgreSQL server binaries are installed.
  *
  *   npx tsx bench/relay.ts [rows]
  *
@@ -35,25 +39,29 @@ export interface RelayBenchResult {
   store: BenchStore["kind"];
   rows: number;
   bodyBytes: number;
-  baselineMs: number;
-  /** Heap held by the baseline's parsed result (what a relay that parses whole bodies holds per callback). */
-  baselineHeapMb: number;
+  /** Runs of each (floor and relay, alternately); the figures are the median run's, stalls the worst run's. */
+  runs: number;
+  floor: FloorRun;
   /** From the first byte sent to the 200: the body streamed into SQLite. */
   storeMs: number;
   /** From the 200 to `succeeded`: the body read into rows. */
   readIntoRowsMs: number;
   /** All pages of 10,000 rows read back over HTTP. */
   pagesMs: number;
+  /** From the callback's first byte to the last page read. */
+  totalMs: number;
   pages: number;
-  /** (store + read into rows + pages) / baseline. */
+  /** Relay total / floor total. */
   ratio: number;
   /**
    * PostgreSQL, two instances: from the moment the instance that read the rows answered its own long-poll to the
    * moment the other instance answered the long-poll it held (woken by LISTEN/NOTIFY).
    */
   crossInstanceWakeMs: number | undefined;
-  /** Longest event-loop stall between the 200 and `succeeded`. */
+  /** Longest event-loop stall from the callback's first byte to `succeeded`; then split: until the 200, after it. */
   maxEventLoopStallMs: number;
+  storingStallMs: number;
+  readingStallMs: number;
   /** Slowest of the `GET /healthz` sent every 10 ms meanwhile, and how many were answered. */
   maxHealthzMs: number;
   healthzAnswered: number;
@@ -116,50 +124,100 @@ function resultBody(requestId: string, rows: number): string {
   return JSON.stringify(result);
 }
 
-/** JSON.parse of the bytes plus one durable insert of them: the least a relay could do. Median of 3, and the heap the parsed result holds. */
-function baseline(body: Buffer, dir: string): { ms: number; heapMb: number } {
-  const db = new Database(path.join(dir, "baseline.sqlite"));
+/** Stores the bytes once, durably; resolves when committed. */
+type Persist = (id: string, body: Buffer) => Promise<void>;
+
+function sqlitePersist(dir: string): { persist: Persist; close: () => Promise<void> } {
+  const db = new Database(path.join(dir, "floor.sqlite"));
   db.pragma("journal_mode = WAL");
   db.pragma("synchronous = FULL");
   db.exec("CREATE TABLE results (id TEXT PRIMARY KEY, body BLOB NOT NULL)");
   const insert = db.prepare("INSERT INTO results (id, body) VALUES (?, ?)");
-  const runs: number[] = [];
-  let heapMb = 0;
-  for (let run = 0; run < 3; run++) {
-    global.gc?.();
-    const heapBefore = process.memoryUsage().heapUsed;
-    const start = performance.now();
-    const parsed = JSON.parse(body.toString("utf8")) as BillingUsageResult;
-    insert.run(`${run}-${parsed.requestId}`, body);
-    runs.push(performance.now() - start);
-    heapMb = Math.max(heapMb, megabytes(process.memoryUsage().heapUsed - heapBefore));
-  }
-  db.close();
-  return { ms: runs.sort((a, b) => a - b)[1] ?? 0, heapMb };
+  return {
+    persist: async (id, body) => void insert.run(id, body),
+    close: async () => void db.close(),
+  };
 }
 
-/** The same least a relay could do on PostgreSQL: JSON.parse plus one durable INSERT of the bytes. Median of 3. */
-async function postgresBaseline(body: Buffer, url: string): Promise<{ ms: number; heapMb: number }> {
+async function postgresPersist(url: string): Promise<{ persist: Persist; close: () => Promise<void> }> {
   const client = new Client({ connectionString: url });
   await client.connect();
-  try {
-    await client.query("SET synchronous_commit = on");
-    await client.query("CREATE TEMPORARY TABLE bench_results (id text PRIMARY KEY, body bytea NOT NULL)");
-    const runs: number[] = [];
-    let heapMb = 0;
-    for (let run = 0; run < 3; run++) {
-      global.gc?.();
-      const heapBefore = process.memoryUsage().heapUsed;
-      const start = performance.now();
-      const parsed = JSON.parse(body.toString("utf8")) as BillingUsageResult;
-      await client.query("INSERT INTO bench_results (id, body) VALUES ($1, $2)", [`${run}-${parsed.requestId}`, body]);
-      runs.push(performance.now() - start);
-      heapMb = Math.max(heapMb, megabytes(process.memoryUsage().heapUsed - heapBefore));
+  await client.query("SET synchronous_commit = on");
+  await client.query("CREATE TEMPORARY TABLE floor_results (id text PRIMARY KEY, body bytea NOT NULL)");
+  return {
+    persist: async (id, body) => void (await client.query("INSERT INTO floor_results VALUES ($1, $2)", [id, body])),
+    close: () => client.end(),
+  };
+}
+
+interface FloorRun {
+  /** First byte sent → 200 (parsed and stored). */
+  ackMs: number;
+  /** The pages read back. */
+  pagesMs: number;
+  totalMs: number;
+  /** Heap held by the parsed result (what a relay that parses whole bodies holds per callback). */
+  heapMb: number;
+}
+
+/**
+ * The floor, once: a receiver that does `JSON.parse`, one durable insert, and serves pages from the parsed rows,
+ * timed with the same client as the relay.
+ */
+async function floorRun(body: Buffer, rows: number, persist: Persist, run: number): Promise<FloorRun> {
+  let parsedRows: unknown[] = [];
+  let heapMb = 0;
+  const server = http.createServer((req, res) => {
+    if (req.method === "POST") {
+      const parts: Buffer[] = [];
+      req.on("data", (part: Buffer) => parts.push(part));
+      req.on("end", () => {
+        const heapBefore = process.memoryUsage().heapUsed;
+        const bytes = Buffer.concat(parts);
+        const parsed = JSON.parse(bytes.toString("utf8")) as BillingUsageResult;
+        parsedRows = parsed.response?.rows ?? [];
+        heapMb = megabytes(process.memoryUsage().heapUsed - heapBefore);
+        void persist(`${run}-${parsed.requestId}`, bytes).then(() => res.writeHead(200).end());
+      });
+      return;
     }
-    return { ms: runs.sort((a, b) => a - b)[1] ?? 0, heapMb };
+    const url = new URL(req.url ?? "/", "http://floor");
+    const offset = Number(url.searchParams.get("offset"));
+    const limit = Number(url.searchParams.get("limit"));
+    res
+      .writeHead(200, { "content-type": "application/json" })
+      .end(JSON.stringify({ offset, limit, rows: parsedRows.slice(offset, offset + limit) }));
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  try {
+    global.gc?.();
+    const start = performance.now();
+    if ((await postBody(`${base}/callback`, body)) !== 200) throw new Error("the floor did not store the body");
+    const acked = performance.now();
+    const read = await readPages(base, "/rows", rows, {});
+    const done = performance.now();
+    if (read !== rows) throw new Error(`the floor served ${read} rows instead of ${rows}`);
+    return { ackMs: acked - start, pagesMs: done - acked, totalMs: done - start, heapMb };
   } finally {
-    await client.end();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
   }
+}
+
+/** Reads every page of `rows` rows from `base + path`, as the pane does (each page parsed), returning the count. */
+async function readPages(
+  base: string,
+  pathname: string,
+  rows: number,
+  headers: Record<string, string>
+): Promise<number> {
+  let rowsRead = 0;
+  for (let offset = 0; offset < rows; offset += PAGE_ROWS) {
+    const response = await fetch(`${base}${pathname}?offset=${offset}&limit=${PAGE_ROWS}`, { headers });
+    const page = (await response.json()) as { rows: unknown[] };
+    rowsRead += page.rows.length;
+  }
+  return rowsRead;
 }
 
 /** Infobip's part, minimal: 201 with a fixed requestId, remembering the callback URL. */
@@ -199,12 +257,117 @@ function postBody(url: string, body: Buffer): Promise<number> {
   });
 }
 
-export async function benchRelay(rows = 100_000, store: BenchStore = { kind: "sqlite" }): Promise<RelayBenchResult> {
+type RelayRun = Omit<RelayBenchResult, "store" | "rows" | "bodyBytes" | "floor" | "ratio" | "runs">;
+
+/** One callback through the relay(s) and its pages read back. */
+async function relayRun(
+  relay: RunningRelay,
+  other: RunningRelay | undefined,
+  infobip: { callbackUrl: () => string },
+  body: Buffer,
+  rows: number
+): Promise<RelayRun> {
+  const reader = other ?? relay;
+  const headers = { authorization: `App ${KEY}`, "content-type": "application/json" };
+  const now = new Date();
+  const submitted = await fetch(`${relay.url}/v1/queries`, {
+    method: "POST",
+    headers,
+    body: JSON.stringify({
+      request: { filterBy: { dateInterval: resolvePreset("this-month", now) }, aggregateBy: ["DAY"] },
+    }),
+  });
+  const { id } = SubmittedQuerySchema.parse(await submitted.json());
+  let otherAnswered: number | undefined;
+  const otherPoll =
+    other === undefined
+      ? undefined
+      : fetch(`${other.url}/v1/queries/${id}?wait=30`, { headers })
+          .then((response) => response.json())
+          .then((state: unknown) => {
+            otherAnswered = performance.now();
+            return QueryStateSchema.parse(state);
+          });
+  // The other instance's long-poll is held before the callback arrives.
+  if (otherPoll !== undefined) await new Promise((resolve) => setTimeout(resolve, 200));
+
+  global.gc?.();
+  const rssBefore = process.memoryUsage().rss;
+  let rssPeak = rssBefore;
+  const sampler = setInterval(() => {
+    rssPeak = Math.max(rssPeak, process.memoryUsage().rss);
+  }, 5);
+
+  // From the callback's first byte until the rows are ready: the event loop and other requests.
+  const stalls = monitorEventLoopDelay({ resolution: 1 });
+  stalls.enable();
+  let maxHealthzMs = 0;
+  let healthzAnswered = 0;
+  let reading = true;
+  const probe = (async () => {
+    while (reading) {
+      const start = performance.now();
+      await fetch(`${relay.url}/healthz`).then((r) => r.text());
+      maxHealthzMs = Math.max(maxHealthzMs, performance.now() - start);
+      healthzAnswered++;
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  })();
+
+  const sendStart = performance.now();
+  const status = await postBody(infobip.callbackUrl(), body);
+  const stored = performance.now();
+  const storingStallMs = stalls.max / 1e6;
+  stalls.reset();
+  if (status !== 200) throw new Error(`the relay answered the callback with ${status}`);
+  const settled = QueryStateSchema.parse(
+    await (await fetch(`${relay.url}/v1/queries/${id}?wait=30`, { headers })).json()
+  );
+  const readDone = performance.now();
+  const rssPeakIngest = Math.max(rssPeak, process.memoryUsage().rss);
+  reading = false;
+  stalls.disable();
+  await probe;
+  if (settled.status !== "succeeded" || settled.totalRows !== rows)
+    throw new Error(`unexpected state ${JSON.stringify(settled)}`);
+  const otherState = await otherPoll;
+  if (otherState !== undefined && otherState.status !== "succeeded")
+    throw new Error(`the other instance's long-poll answered ${JSON.stringify(otherState)}`);
+
+  const rowsRead = await readPages(reader.url, `/v1/queries/${id}/rows`, rows, headers);
+  const pagesDone = performance.now();
+  clearInterval(sampler);
+  if (rowsRead !== rows) throw new Error(`read ${rowsRead} rows back instead of ${rows}`);
+  await fetch(`${relay.url}/v1/queries/${id}`, { method: "DELETE", headers });
+
+  return {
+    storeMs: stored - sendStart,
+    readIntoRowsMs: readDone - stored,
+    pagesMs: pagesDone - readDone,
+    totalMs: pagesDone - sendStart,
+    pages: Math.ceil(rows / PAGE_ROWS),
+    crossInstanceWakeMs: otherAnswered === undefined ? undefined : otherAnswered - readDone,
+    maxEventLoopStallMs: Math.max(storingStallMs, stalls.max / 1e6),
+    storingStallMs,
+    readingStallMs: stalls.max / 1e6,
+    maxHealthzMs,
+    healthzAnswered,
+    rssBeforeMb: megabytes(rssBefore),
+    rssPeakIngestMb: megabytes(rssPeakIngest),
+    rssPeakMb: megabytes(rssPeak),
+  };
+}
+
+/** Runs the floor and the relay `runs` times each, alternately, and reports the median runs. */
+export async function benchRelay(
+  rows = 100_000,
+  store: BenchStore = { kind: "sqlite" },
+  runs = 3
+): Promise<RelayBenchResult> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "relay-bench-"));
   const requestId = randomUUID().replace(/-/g, "").toUpperCase();
   const body = Buffer.from(resultBody(requestId, rows));
-  const { ms: baselineMs, heapMb: baselineHeapMb } =
-    store.kind === "sqlite" ? baseline(body, dir) : await postgresBaseline(body, store.url);
+  const floorStore = store.kind === "sqlite" ? sqlitePersist(dir) : await postgresPersist(store.url);
 
   const infobip = await fakeInfobip(requestId);
   const start = (name: string): Promise<RunningRelay> =>
@@ -222,113 +385,42 @@ export async function benchRelay(rows = 100_000, store: BenchStore = { kind: "sq
   const relay = await start("relay");
   // PostgreSQL: a second instance, which holds a long-poll and serves the pages.
   const other = store.kind === "postgresql" ? await start("other") : undefined;
-  const reader = other ?? relay;
-  const headers = { authorization: `App ${KEY}`, "content-type": "application/json" };
   try {
-    const now = new Date();
-    const submitted = await fetch(`${relay.url}/v1/queries`, {
-      method: "POST",
-      headers,
-      body: JSON.stringify({
-        request: { filterBy: { dateInterval: resolvePreset("this-month", now) }, aggregateBy: ["DAY"] },
-      }),
-    });
-    const { id } = SubmittedQuerySchema.parse(await submitted.json());
-    let otherAnswered: number | undefined;
-    const otherPoll =
-      other === undefined
-        ? undefined
-        : fetch(`${other.url}/v1/queries/${id}?wait=30`, { headers })
-            .then((response) => response.json())
-            .then((state: unknown) => {
-              otherAnswered = performance.now();
-              return QueryStateSchema.parse(state);
-            });
-    // The other instance's long-poll is held before the callback arrives.
-    if (otherPoll !== undefined) await new Promise((resolve) => setTimeout(resolve, 200));
-
-    global.gc?.();
-    const rssBefore = process.memoryUsage().rss;
-    let rssPeak = rssBefore;
-    const sampler = setInterval(() => {
-      rssPeak = Math.max(rssPeak, process.memoryUsage().rss);
-    }, 5);
-
-    const sendStart = performance.now();
-    const status = await postBody(infobip.callbackUrl(), body);
-    const stored = performance.now();
-    if (status !== 200) throw new Error(`the relay answered the callback with ${status}`);
-
-    // While the result is read into rows: the event loop and other requests.
-    const stalls = monitorEventLoopDelay({ resolution: 1 });
-    stalls.enable();
-    let maxHealthzMs = 0;
-    let healthzAnswered = 0;
-    let reading = true;
-    const probe = (async () => {
-      while (reading) {
-        const start = performance.now();
-        await fetch(`${relay.url}/healthz`).then((r) => r.text());
-        maxHealthzMs = Math.max(maxHealthzMs, performance.now() - start);
-        healthzAnswered++;
-        await new Promise((resolve) => setTimeout(resolve, 10));
-      }
-    })();
-    const settled = QueryStateSchema.parse(
-      await (await fetch(`${relay.url}/v1/queries/${id}?wait=30`, { headers })).json()
-    );
-    const readDone = performance.now();
-    const rssPeakIngest = Math.max(rssPeak, process.memoryUsage().rss);
-    reading = false;
-    stalls.disable();
-    await probe;
-    if (settled.status !== "succeeded" || settled.totalRows !== rows)
-      throw new Error(`unexpected state ${JSON.stringify(settled)}`);
-    const otherState = await otherPoll;
-    if (otherState !== undefined && otherState.status !== "succeeded")
-      throw new Error(`the other instance's long-poll answered ${JSON.stringify(otherState)}`);
-
-    let pages = 0;
-    let rowsRead = 0;
-    for (let offset = 0; offset < rows; offset += PAGE_ROWS) {
-      const page = (await (
-        await fetch(`${reader.url}/v1/queries/${id}/rows?offset=${offset}&limit=${PAGE_ROWS}`, { headers })
-      ).json()) as { rows: unknown[] }; // not parsed here: this times the relay's pages, not a client's parse
-      rowsRead += page.rows.length;
-      pages++;
+    const floors: FloorRun[] = [];
+    const relayRuns: RelayRun[] = [];
+    for (let run = 0; run < runs; run++) {
+      floors.push(await floorRun(body, rows, floorStore.persist, run));
+      relayRuns.push(await relayRun(relay, other, infobip, body, rows));
     }
-    const pagesDone = performance.now();
-    clearInterval(sampler);
-    if (rowsRead !== rows) throw new Error(`read ${rowsRead} rows back instead of ${rows}`);
-
-    const storeMs = stored - sendStart;
-    const readIntoRowsMs = readDone - stored;
-    const pagesMs = pagesDone - readDone;
+    const floor = medianRun(floors);
+    const relayMedian = medianRun(relayRuns);
     return {
       store: store.kind,
       rows,
       bodyBytes: body.length,
-      baselineMs,
-      baselineHeapMb,
-      storeMs,
-      readIntoRowsMs,
-      pagesMs,
-      pages,
-      ratio: (storeMs + readIntoRowsMs + pagesMs) / baselineMs,
-      crossInstanceWakeMs: otherAnswered === undefined ? undefined : otherAnswered - readDone,
-      maxEventLoopStallMs: stalls.max / 1e6,
-      maxHealthzMs,
-      healthzAnswered,
-      rssBeforeMb: megabytes(rssBefore),
-      rssPeakIngestMb: megabytes(rssPeakIngest),
-      rssPeakMb: megabytes(rssPeak),
+      runs,
+      floor,
+      ...relayMedian,
+      ratio: relayMedian.totalMs / floor.totalMs,
+      // The worst of all runs, not the median's: a stall is what other requests feel.
+      maxEventLoopStallMs: Math.max(...relayRuns.map((each) => each.maxEventLoopStallMs)),
+      storingStallMs: Math.max(...relayRuns.map((each) => each.storingStallMs)),
+      readingStallMs: Math.max(...relayRuns.map((each) => each.readingStallMs)),
+      maxHealthzMs: Math.max(...relayRuns.map((each) => each.maxHealthzMs)),
     };
   } finally {
     await other?.close();
     await relay.close();
     await infobip.close();
+    await floorStore.close();
     fs.rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** The run with the median total time. */
+function medianRun<R extends { totalMs: number }>(runs: readonly R[]): R {
+  const sorted = [...runs].sort((a, b) => a.totalMs - b.totalMs);
+  return sorted[Math.floor(sorted.length / 2)] as R;
 }
 
 /**
@@ -356,28 +448,31 @@ export function printRelayBench(result: RelayBenchResult | undefined): void {
   if (result === undefined) return;
   const ms = (value: number): string => `${value.toFixed(0)} ms`;
   const storeName = result.store === "sqlite" ? "SQLite" : "PostgreSQL";
+  const floor = result.floor;
   console.log(
-    `relay on ${storeName}: one callback of ${result.rows.toLocaleString("en")} rows (${megabytes(result.bodyBytes)} MB), read back in ${result.pages} pages of ${PAGE_ROWS.toLocaleString("en")}${result.store === "postgresql" ? " from a second instance" : ""}`
+    `relay on ${storeName}: one callback of ${result.rows.toLocaleString("en")} rows (${megabytes(result.bodyBytes)} MB), read back in ${result.pages} pages of ${PAGE_ROWS.toLocaleString("en")}${result.store === "postgresql" ? " from a second instance" : ""}; median of ${result.runs} runs each (the machine is shared: figures vary from run to run)`
   );
-  console.log(`  baseline (JSON.parse + one ${storeName} insert of the bytes) ${ms(result.baselineMs)}`);
+  console.log(
+    `  floor (HTTP receiver: JSON.parse + one durable ${storeName} insert of the bytes, pages from the parsed rows): ack ${ms(floor.ackMs)}, all rows read ${ms(floor.totalMs)}`
+  );
   console.log(
     `  relay: stored before 200 ${ms(result.storeMs)} | read into rows ${ms(result.readIntoRowsMs)} | pages ${ms(result.pagesMs)}`
   );
   const ready = result.storeMs + result.readIntoRowsMs;
   console.log(
-    `  from the callback's first byte: ack ${ms(result.storeMs)}, ready ${ms(ready)}, all rows read ${ms(ready + result.pagesMs)}`
+    `  from the callback's first byte: ack ${ms(result.storeMs)}, ready ${ms(ready)}, all rows read ${ms(result.totalMs)}`
   );
-  console.log(`  ratio relay / baseline: ${result.ratio.toFixed(1)}x`);
+  console.log(`  ratio relay / floor (all rows read): ${result.ratio.toFixed(2)}x`);
   if (result.crossInstanceWakeMs !== undefined) {
     console.log(
       `  cross-instance wake-up: the long-poll held on the other instance answered ${result.crossInstanceWakeMs.toFixed(1)} ms after the reading instance's own`
     );
   }
   console.log(
-    `  while reading into rows: longest event-loop stall ${result.maxEventLoopStallMs.toFixed(1)} ms, slowest of ${result.healthzAnswered} GET /healthz ${ms(result.maxHealthzMs)}`
+    `  from the callback's first byte to ready, worst of the runs: longest event-loop stall ${result.maxEventLoopStallMs.toFixed(1)} ms (${result.storingStallMs.toFixed(1)} ms until the 200, ${result.readingStallMs.toFixed(1)} ms after it), slowest GET /healthz ${ms(result.maxHealthzMs)} (${result.healthzAnswered} answered in the median run)`
   );
   console.log(
-    `  memory: RSS ${result.rssBeforeMb} MB before the callback; peak +${(result.rssPeakIngestMb - result.rssBeforeMb).toFixed(1)} MB while storing and reading into rows, +${(result.rssPeakMb - result.rssBeforeMb).toFixed(1)} MB with the pages read; the baseline's parsed result alone holds ${result.baselineHeapMb} MB of heap`
+    `  memory: RSS ${result.rssBeforeMb} MB before the callback; peak +${(result.rssPeakIngestMb - result.rssBeforeMb).toFixed(1)} MB while storing and reading into rows, +${(result.rssPeakMb - result.rssBeforeMb).toFixed(1)} MB with the pages read; the floor's parsed result alone holds ${floor.heapMb} MB of heap`
   );
 }
 

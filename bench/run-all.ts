@@ -3,6 +3,7 @@
  */
 import { benchEmulator, printEmulatorBench } from "./emulator";
 import { benchExcel, printExcelBench } from "./excel";
+import { benchPane, printPaneBench } from "./pane";
 import { benchPipeline, printPipelineBench } from "./pipeline";
 import { benchRelay, benchRelayEdge, benchRelayOnPostgres, printRelayBench, printRelayEdgeBench } from "./relay";
 
@@ -13,6 +14,7 @@ const benches: { name: string; run: () => Promise<void> }[] = [
   { name: "relay edge", run: async () => printRelayEdgeBench(await benchRelayEdge()) },
   { name: "relay on PostgreSQL", run: async () => printRelayBench(await benchRelayOnPostgres()) },
   { name: "pipeline", run: async () => printPipelineBench(await benchPipeline()) },
+  { name: "pane in Chromium", run: async () => printPaneBench(await benchPane()) },
 ];
 
 async function main(): Promise<void> {

@@ -54,8 +54,24 @@ export function shapeInputOf(result: FetchedResult): BillingResultInput {
   };
 }
 
-/** The result shaped exactly as the Excel table would hold it (with a Connection column over named connections). */
+/** Shapes already made, per fetched result (a result is never changed once fetched). */
+const shapes = new WeakMap<FetchedResult, TableShape>();
+
+/**
+ * The result shaped exactly as the Excel table would hold it. Made once per result: the preview, its overview and
+ * the change summary all ask for it (with a Connection column over named connections), and shaping 125k rows takes a noticeable part of a second in the browser.
+ * Treat it as read-only.
+ */
 export function shapeFetched(result: FetchedResult): TableShape {
+  let shape = shapes.get(result);
+  if (shape === undefined) {
+    shape = shapeUncached(result);
+    shapes.set(result, shape);
+  }
+  return shape;
+}
+
+function shapeUncached(result: FetchedResult): TableShape {
   if (!result.parts) return shapeResult(shapeInputOf(result));
   return shapeConnections(
     result.parts.map((part) => ({
@@ -108,7 +124,9 @@ export function previewRows(shape: TableShape): PreviewCell[][] {
 export function snapshotOf(result: FetchedResult, shape: TableShape = shapeFetched(result)): TableSnapshot {
   return {
     header: headersOf(shape),
-    rows: shape.rows.map((row) => [...row]),
+    // The shape's own rows, not a copy: nothing that reads a snapshot changes it, and a copy of 125k rows
+    // cost the browser preview as much again as the shaping.
+    rows: shape.rows,
     // Over connections each month's status comes from the rows (each its own connection's), as in the workbook.
     billingPeriods: result.parts ? [] : (result.metadata?.billingPeriods ?? []),
   };

@@ -9,7 +9,13 @@ import type { DeliveryCompletion, RelayStore } from "../store";
 export const CHUNK_BYTES = 1024 * 1024;
 
 export type Reception =
-  | { kind: "stored"; completion: DeliveryCompletion; byteLength: number }
+  | {
+      kind: "stored";
+      completion: DeliveryCompletion;
+      byteLength: number;
+      /** The bytes stored, still in memory when no more than `keepUpToBytes` (to be read without reading them back). */
+      body: Buffer[] | undefined;
+    }
   | { kind: "tooLarge"; byteLength: number }
   | { kind: "broken"; error: unknown }
   /** The store failed (a full disk): the delivery, if begun, is left for the caller to abandon (store-failure.ts). */
@@ -26,8 +32,10 @@ export async function receiveBody(
   store: RelayStore,
   queryId: string,
   body: Readable,
-  options: { maxBytes: number; contentType: string | null; now: number; chunkBytes?: number }
+  options: { maxBytes: number; contentType: string | null; now: number; chunkBytes?: number; keepUpToBytes?: number }
 ): Promise<Reception> {
+  const keepUpToBytes = options.keepUpToBytes ?? 0;
+  let kept: Buffer[] | undefined = keepUpToBytes > 0 ? [] : undefined;
   const chunkBytes = options.chunkBytes ?? CHUNK_BYTES;
   let deliveryId: string;
   try {
@@ -59,6 +67,8 @@ export async function receiveBody(
       }
       pending.push(bytes);
       pendingBytes += bytes.length;
+      if (total > keepUpToBytes) kept = undefined;
+      kept?.push(bytes);
       if (pendingBytes >= chunkBytes) await writePending();
     }
     if (pendingBytes > 0) await writePending();
@@ -69,7 +79,7 @@ export async function receiveBody(
   }
   try {
     const completion = await store.completeDelivery(deliveryId, total);
-    return { kind: "stored", completion, byteLength: total };
+    return { kind: "stored", completion, byteLength: total, body: kept };
   } catch (error) {
     return { kind: "notStored", error, deliveryId };
   }

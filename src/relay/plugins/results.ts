@@ -9,7 +9,7 @@
  * notification costs at most that much latency) and takes over bodies whose reader died.
  */
 import fp from "fastify-plugin";
-import { ResultReader } from "../ingest/result-reader";
+import { ResultReader, type ResultReaderOptions } from "../ingest/result-reader";
 import { Settlements } from "../settlements";
 
 const MAX_SWEEP_INTERVAL_MS = 10 * 60_000;
@@ -19,7 +19,7 @@ const MIN_SWEEP_LEASE_MS = 60_000;
 export const SWEEP_LEASE = "ttl-sweep";
 
 export interface ResultsPluginOptions {
-  readOptions?: { sliceBytes?: number; batchRows?: number };
+  readOptions?: ResultReaderOptions;
   /** Between two sweeps; default the TTL, at most 10 minutes. */
   sweepIntervalMs?: number;
   /** Between two looks for missed wake-ups and abandoned readings; default 5 seconds. */

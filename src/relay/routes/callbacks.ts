@@ -153,6 +153,7 @@ export default async function callbackRoutes(app: FastifyInstance): Promise<void
         maxBytes: config.maxCallbackBytes,
         contentType: sentContentType.get(request.raw) ?? null,
         now: app.clock().getTime(),
+        keepUpToBytes: app.results.keepBodyUpToBytes,
       });
 
       if (reception.kind === "tooLarge") return tooLarge(reception.byteLength);
@@ -167,7 +168,7 @@ export default async function callbackRoutes(app: FastifyInstance): Promise<void
         case "accepted":
           log.info({ bytes: reception.byteLength }, "callback stored");
           reply.code(200).send();
-          app.results.schedule(id);
+          app.results.schedule(id, reception.body);
           return reply;
         case "duplicate":
           log.info({ bytes: reception.byteLength }, "duplicate callback ignored: a result is already stored");

@@ -69,6 +69,19 @@ export const MIGRATIONS: readonly string[] = [
   `
   ALTER TABLE queries ADD COLUMN connection TEXT;
   `,
+  // 4: result rows in blocks of consecutive rows, each one JSON text (see row-blocks.ts); rows stored one by one
+  // before become blocks of one row. A rowid table: blocks are ~100 KB, which WITHOUT ROWID tables store poorly.
+  `
+  CREATE TABLE result_blocks (
+    query_id  TEXT NOT NULL,
+    first_idx INTEGER NOT NULL,
+    row_count INTEGER NOT NULL CHECK (row_count > 0),
+    cells     TEXT NOT NULL,              -- the rows' JSON arrays joined by commas
+    UNIQUE (query_id, first_idx)
+  );
+  INSERT INTO result_blocks (query_id, first_idx, row_count, cells) SELECT query_id, idx, 1, cells FROM result_rows;
+  DROP TABLE result_rows;
+  `,
 ];
 
 export function migrate(db: Database.Database): number {

@@ -101,6 +101,19 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
   `
   ALTER TABLE queries ADD COLUMN connection text;
   `,
+  // 3: result rows in blocks of consecutive rows, each one JSON text (see row-blocks.ts); rows stored one by one
+  // before become blocks of one row.
+  `
+  CREATE TABLE result_blocks (
+    query_id  text NOT NULL,
+    first_idx integer NOT NULL,
+    row_count integer NOT NULL CHECK (row_count > 0),
+    cells     text NOT NULL,             -- the rows' JSON arrays joined by commas
+    PRIMARY KEY (query_id, first_idx)
+  );
+  INSERT INTO result_blocks (query_id, first_idx, row_count, cells) SELECT query_id, idx, 1, cells FROM result_rows;
+  DROP TABLE result_rows;
+  `,
 ];
 
 /** The settings rows behind the key-hash secret. */

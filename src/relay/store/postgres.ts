@@ -27,6 +27,7 @@ import { randomUUID } from "node:crypto";
 import { Pool, type PoolClient, type PoolConfig } from "pg";
 import { migratePostgres, type MigrationOutcome } from "./postgres-migrations";
 import { PostgresNotifier, type NotifierLog } from "./postgres-notifier";
+import { blocksOfRows, pageOfBlocks } from "./row-blocks";
 import { readResultJson } from "./stored-json";
 import type {
   DeliveryCompletion,
@@ -39,6 +40,7 @@ import type {
   StoredQuery,
   SubmissionRecord,
   WindowCount,
+  RowsBlock,
 } from "./types";
 
 /** The NOTIFY channel of settled and deleted queries; the payload is the query's ID. */
@@ -282,7 +284,7 @@ export class PostgresRelayStore implements RelayStore {
     await this.transaction(async (client) => {
       await client.query("DELETE FROM queries WHERE id = $1", [id]);
       await client.query("DELETE FROM deliveries WHERE query_id = $1", [id]);
-      await client.query("DELETE FROM result_rows WHERE query_id = $1", [id]);
+      await client.query("DELETE FROM result_blocks WHERE query_id = $1", [id]);
       await client.query("SELECT pg_notify($1, $2)", [SETTLED_CHANNEL, id]);
     });
   }
@@ -435,27 +437,36 @@ export class PostgresRelayStore implements RelayStore {
 
   async clearRows(queryId: string): Promise<void> {
     await this.pool.query(
-      `DELETE FROM result_rows WHERE query_id = $1
+      `DELETE FROM result_blocks WHERE query_id = $1
          AND EXISTS (SELECT 1 FROM queries WHERE id = $1 AND state = 'received' AND reader = $2)`,
       [queryId, this.instanceId]
     );
   }
 
   async appendRows(queryId: string, start: number, rows: readonly string[]): Promise<boolean> {
+    return this.appendRowBlocks(queryId, blocksOfRows(start, rows));
+  }
+
+  async appendRowBlocks(queryId: string, blocks: readonly RowsBlock[]): Promise<boolean> {
+    if (blocks.length === 0) return (await this.isReading(queryId)) === true;
     // One statement: renew the reading's lease (only while it is still ours and the query still `received`),
-    // and insert the whole batch from one JSON parameter.
+    // and insert every block, one parameter each (a multi-row INSERT of ~100 KB texts: COPY would save little for
+    // a handful of rows, and could not be made conditional on the lease in the same statement; a text[] parameter
+    // would have every quote of the JSON escaped into an array literal and back).
+    const values = blocks.map(
+      (_, index) => `($${4 + 3 * index}::integer, $${5 + 3 * index}::integer, $${6 + 3 * index})`
+    );
     const result = await this.pool.query(
       `WITH reading AS (
-         UPDATE queries SET read_lease_until = now() + $4 * interval '1 millisecond'
-         WHERE id = $1 AND state = 'received' AND reader = $5
+         UPDATE queries SET read_lease_until = now() + $2 * interval '1 millisecond'
+         WHERE id = $1 AND state = 'received' AND reader = $3
          RETURNING id)
-       INSERT INTO result_rows (query_id, idx, cells)
-       SELECT reading.id, $2::integer + (r.ord::integer - 1), r.cells
-       FROM reading, json_array_elements_text($3::json) WITH ORDINALITY AS r(cells, ord)`,
-      [queryId, start, JSON.stringify(rows), this.readLeaseMs, this.instanceId]
+       INSERT INTO result_blocks (query_id, first_idx, row_count, cells)
+       SELECT reading.id, b.first_idx, b.row_count, b.cells
+       FROM reading, (VALUES ${values.join(", ")}) AS b(first_idx, row_count, cells)`,
+      [queryId, this.readLeaseMs, this.instanceId, ...blocks.flatMap((block) => [block.start, block.count, block.json])]
     );
-    if (rows.length > 0) return result.rowCount === rows.length;
-    return (await this.isReading(queryId)) === true;
+    return result.rowCount === blocks.length;
   }
 
   private async isReading(queryId: string): Promise<boolean> {
@@ -500,18 +511,21 @@ export class PostgresRelayStore implements RelayStore {
         [queryId, this.instanceId, outcome.state, storableText(outcome.failureMessage), now, expiresAt]
       );
       if (settled.rowCount !== 1) return;
-      await client.query("DELETE FROM result_rows WHERE query_id = $1", [queryId]);
+      await client.query("DELETE FROM result_blocks WHERE query_id = $1", [queryId]);
       await client.query("SELECT pg_notify($1, $2)", [SETTLED_CHANNEL, queryId]);
     });
   }
 
   async readRows(queryId: string, offset: number, limit: number): Promise<string[]> {
-    const result = await this.pool.query<[string]>({
-      text: "SELECT cells FROM result_rows WHERE query_id = $1 AND idx >= $2 AND idx < $3 ORDER BY idx",
-      values: [queryId, offset, offset + limit],
-      rowMode: "array",
-    });
-    return result.rows.map((row) => row[0]);
+    // The block holding `offset` (the last one starting at or before it) and those after it, up to the end.
+    const result = await this.pool.query<RowsBlock>(
+      `SELECT first_idx AS start, row_count AS count, cells AS json FROM result_blocks
+       WHERE query_id = $1 AND first_idx < $3 AND first_idx >= COALESCE(
+         (SELECT max(first_idx) FROM result_blocks WHERE query_id = $1 AND first_idx <= $2), 0)
+       ORDER BY first_idx`,
+      [queryId, offset, offset + limit]
+    );
+    return pageOfBlocks(result.rows, offset, limit);
   }
 
   async sweep(now: number): Promise<number> {

@@ -22,6 +22,8 @@ import Database from "better-sqlite3";
 import { RateWindows } from "../rate-windows";
 import { migrate } from "./migrations";
 import { openCheckedDatabase } from "./sqlite-file";
+import { Checkpointer } from "./sqlite-checkpointer";
+import { blocksOfRows, pageOfBlocks } from "./row-blocks";
 import { readResultJson } from "./stored-json";
 import type {
   DeliveryCompletion,
@@ -30,6 +32,7 @@ import type {
   QueryState,
   RawDelivery,
   RelayStore,
+  RowsBlock,
   SettlementListener,
   StoredQuery,
   SubmissionRecord,
@@ -37,7 +40,7 @@ import type {
 } from "./types";
 
 export const DATABASE_FILE = "relay.sqlite";
-/** Rows deleted per statement when a large result goes, so other requests get a turn in between. */
+/** Rows deleted per statement (whole blocks) when a large result goes, so other requests get a turn in between. */
 const DELETE_BATCH = 20_000;
 
 interface QueryRecord {
@@ -90,6 +93,7 @@ export class SqliteRelayStore implements RelayStore {
   /** One process: settlements are told in process, and the rate-limit windows live in its memory. */
   private readonly settled = new EventEmitter();
   private readonly rateWindows = new RateWindows();
+  private readonly checkpointer: Checkpointer;
 
   constructor(readonly file: string) {
     fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
@@ -102,6 +106,8 @@ export class SqliteRelayStore implements RelayStore {
     this.db.pragma("busy_timeout = 5000");
     // Keep the WAL from staying as large as the largest result ever ingested.
     this.db.pragma("journal_size_limit = 67108864");
+    // The WAL is copied into the database file by a thread of its own, not inside the relay's commits.
+    this.checkpointer = new Checkpointer(this.db, file);
     migrate(this.db);
     const db = this.db;
     this.statements = {
@@ -125,8 +131,8 @@ export class SqliteRelayStore implements RelayStore {
       deliveriesOf: db.prepare(`SELECT id FROM deliveries WHERE query_id = ?`),
       deleteDelivery: db.prepare(`DELETE FROM deliveries WHERE id = ?`),
       deleteChunks: db.prepare(`DELETE FROM raw_chunks WHERE delivery_id = ?`),
-      deleteRowRange: db.prepare(`DELETE FROM result_rows WHERE query_id = ? AND idx >= ? AND idx < ?`),
-      maxRowIndex: db.prepare(`SELECT MAX(idx) AS last FROM result_rows WHERE query_id = ?`),
+      deleteRowRange: db.prepare(`DELETE FROM result_blocks WHERE query_id = ? AND first_idx >= ? AND first_idx < ?`),
+      maxRowIndex: db.prepare(`SELECT MAX(first_idx) AS last FROM result_blocks WHERE query_id = ?`),
       insertDelivery: db.prepare(
         `INSERT INTO deliveries (id, query_id, content_type, received_at) VALUES (?, ?, ?, ?)`
       ),
@@ -152,7 +158,7 @@ export class SqliteRelayStore implements RelayStore {
       readChunk: db.prepare(`SELECT data FROM raw_chunks WHERE delivery_id = ? AND seq = ?`),
       incompleteDeliveries: db.prepare(`SELECT id FROM deliveries WHERE complete = 0`),
       receivedQueries: db.prepare(`SELECT id FROM queries WHERE state = 'received' ORDER BY created_at`),
-      insertRow: db.prepare(`INSERT INTO result_rows (query_id, idx, cells) VALUES (?, ?, ?)`),
+      insertBlock: db.prepare(`INSERT INTO result_blocks (query_id, first_idx, row_count, cells) VALUES (?, ?, ?, ?)`),
       isReceiving: db.prepare(`SELECT 1 FROM queries WHERE id = ? AND state = 'received'`),
       succeed: db.prepare(
         `UPDATE queries SET state = 'succeeded', request_id = COALESCE(request_id, @requestId),
@@ -164,7 +170,13 @@ export class SqliteRelayStore implements RelayStore {
         `UPDATE queries SET state = @state, failure_message = @message, completed_at = @now, expires_at = @expiresAt
          WHERE id = @id AND state = 'received'`
       ),
-      readRows: db.prepare(`SELECT cells FROM result_rows WHERE query_id = ? AND idx >= ? AND idx < ? ORDER BY idx`),
+      // The block holding `offset` (the last one starting at or before it) and those after it, up to `end`.
+      readBlocks: db.prepare(
+        `SELECT first_idx AS start, row_count AS count, cells AS json FROM result_blocks
+         WHERE query_id = @id AND first_idx < @end AND first_idx >= COALESCE(
+           (SELECT MAX(first_idx) FROM result_blocks WHERE query_id = @id AND first_idx <= @offset), 0)
+         ORDER BY first_idx`
+      ),
       expired: db.prepare(`SELECT id FROM queries WHERE expires_at <= ?`),
       stillWaiting: db.prepare(`SELECT 1 FROM queries WHERE id = ? AND state IN ('submitting', 'pending', 'received')`),
       takeLease: db.prepare(
@@ -176,7 +188,6 @@ export class SqliteRelayStore implements RelayStore {
       releaseLeases: db.prepare(`DELETE FROM leases WHERE holder = ?`),
     };
     for (const statement of [
-      this.statements.readRows,
       this.statements.readChunk,
       this.statements.deliveriesOf,
       this.statements.incompleteDeliveries,
@@ -246,6 +257,7 @@ export class SqliteRelayStore implements RelayStore {
     if (last === null) return;
     for (let start = 0; start <= last; start += DELETE_BATCH) {
       this.statements.deleteRowRange.run(queryId, start, start + DELETE_BATCH);
+      this.checkpointer.wrote(DELETE_BATCH * 100); // about the bytes of the rows' pages it changes
       if (start + DELETE_BATCH <= last) await yieldToEventLoop();
     }
   }
@@ -258,6 +270,7 @@ export class SqliteRelayStore implements RelayStore {
 
   async appendChunk(deliveryId: string, seq: number, data: Buffer): Promise<void> {
     this.statements.insertChunk.run({ deliveryId, seq, data });
+    this.checkpointer.wrote(data.length);
   }
 
   async completeDelivery(deliveryId: string, byteLength: number): Promise<DeliveryCompletion> {
@@ -317,13 +330,19 @@ export class SqliteRelayStore implements RelayStore {
   }
 
   async appendRows(queryId: string, start: number, rows: readonly string[]): Promise<boolean> {
-    const insert = this.statements.insertRow;
-    return this.db.transaction((): boolean => {
+    return this.appendRowBlocks(queryId, blocksOfRows(start, rows));
+  }
+
+  async appendRowBlocks(queryId: string, blocks: readonly RowsBlock[]): Promise<boolean> {
+    const insert = this.statements.insertBlock;
+    const written = this.db.transaction((): boolean => {
       // A query deleted (or expired) while its rows were being read takes no more rows.
       if (this.statements.isReceiving.get(queryId) === undefined) return false;
-      for (let i = 0; i < rows.length; i++) insert.run(queryId, start + i, rows[i]);
+      for (const block of blocks) insert.run(queryId, block.start, block.count, block.json);
       return true;
     })();
+    if (written) this.checkpointer.wrote(blocks.reduce((bytes, block) => bytes + block.json.length, 0));
+    return written;
   }
 
   async completeQuery(queryId: string, outcome: QueryOutcome, now: number, ttlMs: number): Promise<void> {
@@ -354,7 +373,8 @@ export class SqliteRelayStore implements RelayStore {
   }
 
   async readRows(queryId: string, offset: number, limit: number): Promise<string[]> {
-    return this.statements.readRows.all(queryId, offset, offset + limit) as string[];
+    const blocks = this.statements.readBlocks.all({ id: queryId, offset, end: offset + limit }) as RowsBlock[];
+    return pageOfBlocks(blocks, offset, limit);
   }
 
   async sweep(now: number): Promise<number> {
@@ -407,6 +427,7 @@ export class SqliteRelayStore implements RelayStore {
   async close(): Promise<void> {
     if (!this.db.open) return;
     this.statements.releaseLeases.run(this.instanceId);
+    await this.checkpointer.close();
     this.db.close();
   }
 }

@@ -5,9 +5,13 @@
  *
  * What is kept: for each query its owner (a keyed hash of the API key, never the key), a SHA-256 of its
  * callback secret (never the secret), the request, its state and result metadata; the callback body
- * exactly as delivered, in chunks; and the result rows, one JSON array text per row, for cheap paging.
+ * exactly as delivered, in chunks; and the result rows in blocks of pre-serialised JSON (row-blocks.ts), so a
+ * page is served by putting texts side by side.
  */
 import type { BillingUsageMetadata, ColumnInfo, DateTimeInterval } from "../../billing";
+import type { RowsBlock } from "./row-blocks";
+
+export type { RowsBlock } from "./row-blocks";
 
 /**
  * `submitting`: stored, not yet accepted by Infobip (the callback may still land first);
@@ -131,8 +135,14 @@ export interface RelayStore {
    * when the query is no longer `received` (deleted or expired meanwhile) or no longer this store's to read.
    */
   appendRows(queryId: string, start: number, rows: readonly string[]): Promise<boolean>;
+  /** As {@link appendRows}, for rows already joined into blocks (consecutive, in order), in one transaction. */
+  appendRowBlocks(queryId: string, blocks: readonly RowsBlock[]): Promise<boolean>;
   /** Settles a `received` query; keeps the rows only when it succeeded. */
   completeQuery(queryId: string, outcome: QueryOutcome, now: number, ttlMs: number): Promise<void>;
+  /**
+   * Rows `offset..offset+limit-1` as JSON texts of consecutive rows, each text one or more rows joined by commas
+   * (never empty): `[${texts.join(",")}]` is the page.
+   */
   readRows(queryId: string, offset: number, limit: number): Promise<string[]>;
 
   /**

@@ -283,13 +283,21 @@ function DailyTable({ overview }: { overview: CurrencyOverview }): React.JSX.Ele
 
 export function OverviewSection({ result }: { result: FetchedResult }): React.JSX.Element | null {
   const styles = useStyles();
+  // Worked out once the preview above has painted: for 125k rows the overview takes about a third of a second,
+  // which the preview's rows and totals need not wait for (measured in Chromium, bench/pane.ts).
+  const [readyFor, setReadyFor] = React.useState<FetchedResult | undefined>(undefined);
+  React.useEffect(() => {
+    const timer = setTimeout(() => setReadyFor(result), 0);
+    return () => clearTimeout(timer);
+  }, [result]);
+  const ready = readyFor === result;
   const choices = React.useMemo(() => overviewChoices(result), [result]);
   const [dimension, setDimension] = React.useState<string | undefined>(undefined);
   const [byValue, setByValue] = React.useState(false);
   const chosen = dimension !== undefined && choices.columns.includes(dimension) ? dimension : choices.preferred;
   const overview = React.useMemo(
-    () => (chosen ? overviewOf(result, { dimension: chosen, forecastByDimension: byValue }) : undefined),
-    [result, chosen, byValue]
+    () => (ready && chosen ? overviewOf(result, { dimension: chosen, forecastByDimension: byValue }) : undefined),
+    [ready, result, chosen, byValue]
   );
   if (!overview || !chosen || overview.currencies.length === 0) return null;
   return (

@@ -102,11 +102,21 @@ export async function selectRows(dataDir: string, sql: string): Promise<Record<s
   }
 }
 
-/** How many rows each of these tables holds. */
+/**
+ * Result rows are stored in blocks (table `result_blocks`, src/relay/store/row-blocks.ts): "result_rows" counts the
+ * rows those blocks hold.
+ */
+export const RESULT_ROWS = "result_rows";
+
+/** How many rows each of these tables holds (for {@link RESULT_ROWS}: how many result rows are stored). */
 export async function tableCounts(dataDir: string, tables: readonly string[]): Promise<Record<string, number>> {
   const counts: Record<string, number> = {};
   for (const table of tables) {
-    const [row] = await selectRows(dataDir, `SELECT COUNT(*) AS n FROM ${table}`);
+    const sql =
+      table === RESULT_ROWS
+        ? "SELECT COALESCE(SUM(row_count), 0) AS n FROM result_blocks"
+        : `SELECT COUNT(*) AS n FROM ${table}`;
+    const [row] = await selectRows(dataDir, sql);
     counts[table] = Number(row?.n);
   }
   return counts;

@@ -79,6 +79,29 @@ it("adds the connection column to a file from before connections, its queries ke
   expect((await store.getQuery("new"))?.connection).toBe("eu");
 });
 
+it("keeps the rows of results stored one row per record by an earlier relay, as blocks of one row", async () => {
+  await store.close();
+  const olderDir = tempDataDir();
+  const older = new Database(path.join(olderDir, DATABASE_FILE));
+  // The schema before rows were stored in blocks (migrations 1 and 2), with a result of three rows.
+  for (const [version, sql] of MIGRATIONS.slice(0, 2).entries()) {
+    older.exec(sql);
+    older.pragma(`user_version = ${version + 1}`);
+  }
+  const rows = [
+    ["2026-03-01", 1.5],
+    ["2026-03-02", "text, with a comma"],
+    ["2026-03-03", null],
+  ];
+  const insert = older.prepare("INSERT INTO result_rows (query_id, idx, cells) VALUES ('q1', ?, ?)");
+  rows.forEach((row, index) => insert.run(index, JSON.stringify(row)));
+  older.close();
+
+  store = openSqliteStore(olderDir);
+  expect(JSON.parse(`[${(await store.readRows("q1", 0, 10)).join(",")}]`)).toEqual(rows);
+  expect(JSON.parse(`[${(await store.readRows("q1", 1, 1)).join(",")}]`)).toEqual([rows[1]]);
+});
+
 it("refuses a database written by a newer relay", async () => {
   await store.close();
   const db = new Database(path.join(dataDir, DATABASE_FILE));
@@ -94,10 +117,10 @@ it("writes no more rows for a query deleted while its result is being read, and 
   await storeBody("q1", JSON.stringify(successResult("R1", 5000)));
   // Delete the query once the first batch is written.
   const reading = readResult(store, "q1", { batchRows: 1000, sliceBytes: 4096 });
-  while (count("result_rows") === 0) await new Promise((resolve) => setImmediate(resolve));
+  while (count("result_blocks") === 0) await new Promise((resolve) => setImmediate(resolve));
   await store.deleteQuery("q1");
   expect(await reading).toEqual({ kind: "gone" });
-  expect(count("result_rows")).toBe(0);
+  expect(count("result_blocks")).toBe(0);
   expect(count("raw_chunks")).toBe(0);
 });
 

@@ -6,9 +6,10 @@
  */
 import { randomUUID } from "node:crypto";
 import { hashCallbackSecret } from "../../../src/relay/callback-secret";
+import { ParseWorker } from "../../../src/relay/ingest/parse-in-worker";
 import { readResult } from "../../../src/relay/ingest/read-result";
-import type { NewQuery, RelayStore } from "../../../src/relay/store";
-import { failedResult, successResult } from "../helpers/results";
+import type { NewQuery, RelayStore, RowsBlock } from "../../../src/relay/store";
+import { failedResult, RESULT_COLUMNS, successResult } from "../helpers/results";
 import { tempDataDir } from "../helpers/relay";
 import { countRows, openTestStore, STORE_KIND } from "../helpers/stores";
 
@@ -141,9 +142,8 @@ describe("callback bodies", () => {
 
     await readAndComplete(store, id);
     expect(await store.getQuery(id)).toMatchObject({ state: "succeeded", totalRows: 120, completedAt: 3_000 });
-    const rows = await store.readRows(id, 100, 50);
-    expect(rows).toHaveLength(20);
-    expect(JSON.parse(rows[0] as string)).toEqual(successResult("R1", 120).response?.rows[100]);
+    const page = JSON.parse(`[${(await store.readRows(id, 100, 50)).join(",")}]`) as unknown[];
+    expect(page).toEqual(successResult("R1", 120).response?.rows.slice(100));
   });
 
   it("turns a FAILED result into failed, with no rows", async () => {
@@ -230,10 +230,113 @@ describe("rows", () => {
     expect(await countRows(dataDir, "raw_chunks")).toBe(0);
   });
 
+  it("serves any page out of the stored blocks, whole blocks and cut ones alike", async () => {
+    const id = await created();
+    await storeBody(store, id, JSON.stringify(successResult("R1", 2_500)));
+    const rows = Array.from({ length: 2_500 }, (_, i) => [`row ${i}`, i, i % 2 === 0, null]);
+    // Blocks as the streaming reader writes them (from row texts) and as the parse worker does (joined).
+    expect(
+      await store.appendRows(
+        id,
+        0,
+        rows.slice(0, 1_500).map((row) => JSON.stringify(row))
+      )
+    ).toBe(true);
+    expect(
+      await store.appendRowBlocks(id, [
+        { start: 1_500, count: 500, json: JSON.stringify(rows.slice(1_500, 2_000)).slice(1, -1) },
+        { start: 2_000, count: 500, json: JSON.stringify(rows.slice(2_000)).slice(1, -1) },
+      ])
+    ).toBe(true);
+    const page = async (offset: number, limit: number): Promise<unknown[]> => {
+      const texts = await store.readRows(id, offset, limit);
+      expect(texts.every((text) => text.length > 0)).toBe(true);
+      return JSON.parse(`[${texts.join(",")}]`) as unknown[];
+    };
+    for (const [offset, limit] of [
+      [0, 1_000],
+      [0, 2_500],
+      [950, 1_100],
+      [999, 1],
+      [1_000, 1],
+      [1_499, 2],
+      [2_400, 500],
+      [2_500, 10],
+      [3_000, 10],
+    ] as const) {
+      expect(await page(offset, limit)).toEqual(rows.slice(offset, offset + limit));
+    }
+  });
+
   it("refuses rows for a query that is not being read", async () => {
     const id = await created();
     expect(await store.appendRows(id, 0, ["[1]"])).toBe(false);
+    expect(await store.appendRowBlocks(id, [{ start: 0, count: 1, json: "[1]" }])).toBe(false);
     expect(await countRows(dataDir, "result_rows")).toBe(0);
+  });
+});
+
+describe("reading results in the parse worker", () => {
+  const worker = new ParseWorker({ blockRows: 1_000 });
+  afterAll(() => worker.close());
+
+  async function readBoth(body: string): Promise<{ inWorker: unknown; streaming: unknown; rows: unknown[] }> {
+    const settle = async (options: Parameters<typeof readResult>[2]): Promise<{ read: unknown; rows: unknown[] }> => {
+      const id = await created();
+      await store.recordSubmission(id, "R1", 1_500);
+      await storeBody(store, id, body);
+      const read = await readResult(store, id, options);
+      const texts = await store.readRows(id, 0, 100_000);
+      return { read, rows: JSON.parse(`[${texts.join(",")}]`) as unknown[] };
+    };
+    const inWorker = await settle({ parseWorker: worker });
+    const streaming = await settle({});
+    expect(inWorker.rows).toEqual(streaming.rows);
+    return { inWorker: inWorker.read, streaming: streaming.read, rows: inWorker.rows };
+  }
+
+  it("parses a plain body in its own thread into blocks of rows and the rest of the document", async () => {
+    const result = successResult("R1", 2_345);
+    const blocks: RowsBlock[] = [];
+    const parsed = await worker.parse(Buffer.from(JSON.stringify(result)), (more) => blocks.push(...more));
+    expect(parsed).toMatchObject({ kind: "parsed", rowCount: 2_345, widths: new Map([[RESULT_COLUMNS.length, 0]]) });
+    expect(blocks.map(({ start, count }) => [start, count])).toEqual([
+      [0, 1_000],
+      [1_000, 1_000],
+      [2_000, 345],
+    ]);
+    expect(JSON.parse(`[${blocks.map((block) => block.json).join(",")}]`)).toEqual(result.response?.rows);
+    expect(JSON.parse((parsed as { skeleton: string }).skeleton)).toEqual({
+      ...result,
+      response: { ...result.response, rows: [] },
+    });
+    expect(await worker.parse(Buffer.from("{"), () => undefined)).toMatchObject({ kind: "notPlain" });
+  });
+
+  it("reads a plain result into the same rows and outcome as the streaming reader", async () => {
+    const result = successResult("R1", 2_345);
+    const { inWorker, streaming, rows } = await readBoth(JSON.stringify(result));
+    expect(inWorker).toEqual(streaming);
+    expect(inWorker).toMatchObject({ kind: "settled", rows: 2_345, outcome: { state: "succeeded", totalRows: 2_345 } });
+    expect(rows).toEqual(result.response?.rows);
+  });
+
+  it("leaves a body that is not plain to the streaming reader, which says what is wrong", async () => {
+    const result = successResult("R1", 1_500);
+    const text = JSON.stringify(result);
+    const broken = [
+      text.replace(/\]\]}/, "],{}]}"), // an object among the rows, after the first block
+      text.replace('"rows":[[', '"rows":[[1e400,'), // a number JSON cannot carry, in the first row
+      text.slice(0, -5),
+      JSON.stringify({ ...result, response: { ...result.response, totalRows: 7 } }),
+      JSON.stringify(failedResult("R1", "no data")),
+    ];
+    for (const body of broken) {
+      const { inWorker, streaming } = await readBoth(body);
+      expect(inWorker).toEqual(streaming);
+      expect(inWorker).toMatchObject({ kind: "settled" });
+      expect((inWorker as { outcome: { state: string } }).outcome.state).not.toBe("succeeded");
+    }
   });
 });
 
