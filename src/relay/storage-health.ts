@@ -10,9 +10,11 @@
  * The reserve (SQLite only): a file of RELAY_DISK_RESERVE_BYTES in the data directory, written at start. On a full
  * disk even a DELETE fails, because SQLite writes the deletion to its WAL first, and a checkpoint may need to grow
  * the database file by what the WAL holds (measured on a 20 MB tmpfs: with a 1 MiB reserve the DELETE passed but
- * the checkpoint after it failed; 4 MiB was enough for both, with SQLite's default 1,000-page autocheckpoint). The
- * reserve is removed to make room for a deletion (and for dropping a half-stored callback), the freed pages are
- * given back to the file system (incremental vacuum, WAL truncated), and the probe writes the reserve again.
+ * the checkpoint after it failed; 4 MiB was enough to delete a few 1 MiB blobs, but not a 45,000-row result, whose
+ * rows' b-tree pages all go to the WAL: 8 MiB was, with SQLite's default 1,000-page autocheckpoint). The
+ * reserve is removed only to make room for a DELETE (never for the relay's own clean-ups, which would spend it), the
+ * freed pages are given back to the file system (incremental vacuum, WAL truncated), and the probe writes the
+ * reserve again.
  */
 import fs from "node:fs";
 import path from "node:path";

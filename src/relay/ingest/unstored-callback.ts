@@ -1,9 +1,10 @@
 /**
  * What a callback the store could not take leaves behind, removed: the sender gets 503 (it may send again), and a
- * later complete delivery of the same result must be accepted, not taken for a duplicate. A delivery the store
- * could not complete is abandoned, which on a full disk itself needs room: the reserve is released for it
- * (storage-health.ts), and if even that fails the abandonment is tried again in the background until it passes
- * (the next start drops unfinished deliveries too, `RelayStore.recover`).
+ * later complete delivery of the same result is accepted, not taken for a duplicate (an unfinished delivery never
+ * counts: `completeDelivery` accepts the first *complete* one). Its chunks are dropped at once when the store can
+ * write the deletion; on a full disk it often cannot, and they are dropped in the background as soon as it can
+ * (and at the next start, `RelayStore.recover`). The disk's reserve is not used for this: it is kept for the
+ * DELETEs an operator or user makes to free space (storage-health.ts), which must not find it spent.
  */
 import type { FastifyBaseLogger } from "fastify";
 import type { StorageHealth } from "../storage-health";
@@ -21,17 +22,6 @@ export async function dropUnstoredDelivery(
 ): Promise<void> {
   try {
     await store.abandonDelivery(deliveryId);
-    return;
-  } catch (error) {
-    if (!isStorageFull(error) || !(await storage.makeRoom())) {
-      log.warn({ err: error, deliveryId }, "dropping an unstored callback's chunks failed; retrying in the background");
-      retryLater(store, storage, log, deliveryId, FIRST_RETRY_MS);
-      return;
-    }
-  }
-  try {
-    await store.abandonDelivery(deliveryId);
-    await storage.afterFreeing();
   } catch (error) {
     log.warn({ err: error, deliveryId }, "dropping an unstored callback's chunks failed; retrying in the background");
     retryLater(store, storage, log, deliveryId, FIRST_RETRY_MS);

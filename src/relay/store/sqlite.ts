@@ -426,7 +426,11 @@ export class SqliteRelayStore implements RelayStore {
 
   async close(): Promise<void> {
     if (!this.db.open) return;
-    this.statements.releaseLeases.run(this.instanceId);
+    try {
+      this.statements.releaseLeases.run(this.instanceId);
+    } catch {
+      // A full disk: the leases run out by themselves (one process: nobody else waits for them).
+    }
     await this.checkpointer.close();
     this.db.close();
   }

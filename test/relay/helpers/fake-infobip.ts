@@ -98,6 +98,7 @@ export class FakeInfobip {
 export interface Delivered {
   status: number;
   text: string;
+  headers: IncomingHttpHeaders;
 }
 
 /** POSTs a callback body as Infobip would, optionally in several pieces; resolves with the answer. */
@@ -112,7 +113,11 @@ export function deliver(
       const parts: Buffer[] = [];
       response.on("data", (part: Buffer) => parts.push(part));
       response.on("end", () =>
-        resolve({ status: response.statusCode ?? 0, text: Buffer.concat(parts).toString("utf8") })
+        resolve({
+          status: response.statusCode ?? 0,
+          text: Buffer.concat(parts).toString("utf8"),
+          headers: response.headers,
+        })
       );
       response.on("error", reject);
     });
