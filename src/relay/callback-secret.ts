@@ -1,8 +1,9 @@
 /**
  * The per-query secret in the callback URL, the only thing that authenticates a callback (Infobip signs
- * nothing). 256 random bits, base64url; the relay keeps only its SHA-256 and compares hashes in constant time.
+ * nothing). 256 random bits, base64url; the relay keeps only its SHA-256, and looks a callback address up by the ID
+ * and that hash together (store `getQueryAtCallbackAddress`), so a wrong secret and an unknown ID are the same miss.
  */
-import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 
 const SECRET_BYTES = 32;
 /** base64url of 32 bytes, without padding. */
@@ -14,12 +15,6 @@ export function newCallbackSecret(): string {
 
 export function hashCallbackSecret(secret: string): Buffer {
   return createHash("sha256").update(secret, "utf8").digest();
-}
-
-/** Constant-time: both sides are 32-byte hashes, whatever was presented. */
-export function callbackSecretMatches(presented: string, storedHash: Buffer): boolean {
-  const presentedHash = hashCallbackSecret(presented);
-  return storedHash.length === presentedHash.length && timingSafeEqual(presentedHash, storedHash);
 }
 
 /** One letter of "callbacks", as itself in either case or percent-encoded (`%63` or `%43` for c). */

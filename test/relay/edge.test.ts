@@ -8,7 +8,7 @@
 import { randomBytes } from "node:crypto";
 import net from "node:net";
 import { ApiErrorSchema } from "../../src/billing";
-import * as callbackSecret from "../../src/relay/callback-secret";
+import { hashCallbackSecret } from "../../src/relay/callback-secret";
 import type { RelayConfig } from "../../src/relay/config";
 import { deliver, FakeInfobip } from "./helpers/fake-infobip";
 import { acceptedSubmission, call, startTestRelay, TestClock, thisMonthQuery, type TestRelay } from "./helpers/relay";
@@ -396,21 +396,20 @@ describe("callback secrets (point 8)", () => {
     expect(target.logs.text).not.toContain(secret);
   });
 
-  it("compares an unknown query's address against a dummy hash, as it does a known one", async () => {
+  it("looks a callback address up by its ID and secret together: a wrong secret and an unknown ID are the same miss", async () => {
     const target = await start();
     const { id } = acceptedSubmission((await submit(target, KEY)).json);
-    const compare = jest.spyOn(callbackSecret, "callbackSecretMatches");
+    const byAddress = jest.spyOn(target.app.store, "getQueryAtCallbackAddress");
+    const byId = jest.spyOn(target.app.store, "getQuery");
     expect((await deliver(`${target.url}/callbacks/${id}/${WRONG_SECRET}`, "{}")).status).toBe(404);
     expect(
       (await deliver(`${target.url}/callbacks/3f8a3c1e-8d1b-4c55-9a43-1a2b3c4d5e6f/${WRONG_SECRET}`, "{}")).status
     ).toBe(404);
-    expect(compare).toHaveBeenCalledTimes(2);
-    const [known, unknown] = compare.mock.calls;
-    expect(known?.[0]).toBe(WRONG_SECRET);
-    expect(unknown?.[0]).toBe(WRONG_SECRET);
-    // Both compared a 32-byte hash: the query's own, and for the unknown ID a dummy one.
-    expect(known?.[1]).toHaveLength(32);
-    expect(unknown?.[1]).toHaveLength(32);
-    expect(unknown?.[1].equals(known?.[1] ?? Buffer.alloc(0))).toBe(false);
+    // Both refusals made the one lookup, with the presented secret's hash, and both found nothing; the query's own
+    // record (which an ID alone would find) was never read.
+    expect(byAddress).toHaveBeenCalledTimes(2);
+    expect(byAddress.mock.calls.map(([, hash]) => hash.equals(hashCallbackSecret(WRONG_SECRET)))).toEqual([true, true]);
+    for (const found of byAddress.mock.results) await expect(found.value).resolves.toBeUndefined();
+    expect(byId).not.toHaveBeenCalled();
   });
 });

@@ -40,11 +40,18 @@ function isObject(value: unknown): value is Record<string, unknown> {
 
 function parse(request: ParseRequest, post: (message: ParseMessage) => void): void {
   const { id, blockRows } = request;
+  let text: string;
+  try {
+    // Fatal: a body that is not valid UTF-8 is not plain; the streaming reader keeps it unreadable and says where,
+    // instead of a lenient decode turning the bad bytes into U+FFFD inside the stored rows.
+    text = new TextDecoder("utf-8", { fatal: true }).decode(request.body);
+  } catch {
+    post({ id, kind: "notPlain", reason: "not UTF-8" });
+    return;
+  }
   let document: unknown;
   try {
-    document = JSON.parse(
-      Buffer.from(request.body.buffer, request.body.byteOffset, request.body.byteLength).toString()
-    );
+    document = JSON.parse(text);
   } catch {
     post({ id, kind: "notPlain", reason: "not JSON" });
     return;

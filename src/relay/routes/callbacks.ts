@@ -15,7 +15,7 @@ import { jsonSchemaTransform } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { BillingUsageResultSchema } from "../../billing";
 import { ApiErrorSchema } from "../../relay-api";
-import { CALLBACK_SECRET_PATTERN, callbackSecretMatches, hashCallbackSecret } from "../callback-secret";
+import { CALLBACK_SECRET_PATTERN, hashCallbackSecret } from "../callback-secret";
 import { relayErrors, RelayHttpError, STORAGE_RETRY_AFTER_SECONDS, tooLargeFailureMessage } from "../errors";
 import { receiveBody } from "../ingest/receive-body";
 import { dropUnstoredDelivery } from "../ingest/unstored-callback";
@@ -68,9 +68,6 @@ const schema = {
     }),
   },
 };
-
-/** Compared against when the ID is unknown, so an unknown ID and a wrong secret take the same work. */
-const NO_SECRET_HASH = hashCallbackSecret("no query has this secret");
 
 /** The Content-Type as sent; the header itself is replaced so Fastify cannot refuse the body for it. */
 const sentContentType = new WeakMap<IncomingMessage, string | null>();
@@ -127,10 +124,11 @@ export default async function callbackRoutes(app: FastifyInstance): Promise<void
     },
     async (request, reply) => {
       const { id, secret } = request.params;
-      const query = await app.store.getQuery(id);
-      const secretMatches = callbackSecretMatches(secret, query?.secretHash ?? NO_SECRET_HASH);
-      if (query === undefined || !secretMatches) {
-        request.log.warn({ queryId: id, known: query !== undefined }, "callback refused: unknown address");
+      // One lookup by the ID and the secret's hash together: a wrong secret for an existing query and an unknown ID
+      // both find nothing, with the same work, so the time of a refusal does not tell which IDs exist.
+      const query = await app.store.getQueryAtCallbackAddress(id, hashCallbackSecret(secret));
+      if (query === undefined) {
+        request.log.warn({ queryId: id }, "callback refused: unknown address");
         return refuseUnknownAddress(request, reply);
       }
       const log = request.log.child({ queryId: id, requestId: query.requestId });

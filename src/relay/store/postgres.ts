@@ -270,6 +270,15 @@ export class PostgresRelayStore implements RelayStore {
     return record && toStoredQuery(record);
   }
 
+  async getQueryAtCallbackAddress(id: string, secretHash: Buffer): Promise<StoredQuery | undefined> {
+    const result = await this.pool.query<QueryRecord>("SELECT * FROM queries WHERE id = $1 AND secret_hash = $2", [
+      id,
+      secretHash,
+    ]);
+    const record = result.rows[0];
+    return record && toStoredQuery(record);
+  }
+
   async listQueries(owner: string, limit: number): Promise<StoredQuery[]> {
     const result = await this.pool.query<QueryRecord>(
       "SELECT * FROM queries WHERE owner = $1 AND NOT hidden ORDER BY created_at DESC, id LIMIT $2",

@@ -116,6 +116,7 @@ export class SqliteRelayStore implements RelayStore {
          VALUES (@id, @owner, @label, @connection, @hidden, @requestJson, @secretHash, 'submitting', @createdAt, @expiresAt)`
       ),
       getQuery: db.prepare(`SELECT * FROM queries WHERE id = ?`),
+      getQueryAtCallbackAddress: db.prepare(`SELECT * FROM queries WHERE id = ? AND secret_hash = ?`),
       listQueries: db.prepare(
         `SELECT * FROM queries WHERE owner = ? AND hidden = 0 ORDER BY created_at DESC, id LIMIT ?`
       ),
@@ -231,6 +232,11 @@ export class SqliteRelayStore implements RelayStore {
 
   async getQuery(id: string): Promise<StoredQuery | undefined> {
     const record = this.statements.getQuery.get(id) as QueryRecord | undefined;
+    return record && toStoredQuery(record);
+  }
+
+  async getQueryAtCallbackAddress(id: string, secretHash: Buffer): Promise<StoredQuery | undefined> {
+    const record = this.statements.getQueryAtCallbackAddress.get(id, secretHash) as QueryRecord | undefined;
     return record && toStoredQuery(record);
   }
 

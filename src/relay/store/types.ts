@@ -104,6 +104,12 @@ export interface RelayStore {
   /** Infobip accepted the query: remember its requestId (unless the callback already brought a different one). */
   recordSubmission(id: string, requestId: string, now: number): Promise<SubmissionRecord>;
   getQuery(id: string): Promise<StoredQuery | undefined>;
+  /**
+   * The query whose callback address this is: its ID and the SHA-256 of its secret, matched together in one lookup,
+   * so a wrong secret for an existing ID and an unknown ID both find nothing, with the same work and no row read
+   * (a stranger cannot tell by the time which IDs exist).
+   */
+  getQueryAtCallbackAddress(id: string, secretHash: Buffer): Promise<StoredQuery | undefined>;
   /** The owner's visible queries, newest first. */
   listQueries(owner: string, limit: number): Promise<StoredQuery[]>;
   /** Removes a query with everything stored for it. */
