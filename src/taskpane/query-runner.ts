@@ -392,24 +392,11 @@ class Run {
         ...(sent ? { sentPeriod: sent.period } : {}),
         retrievedAt: this.deps.now(),
       };
-      const total = result.rows.length;
-      this.report({ step: "writing", queryId, written: 0, total });
-      let placement: ResultPlacement;
-      try {
-        placement = await this.deps.sink.write(result, pending.destination, (written, of) =>
-          this.report({ step: "writing", queryId, written, total: of })
-        );
-      } catch (error) {
-        // Writing again would fail the same way (too many rows, a missing table): forget the query.
-        await this.deps.pending.remove(queryId).catch(() => undefined);
-        const why = error instanceof Error ? error.message : String(error);
-        const writeError = new RunError(
-          "write-failed",
-          why,
-          "Check the workbook (the destination table must still exist) and run the query again."
-        );
-        return { kind: "failed", queryId, error: writeError, elapsedMs: this.elapsed(), pendingKept: false };
+      const written = await writeFetched(this.deps, result, pending, (step) => this.report(step));
+      if (!written.ok) {
+        return { kind: "failed", queryId, error: written.error, elapsedMs: this.elapsed(), pendingKept: false };
       }
+      const placement = written.placement;
       await this.deps.pending.remove(queryId);
       return {
         kind: "done",
@@ -788,23 +775,11 @@ class ConnectionsRun {
     endMoved?: PeriodEndMoved
   ): Promise<RunOutcome> {
     const queryId = pending.queryId;
-    const total = result.rows.length;
-    this.report({ step: "writing", queryId, written: 0, total }, connections);
-    let placement: ResultPlacement;
-    try {
-      placement = await this.deps.sink.write(result, pending.destination, (written, of) =>
-        this.report({ step: "writing", queryId, written, total: of }, connections)
-      );
-    } catch (error) {
-      await this.deps.pending.remove(queryId).catch(() => undefined);
-      const why = error instanceof Error ? error.message : String(error);
-      const writeError = new RunError(
-        "write-failed",
-        why,
-        "Check the workbook (the destination table must still exist) and run the query again."
-      );
-      return { kind: "failed", queryId, error: writeError, elapsedMs: this.elapsed(), pendingKept: false };
+    const written = await writeFetched(this.deps, result, pending, (step) => this.report(step, connections));
+    if (!written.ok) {
+      return { kind: "failed", queryId, error: written.error, elapsedMs: this.elapsed(), pendingKept: false };
     }
+    const placement = written.placement;
     await this.deps.pending.remove(queryId).catch(() => undefined);
     return {
       kind: "done",
@@ -813,6 +788,37 @@ class ConnectionsRun {
       placement,
       elapsedMs: this.elapsed(),
       ...(endMoved ? { endMoved } : {}),
+    };
+  }
+}
+
+/**
+ * Writes a fetched result where its query asked, telling progress. A failed write forgets the query: writing again
+ * would fail the same way (too many rows, a missing table).
+ */
+async function writeFetched(
+  deps: RunnerDeps,
+  result: FetchedResult,
+  pending: Pick<PendingQuery, "queryId" | "destination">,
+  report: (step: RunStep) => void
+): Promise<{ ok: true; placement: ResultPlacement } | { ok: false; error: RunError }> {
+  const queryId = pending.queryId;
+  report({ step: "writing", queryId, written: 0, total: result.rows.length });
+  try {
+    const placement = await deps.sink.write(result, pending.destination, (written, of) =>
+      report({ step: "writing", queryId, written, total: of })
+    );
+    return { ok: true, placement };
+  } catch (error) {
+    await deps.pending.remove(queryId).catch(() => undefined);
+    const why = error instanceof Error ? error.message : String(error);
+    return {
+      ok: false,
+      error: new RunError(
+        "write-failed",
+        why,
+        "Check the workbook (the destination table must still exist) and run the query again."
+      ),
     };
   }
 }
