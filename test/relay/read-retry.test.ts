@@ -1,6 +1,6 @@
 /**
  * No result stuck in `pending`: a callback acknowledged with 200 whose rows could not be written (a full disk,
- * injected at the store seam: the real SQLite store, whose `appendRows` fails as SQLite does on a full disk) is read
+ * injected at the store seam: the real SQLite store, whose row writes (`appendRows`, `appendRowBlocks`) fail as SQLite does on a full disk) is read
  * again with backoff, and after RELAY_RESULT_READ_ATTEMPTS tries the query is `unreadable` with the reason, its raw
  * bytes kept. Over real HTTP.
  */
@@ -30,14 +30,22 @@ function storeFailingRows(dataDir: string): { store: RelayStore; failNext(times:
   const real = openSqliteStore(dataDir);
   let remaining = 0;
   let failed = 0;
+  const failIfAsked = (): void => {
+    if (remaining > 0) {
+      remaining--;
+      failed++;
+      throw Object.assign(new Error("database or disk is full"), { code: "SQLITE_FULL" });
+    }
+  };
+  // Rows reach the store through either door: rows from the streaming reader, blocks from the parse worker.
   const store: RelayStore = Object.assign(Object.create(real) as RelayStore, {
     appendRows: async (...args: Parameters<RelayStore["appendRows"]>): Promise<boolean> => {
-      if (remaining > 0) {
-        remaining--;
-        failed++;
-        throw Object.assign(new Error("database or disk is full"), { code: "SQLITE_FULL" });
-      }
+      failIfAsked();
       return real.appendRows(...args);
+    },
+    appendRowBlocks: async (...args: Parameters<RelayStore["appendRowBlocks"]>): Promise<boolean> => {
+      failIfAsked();
+      return real.appendRowBlocks(...args);
     },
   });
   return { store, failNext: (times) => (remaining = times), failed: () => failed };
